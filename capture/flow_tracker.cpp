@@ -1,0 +1,386 @@
+#include "capture/flow_tracker.h"
+
+#include <algorithm>
+
+namespace trustcap {
+namespace {
+
+constexpr std::size_t max_syn_frames_kept = 16;
+constexpr std::size_t max_rst_frames_kept = 8;
+constexpr std::int64_t sweep_interval_seconds = 10;
+
+constexpr std::size_t max_missing_data_frames_kept = 8;
+constexpr std::size_t max_cut_frames_kept = 16;
+
+class DiscardingConsumer final : public StreamConsumer {
+public:
+    void on_data(Direction, std::uint64_t, Bytes, std::uint64_t, const Timestamp&) override {}
+    void on_gap(Direction, std::uint64_t, std::uint64_t, std::uint64_t, GapReason) override {}
+};
+
+bool has(std::uint8_t flags, std::uint8_t flag) { return (flags & flag) != 0; }
+
+// True when `ack` acknowledges the byte at `seq` (modulo-2^32 comparison).
+bool acknowledges(std::uint32_t ack, std::uint32_t seq) { return static_cast<std::int32_t>(ack - seq) > 0; }
+
+template <typename T>
+void push_capped(std::vector<T>& values, T value, std::size_t cap) {
+    if (values.size() < cap) values.push_back(value);
+}
+
+// Passes a flow's bytes on, noting in the flow's record where bytes were
+// found never captured.
+class GapRecorder final : public StreamConsumer {
+public:
+    GapRecorder(TcpFlow& flow, StreamConsumer& next) : flow_(flow), next_(next) {}
+    void on_data(Direction direction, std::uint64_t offset, Bytes bytes, std::uint64_t frame,
+                 const Timestamp& time) override {
+        next_.on_data(direction, offset, bytes, frame, time);
+    }
+    void on_gap(Direction direction, std::uint64_t offset, std::uint64_t length, std::uint64_t frame,
+                GapReason reason) override {
+        if (reason == GapReason::not_captured)
+            push_capped(flow_.side(direction).missing_data_frames, frame, max_missing_data_frames_kept);
+        next_.on_gap(direction, offset, length, frame, reason);
+    }
+
+private:
+    TcpFlow& flow_;
+    StreamConsumer& next_;
+};
+
+}  // namespace
+
+struct FlowTracker::ActiveFlow {
+    Endpoint client;
+    Endpoint server;
+    Timestamp last_seen;
+    std::unique_ptr<TcpFlow> record;  // null for flows that are not checked
+    std::unique_ptr<StreamConsumer> consumer;
+    std::unique_ptr<GapRecorder> gap_recorder;  // feeds `consumer`
+    std::unique_ptr<TcpStreamReassembler> to_server;
+    std::unique_ptr<TcpStreamReassembler> to_client;
+    std::optional<std::uint32_t> client_isn;
+    bool closed = false;  // RST seen, or both FINs
+
+    TcpStreamReassembler* reassembler(Direction direction) {
+        return direction == Direction::client_to_server ? to_server.get() : to_client.get();
+    }
+    [[nodiscard]] std::size_t buffered_bytes() const {
+        return (to_server ? to_server->buffered_bytes() : 0) + (to_client ? to_client->buffered_bytes() : 0);
+    }
+};
+
+std::size_t FlowTracker::KeyHash::operator()(const Key& key) const {
+    return key.low.ip.hash() * 1'000'003u ^ key.high.ip.hash() * 8'191u ^ (std::size_t{key.low.port} << 16) ^
+           key.high.port;
+}
+
+FlowTracker::FlowTracker(ServicePortTest is_service_port, FlowSelector select, ConsumerFactory make_consumer,
+                         Limits limits)
+    : is_service_port_(std::move(is_service_port)),
+      select_(std::move(select)),
+      make_consumer_(std::move(make_consumer)),
+      limits_(limits) {}
+
+FlowTracker::~FlowTracker() = default;
+
+FlowTracker::Key FlowTracker::key_of(const Endpoint& a, const Endpoint& b) {
+    return a < b ? Key{a, b} : Key{b, a};
+}
+
+void FlowTracker::add(const DecodedPacket& packet) {
+    if (!swept_once_ || packet.time.seconds - last_sweep_.seconds >= sweep_interval_seconds) {
+        expire_idle(packet.time);
+        last_sweep_ = packet.time;
+        swept_once_ = true;
+    }
+    if (packet.transport == Transport::tcp) {
+        add_tcp(packet);
+    } else if (packet.icmp && packet.icmp->quote && packet.icmp->quote->protocol == 6) {
+        add_icmp_error(packet);
+    }
+}
+
+void FlowTracker::add_tcp(const DecodedPacket& packet) {
+    ++counters_.tcp_packets;
+    Endpoint source{packet.source, packet.source_port};
+    Endpoint destination{packet.destination, packet.destination_port};
+    Key key = key_of(source, destination);
+    std::uint8_t flags = packet.tcp.flags;
+    bool opening_syn = has(flags, tcp_flag::syn) && !has(flags, tcp_flag::ack);
+
+    auto found = table_.find(key);
+    if (found != table_.end() && opening_syn) {
+        ActiveFlow& existing = *found->second;
+        bool same_attempt = existing.client == source && existing.client_isn == packet.tcp.seq;
+        if (!same_attempt) {  // port reuse, or a SYN after a flow seen mid-stream
+            retire(existing);
+            table_.erase(found);
+            found = table_.end();
+        }
+    }
+    ActiveFlow& active = found != table_.end() ? *found->second : start_flow(key, packet);
+    active.last_seen = packet.time;
+    Direction direction = source == active.client ? Direction::client_to_server : Direction::server_to_client;
+    if (opening_syn && direction == Direction::client_to_server) active.client_isn = packet.tcp.seq;
+    if (has(flags, tcp_flag::rst)) active.closed = true;
+    if (active.record) record_packet(active, packet, direction);
+}
+
+FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPacket& packet) {
+    if (table_.size() >= limits_.max_flows) make_room();
+    ++counters_.tcp_flows;
+    Endpoint source{packet.source, packet.source_port};
+    Endpoint destination{packet.destination, packet.destination_port};
+    std::uint8_t flags = packet.tcp.flags;
+
+    bool source_is_client;
+    bool roles_from_syn = false;
+    if (has(flags, tcp_flag::syn)) {
+        source_is_client = !has(flags, tcp_flag::ack);
+        roles_from_syn = source_is_client;
+    } else if (is_service_port_(destination.port) != is_service_port_(source.port)) {
+        source_is_client = is_service_port_(destination.port);
+    } else if (source.port != destination.port) {
+        source_is_client = destination.port < source.port;
+    } else {
+        source_is_client = true;
+    }
+
+    auto active = std::make_unique<ActiveFlow>();
+    active->client = source_is_client ? source : destination;
+    active->server = source_is_client ? destination : source;
+    active->last_seen = packet.time;
+    if (select_(active->client, active->server)) {
+        ++counters_.checked_flows;
+        active->record = std::make_unique<TcpFlow>();
+        TcpFlow& flow = *active->record;
+        flow.id = next_flow_id_++;
+        flow.client = active->client;
+        flow.server = active->server;
+        flow.roles_from_syn = roles_from_syn;
+        flow.first_time = packet.time;
+        flow.first_frame = packet.frame;
+        active->consumer = make_consumer_ ? make_consumer_(flow) : nullptr;
+        if (!active->consumer) active->consumer = std::make_unique<DiscardingConsumer>();
+        active->gap_recorder = std::make_unique<GapRecorder>(flow, *active->consumer);
+        active->to_server = std::make_unique<TcpStreamReassembler>(Direction::client_to_server, *active->gap_recorder,
+                                                                   limits_.reassembly);
+        active->to_client = std::make_unique<TcpStreamReassembler>(Direction::server_to_client, *active->gap_recorder,
+                                                                   limits_.reassembly);
+    }
+    auto [inserted, unused] = table_.emplace(key, std::move(active));
+    return *inserted->second;
+}
+
+void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction) {
+    TcpFlow& flow = *active.record;
+    FlowDirection& side = flow.side(direction);
+    FlowDirection& peer = flow.side(opposite(direction));
+    std::uint8_t flags = packet.tcp.flags;
+    bool syn = has(flags, tcp_flag::syn);
+    bool first_of_side = !side.first_frame;
+
+    flow.last_time = packet.time;
+    flow.last_frame = packet.frame;
+    ++side.packets;
+    side.payload_bytes += packet.payload_wire_length;
+    if (first_of_side) side.first_frame = packet.frame;
+    side.last_frame = packet.frame;
+    if (!side.first_ttl) {
+        side.first_ttl = packet.ip_ttl;
+    } else if (*side.first_ttl != packet.ip_ttl && !has(flags, tcp_flag::rst)) {
+        side.ttl_varies = true;
+    }
+
+    bool significant = has(flags, tcp_flag::syn | tcp_flag::fin | tcp_flag::rst);
+    std::uint8_t notes = 0;
+    if (packet.cut_by_snaplen) {
+        notes |= packet_note::cut_by_snaplen;
+        ++side.cut_packets;
+        push_capped(side.cut_frames, packet.frame, max_cut_frames_kept);
+    }
+    if (packet.reassembled_from_fragments) notes |= packet_note::reassembled_ip;
+
+    if (syn) {
+        push_capped(side.syn_frames, packet.frame, max_syn_frames_kept);
+        if (packet.tcp.has_window_scale) side.window_scale = packet.tcp.window_scale;
+        if (!side.initial_seq) {
+            side.initial_seq = packet.tcp.seq;
+            active.reassembler(direction)->set_initial_sequence(packet.tcp.seq + 1);
+        }
+    }
+    if (has(flags, tcp_flag::ack) && !syn && direction == Direction::client_to_server &&
+        !flow.handshake_ack_frame && !flow.directions[1].syn_frames.empty() &&
+        (!peer.initial_seq || packet.tcp.ack == *peer.initial_seq + 1)) {
+        flow.handshake_ack_frame = packet.frame;
+        significant = true;
+    }
+    if (packet.payload_wire_length > 0) {
+        if (!side.first_data_frame) significant = true;
+        if (!side.first_data_frame) side.first_data_frame = packet.frame;
+        side.last_data_frame = packet.frame;
+    }
+    if (!syn && !has(flags, tcp_flag::rst) && packet.tcp.window == 0) {
+        notes |= packet_note::zero_window;
+        ++side.zero_window_packets;
+    }
+    if (has(flags, tcp_flag::rst)) {
+        ++side.rst_packets;
+        push_capped(side.rst_frames, packet.frame, max_rst_frames_kept);
+    }
+    if (has(flags, tcp_flag::fin) && !side.fin_frame) {
+        side.fin_frame = packet.frame;
+        side.fin_seq = packet.tcp.seq + packet.payload_wire_length;
+    }
+    if (has(flags, tcp_flag::ack) && peer.fin_seq && !peer.fin_acked_frame &&
+        acknowledges(packet.tcp.ack, *peer.fin_seq)) {
+        peer.fin_acked_frame = packet.frame;
+        significant = true;
+    }
+    if (side.fin_acked_frame && peer.fin_acked_frame) active.closed = true;
+
+    reassemble(active, packet, direction, notes);
+
+    if (!significant && notes == 0) return;
+    if (flow.timeline.size() >= limits_.max_timeline_packets) {
+        ++flow.timeline_omitted;
+        return;
+    }
+    std::uint32_t own_base = side.initial_seq.value_or(0);
+    std::uint32_t peer_base = peer.initial_seq.value_or(0);
+    FlowPacket entry;
+    entry.frame = packet.frame;
+    entry.time = packet.time;
+    entry.direction = direction;
+    entry.tcp_flags = flags;
+    entry.relative_seq = side.initial_seq ? packet.tcp.seq - own_base : packet.tcp.seq;
+    entry.relative_ack = has(flags, tcp_flag::ack) && peer.initial_seq ? packet.tcp.ack - peer_base : packet.tcp.ack;
+    bool scaled = !syn && side.window_scale && peer.window_scale;
+    entry.window = scaled ? std::uint32_t{packet.tcp.window} << *side.window_scale : packet.tcp.window;
+    entry.payload_length = packet.payload_wire_length;
+    entry.ttl = packet.ip_ttl;
+    entry.notes = notes;
+    flow.timeline.push_back(entry);
+}
+
+void FlowTracker::reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction,
+                             std::uint8_t& notes) {
+    std::size_t buffered_before = active.buffered_bytes();
+    std::uint8_t flags = packet.tcp.flags;
+    TcpStreamReassembler& stream = *active.reassembler(direction);
+    if (has(flags, tcp_flag::ack)) {
+        // The peer's FIN takes a sequence number but carries no byte: an ACK
+        // covering it acknowledges the data only up to the FIN.
+        const FlowDirection& peer = active.record->side(opposite(direction));
+        std::uint32_t data_acknowledged =
+            peer.fin_seq && acknowledges(packet.tcp.ack, *peer.fin_seq) ? *peer.fin_seq : packet.tcp.ack;
+        active.reassembler(opposite(direction))->acknowledge(data_acknowledged, packet.frame);
+    }
+    if (packet.payload_wire_length > 0 && !has(flags, tcp_flag::rst)) {
+        std::uint32_t first_data_seq = packet.tcp.seq + (has(flags, tcp_flag::syn) ? 1 : 0);
+        switch (stream.add_segment(first_data_seq, packet.payload, packet.payload_wire_length, packet.frame,
+                                   packet.time)) {
+            case SegmentKind::in_order: break;
+            case SegmentKind::retransmission: notes |= packet_note::retransmission; break;
+            case SegmentKind::overlap: notes |= packet_note::overlap; break;
+            case SegmentKind::out_of_order: notes |= packet_note::out_of_order; break;
+        }
+    } else if (has(flags, tcp_flag::syn) && active.record->side(direction).syn_frames.size() > 1) {
+        notes |= packet_note::retransmission;
+    }
+    total_buffered_bytes_ = total_buffered_bytes_ - buffered_before + active.buffered_bytes();
+    enforce_byte_cap(active, packet.frame);
+}
+
+void FlowTracker::enforce_byte_cap(ActiveFlow& active, std::uint64_t frame) {
+    if (total_buffered_bytes_ <= limits_.max_total_buffered_bytes) return;
+    std::size_t before = active.buffered_bytes();
+    active.to_server->flush(frame);
+    active.to_client->flush(frame);
+    total_buffered_bytes_ -= before;
+    ++counters_.streams_cut_for_memory;
+}
+
+void FlowTracker::add_icmp_error(const DecodedPacket& packet) {
+    const IcmpQuote& quote = *packet.icmp->quote;
+    Endpoint quoted_source{quote.source, quote.source_port};
+    Endpoint quoted_destination{quote.destination, quote.destination_port};
+    auto found = table_.find(key_of(quoted_source, quoted_destination));
+    if (found == table_.end()) {
+        ++counters_.icmp_errors_unmatched;
+        return;
+    }
+    ++counters_.icmp_errors_matched;
+    ActiveFlow& active = *found->second;
+    if (!active.record) return;
+    TcpFlow& flow = *active.record;
+    flow.last_time = packet.time;
+    flow.last_frame = packet.frame;
+    flow.icmp_errors.push_back({packet.frame, packet.source, packet.icmp->v6, packet.icmp->type, packet.icmp->code});
+    if (flow.timeline.size() >= limits_.max_timeline_packets) {
+        ++flow.timeline_omitted;
+        return;
+    }
+    FlowPacket entry;
+    entry.frame = packet.frame;
+    entry.time = packet.time;
+    entry.direction = quoted_source == active.client ? Direction::server_to_client : Direction::client_to_server;
+    entry.is_icmp = true;
+    entry.ttl = packet.ip_ttl;
+    entry.icmp_sender = packet.source;
+    entry.icmp_v6 = packet.icmp->v6;
+    entry.icmp_type = packet.icmp->type;
+    entry.icmp_code = packet.icmp->code;
+    flow.timeline.push_back(entry);
+}
+
+void FlowTracker::retire(ActiveFlow& active) {
+    if (!active.record) return;
+    std::uint64_t frame = active.record->last_frame;
+    total_buffered_bytes_ -= active.buffered_bytes();
+    active.to_server->flush(frame);
+    active.to_client->flush(frame);
+    active.record->side(Direction::client_to_server).reassembly = active.to_server->counters();
+    active.record->side(Direction::server_to_client).reassembly = active.to_client->counters();
+    finished_.push_back(std::move(active.record));
+}
+
+void FlowTracker::expire_idle(const Timestamp& now) {
+    for (auto it = table_.begin(); it != table_.end();) {
+        ActiveFlow& active = *it->second;
+        if (now.seconds - active.last_seen.seconds < limits_.idle_timeout_seconds) {
+            ++it;
+            continue;
+        }
+        if (active.record && !active.closed) active.record->ended_by_idle_timeout = true;
+        retire(active);
+        it = table_.erase(it);
+    }
+}
+
+// The table is full: the least recently seen tenth goes, closed flows first.
+void FlowTracker::make_room() {
+    std::vector<std::pair<std::pair<bool, Timestamp>, Key>> candidates;
+    candidates.reserve(table_.size());
+    for (const auto& [key, active] : table_) candidates.push_back({{!active->closed, active->last_seen}, key});
+    std::size_t count = std::max<std::size_t>(1, table_.size() / 10);
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count - 1),
+                     candidates.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < count; ++i) {
+        auto found = table_.find(candidates[i].second);
+        if (found->second->record && !found->second->closed) found->second->record->evicted = true;
+        retire(*found->second);
+        table_.erase(found);
+        ++counters_.flows_evicted;
+    }
+}
+
+void FlowTracker::finish() {
+    for (auto& [key, active] : table_) retire(*active);
+    table_.clear();
+    std::sort(finished_.begin(), finished_.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+}
+
+}  // namespace trustcap

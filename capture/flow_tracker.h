@@ -1,0 +1,107 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "capture/packet.h"
+#include "capture/stream_consumer.h"
+#include "capture/tcp_flow.h"
+#include "capture/tcp_stream_reassembler.h"
+
+namespace trustcap {
+
+struct FlowTrackerLimits {
+    std::size_t max_flows = 200'000;                    // table entries, checked or not
+    std::size_t max_timeline_packets = 64;              // evidence packets kept per flow
+    std::int64_t idle_timeout_seconds = 600;            // capture time without a packet
+    std::size_t max_total_buffered_bytes = 256u << 20;  // out-of-order bytes over all flows
+    TcpStreamReassembler::Limits reassembly;
+};
+
+// The bidirectional TCP flow table. Each flow is keyed by its 5-tuple; the
+// client is the sender of the SYN. For a flow first seen mid-stream the
+// roles are guessed: the sender of a SYN-ACK is the server; otherwise the
+// side whose port is a service port (is_service_port) is the server; otherwise
+// the lower port; otherwise the sender of the first packet is the client.
+//
+// Flows the selector picks are "checked": they keep a TcpFlow record with
+// their evidence and have both directions reassembled and handed to a
+// StreamConsumer. Other flows only cost a table entry, so they can be counted.
+// A new SYN with another initial sequence number on a known 5-tuple starts a
+// new flow (port reuse).
+class FlowTracker {
+public:
+    using Limits = FlowTrackerLimits;
+
+    struct Counters {
+        std::uint64_t tcp_packets = 0;
+        std::uint64_t tcp_flows = 0;
+        std::uint64_t checked_flows = 0;
+        std::uint64_t flows_evicted = 0;          // the table was full
+        std::uint64_t streams_cut_for_memory = 0;  // reassembly given up to stay under the byte cap
+        std::uint64_t icmp_errors_matched = 0;
+        std::uint64_t icmp_errors_unmatched = 0;
+    };
+
+    using ServicePortTest = std::function<bool(std::uint16_t port)>;
+    using FlowSelector = std::function<bool(const Endpoint& client, const Endpoint& server)>;
+    // Returns the consumer of a checked flow's bytes, or nullptr for none.
+    using ConsumerFactory = std::function<std::unique_ptr<StreamConsumer>(const TcpFlow& flow)>;
+
+    FlowTracker(ServicePortTest is_service_port, FlowSelector select, ConsumerFactory make_consumer,
+                Limits limits = {});
+    ~FlowTracker();
+    FlowTracker(const FlowTracker&) = delete;
+    FlowTracker& operator=(const FlowTracker&) = delete;
+
+    // A decoded TCP packet, or an ICMP error quoting one.
+    void add(const DecodedPacket& packet);
+
+    // End of the capture: flushes every stream; afterwards finished_flows()
+    // holds every checked flow, in the order of their first frame.
+    void finish();
+
+    [[nodiscard]] const std::vector<std::unique_ptr<TcpFlow>>& finished_flows() const { return finished_; }
+    [[nodiscard]] const Counters& counters() const { return counters_; }
+    [[nodiscard]] std::size_t active_flows() const { return table_.size(); }
+
+private:
+    struct Key {
+        Endpoint low;
+        Endpoint high;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& key) const;
+    };
+    struct ActiveFlow;
+
+    static Key key_of(const Endpoint& a, const Endpoint& b);
+    void add_tcp(const DecodedPacket& packet);
+    void add_icmp_error(const DecodedPacket& packet);
+    ActiveFlow& start_flow(const Key& key, const DecodedPacket& packet);
+    void record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
+    void reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction, std::uint8_t& notes);
+    void retire(ActiveFlow& active);
+    void expire_idle(const Timestamp& now);
+    void make_room();
+    void enforce_byte_cap(ActiveFlow& active, std::uint64_t frame);
+
+    ServicePortTest is_service_port_;
+    FlowSelector select_;
+    ConsumerFactory make_consumer_;
+    Limits limits_;
+    Counters counters_;
+    std::unordered_map<Key, std::unique_ptr<ActiveFlow>, KeyHash> table_;
+    std::vector<std::unique_ptr<TcpFlow>> finished_;
+    std::uint64_t next_flow_id_ = 1;
+    std::size_t total_buffered_bytes_ = 0;
+    Timestamp last_sweep_;
+    bool swept_once_ = false;
+};
+
+}  // namespace trustcap

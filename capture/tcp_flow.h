@@ -1,0 +1,101 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "capture/ip_address.h"
+#include "capture/stream_consumer.h"
+#include "capture/tcp_stream_reassembler.h"
+#include "capture/timestamp.h"
+
+namespace trustcap {
+
+namespace packet_note {
+inline constexpr std::uint8_t retransmission = 0x01;
+inline constexpr std::uint8_t out_of_order = 0x02;
+inline constexpr std::uint8_t overlap = 0x04;
+inline constexpr std::uint8_t zero_window = 0x08;
+inline constexpr std::uint8_t cut_by_snaplen = 0x10;
+inline constexpr std::uint8_t reassembled_ip = 0x20;
+}  // namespace packet_note
+
+// A packet worth showing as evidence: SYN/FIN/RST, the handshake's and the
+// teardown's ACKs, the first data of each side, anomalies, ICMP errors.
+struct FlowPacket {
+    std::uint64_t frame = 0;
+    Timestamp time;
+    Direction direction = Direction::client_to_server;
+    bool is_icmp = false;
+    std::uint8_t tcp_flags = 0;
+    std::uint32_t relative_seq = 0;
+    std::uint32_t relative_ack = 0;
+    std::uint32_t window = 0;  // scaled when both SYNs agreed on window scaling, as Wireshark shows it
+    std::uint32_t payload_length = 0;
+    std::uint8_t ttl = 0;
+    std::uint8_t notes = 0;
+    // ICMP errors only: who sent it, type, code.
+    IpAddress icmp_sender;
+    bool icmp_v6 = false;
+    std::uint8_t icmp_type = 0;
+    std::uint8_t icmp_code = 0;
+};
+
+struct IcmpError {
+    std::uint64_t frame = 0;
+    IpAddress sender;
+    bool v6 = false;
+    std::uint8_t type = 0;
+    std::uint8_t code = 0;
+};
+
+// What one side of a connection did.
+struct FlowDirection {
+    std::uint64_t packets = 0;
+    std::uint64_t payload_bytes = 0;  // as on the wire
+    std::optional<std::uint64_t> first_frame;
+    std::optional<std::uint64_t> last_frame;
+    std::vector<std::uint64_t> syn_frames;  // SYN or SYN-ACK, with retransmissions
+    std::optional<std::uint32_t> initial_seq;  // from its SYN
+    std::optional<std::uint8_t> window_scale;  // its SYN's window-scale option
+    std::optional<std::uint64_t> first_data_frame;
+    std::optional<std::uint64_t> last_data_frame;
+    std::optional<std::uint64_t> fin_frame;
+    std::optional<std::uint32_t> fin_seq;       // sequence number the FIN occupies
+    std::optional<std::uint64_t> fin_acked_frame;  // the peer's ACK covering this FIN
+    std::vector<std::uint64_t> rst_frames;  // the first few
+    std::uint64_t rst_packets = 0;
+    std::optional<std::uint8_t> first_ttl;
+    bool ttl_varies = false;
+    std::uint64_t zero_window_packets = 0;
+    std::uint64_t cut_packets = 0;
+    std::vector<std::uint64_t> cut_frames;  // the first few
+    std::vector<std::uint64_t> missing_data_frames;  // where bytes of this side were found never captured
+    TcpStreamReassembler::Counters reassembly;
+};
+
+// Everything the report needs to know about one TCP connection. Holds no
+// packet bytes.
+struct TcpFlow {
+    std::uint64_t id = 0;
+    Endpoint client;
+    Endpoint server;
+    bool roles_from_syn = false;  // false: client and server were guessed (see FlowTracker)
+    Timestamp first_time;
+    Timestamp last_time;
+    std::uint64_t first_frame = 0;
+    std::uint64_t last_frame = 0;
+    std::array<FlowDirection, 2> directions;
+    std::optional<std::uint64_t> handshake_ack_frame;
+    std::vector<IcmpError> icmp_errors;
+    std::vector<FlowPacket> timeline;
+    std::uint64_t timeline_omitted = 0;
+    bool ended_by_idle_timeout = false;
+    bool evicted = false;  // dropped early because the flow table was full
+
+    FlowDirection& side(Direction direction) { return directions[index_of(direction)]; }
+    [[nodiscard]] const FlowDirection& side(Direction direction) const { return directions[index_of(direction)]; }
+};
+
+}  // namespace trustcap
