@@ -1,0 +1,100 @@
+#include "report/json_writer.h"
+
+#include <nlohmann/json.hpp>
+
+#include "report/time_format.h"
+
+namespace trustcap {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json endpoint_json(const Endpoint& endpoint) { return Json{{"ip", endpoint.ip.to_string()}, {"port", endpoint.port}}; }
+
+Json optional_time(const std::optional<Timestamp>& time, int digits) {
+    return time ? Json(iso8601_utc(*time, digits)) : Json(nullptr);
+}
+
+Json finding_json(const Finding& finding) {
+    return Json{{"id", finding.id},
+                {"severity", severity_name(finding.severity)},
+                {"flow", finding.flow ? Json(*finding.flow) : Json(nullptr)},
+                {"summary", finding.summary},
+                {"explanation", finding.explanation},
+                {"frames", finding.frames},
+                {"fix", finding.fix}};
+}
+
+Json timeline_json(const TimelineRow& row, int digits) {
+    Json entry{{"frame", row.frame},
+               {"time", iso8601_utc(row.time, digits)},
+               {"src", row.source.to_string()},
+               {"dst", row.destination.to_string()},
+               {"protocol", row.protocol},
+               {"info", row.info}};
+    if (row.source_port) entry["src_port"] = *row.source_port;
+    if (row.destination_port) entry["dst_port"] = *row.destination_port;
+    if (row.tcp_flags) entry["tcp_flags"] = *row.tcp_flags;
+    if (row.icmp_type) entry["icmp_type"] = *row.icmp_type;
+    if (row.icmp_code) entry["icmp_code"] = *row.icmp_code;
+    return entry;
+}
+
+Json flow_json(const FlowReport& flow, int digits) {
+    Json steps = Json::array();
+    for (const StepResult& step : flow.steps)
+        steps.push_back(Json{{"step", step_name(step.name)},
+                             {"status", step_status_name(step.status)},
+                             {"frames", step.frames},
+                             {"detail", step.detail}});
+    Json findings = Json::array();
+    for (const Finding& finding : flow.findings) findings.push_back(finding_json(finding));
+    Json timeline = Json::array();
+    for (const TimelineRow& row : flow.timeline) timeline.push_back(timeline_json(row, digits));
+    return Json{{"id", flow.id},
+                {"client", endpoint_json(flow.client)},
+                {"server", endpoint_json(flow.server)},
+                {"roles_guessed", flow.roles_guessed},
+                {"proxy", nullptr},
+                {"server_name", nullptr},
+                {"kind", flow.kind},
+                {"start_time", iso8601_utc(flow.start, digits)},
+                {"duration_seconds", flow.end.seconds_since(flow.start)},
+                {"healthy", flow.healthy},
+                {"tls", nullptr},
+                {"steps", steps},
+                {"findings", findings},
+                {"timeline", timeline},
+                {"timeline_omitted", flow.timeline_omitted}};
+}
+
+}  // namespace
+
+std::string to_json(const Report& report, const std::string& tool_version) {
+    const CaptureSummary& capture = report.capture;
+    int digits = capture.precision_digits;
+    Json flows = Json::array();
+    for (const FlowReport& flow : report.flows) flows.push_back(flow_json(flow, digits));
+    Json findings = Json::array();
+    for (const Finding& finding : report.findings) findings.push_back(finding_json(finding));
+
+    Json document{
+        {"schema_version", 1},
+        {"tool", Json{{"name", "trustcap"}, {"version", tool_version}}},
+        {"capture", Json{{"file", capture.file},
+                         {"link_type", capture.link_type},
+                         {"frames", capture.frames},
+                         {"first_time", optional_time(capture.first_time, digits)},
+                         {"last_time", optional_time(capture.last_time, digits)},
+                         {"truncated_packets", capture.truncated_packets},
+                         {"malformed_packets", capture.malformed_packets},
+                         {"complete", capture.complete},
+                         {"damage", capture.complete ? Json(nullptr) : Json(capture.damage)}}},
+        {"verdict", report.healthy ? "healthy" : "problem"},
+        {"other_tcp_flows", report.other_tcp_flows},
+        {"flows", flows},
+        {"findings", findings}};
+    return document.dump(2) + "\n";
+}
+
+}  // namespace trustcap

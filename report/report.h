@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/ip_address.h"
+#include "capture/timestamp.h"
+#include "report/finding.h"
+#include "report/step.h"
+
+namespace trustcap {
+
+// One row of a flow's timeline, laid out like Wireshark's packet list.
+struct TimelineRow {
+    std::uint64_t frame = 0;
+    Timestamp time;
+    IpAddress source;
+    IpAddress destination;
+    std::optional<std::uint16_t> source_port;
+    std::optional<std::uint16_t> destination_port;
+    std::string protocol;  // "TCP", "ICMP", "ICMPv6"
+    std::optional<std::uint8_t> tcp_flags;
+    std::optional<std::uint8_t> icmp_type;
+    std::optional<std::uint8_t> icmp_code;
+    std::string info;
+};
+
+struct FlowReport {
+    std::uint64_t id = 0;
+    Endpoint client;
+    Endpoint server;
+    bool roles_guessed = false;
+    std::string kind = "other";
+    Timestamp start;
+    Timestamp end;
+    std::vector<StepResult> steps;  // connect, tcp, tls, appdata, teardown
+    std::vector<Finding> findings;
+    std::vector<TimelineRow> timeline;
+    std::uint64_t timeline_omitted = 0;
+    bool healthy = false;
+};
+
+struct CaptureSummary {
+    std::string file;
+    std::string link_type;
+    std::uint64_t frames = 0;
+    std::optional<Timestamp> first_time;
+    std::optional<Timestamp> last_time;
+    int precision_digits = 6;
+    std::uint64_t truncated_packets = 0;  // frames cut by the snap length
+    std::uint64_t malformed_packets = 0;
+    std::vector<std::uint64_t> first_malformed_frames;
+    std::string first_malformed_reason;
+    bool complete = true;
+    std::string damage;  // how the file ends early, when it does
+};
+
+struct Report {
+    CaptureSummary capture;
+    std::vector<FlowReport> flows;
+    std::vector<Finding> findings;  // capture-wide findings, then every flow's
+    std::uint64_t other_tcp_flows = 0;
+    bool healthy = false;
+};
+
+}  // namespace trustcap

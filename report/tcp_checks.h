@@ -1,0 +1,22 @@
+#pragma once
+
+#include <vector>
+
+#include "capture/tcp_flow.h"
+#include "report/finding.h"
+#include "report/step.h"
+
+namespace trustcap {
+
+struct TcpAssessment {
+    StepResult handshake;  // step "tcp"
+    StepResult teardown;   // step "teardown"
+    std::vector<Finding> findings;
+    bool one_sided = false;  // only one direction was captured
+};
+
+// Judges the TCP handshake and teardown of one flow, and what the capture
+// could not show of it (one side missing, packets cut, segments missing).
+TcpAssessment assess_tcp(const TcpFlow& flow);
+
+}  // namespace trustcap

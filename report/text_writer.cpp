@@ -1,0 +1,149 @@
+#include "report/text_writer.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "report/time_format.h"
+
+namespace trustcap {
+namespace {
+
+namespace ansi {
+constexpr const char* red = "\033[31m";
+constexpr const char* green = "\033[32m";
+constexpr const char* yellow = "\033[33m";
+constexpr const char* cyan = "\033[36m";
+constexpr const char* dim = "\033[2m";
+constexpr const char* bold = "\033[1m";
+constexpr const char* reset = "\033[0m";
+}  // namespace ansi
+
+class Painter {
+public:
+    explicit Painter(bool enabled) : enabled_(enabled) {}
+    [[nodiscard]] std::string paint(const std::string& text, const char* color) const {
+        return enabled_ ? color + text + ansi::reset : text;
+    }
+
+private:
+    bool enabled_;
+};
+
+std::string padded(std::string text, std::size_t width) {
+    if (text.size() < width) text.append(width - text.size(), ' ');
+    return text;
+}
+
+std::string frame_list(const std::vector<std::uint64_t>& frames) {
+    std::string text;
+    for (std::uint64_t frame : frames) {
+        if (!text.empty()) text += ", ";
+        text += std::to_string(frame);
+    }
+    return text;
+}
+
+std::string frames_label(const std::vector<std::uint64_t>& frames) {
+    if (frames.empty()) return "";
+    return (frames.size() == 1 ? "frame " : "frames ") + frame_list(frames);
+}
+
+std::string status_mark(StepStatus status, const Painter& painter) {
+    switch (status) {
+        case StepStatus::pass: return painter.paint("PASS    ", ansi::green);
+        case StepStatus::fail: return painter.paint("FAIL    ", ansi::red);
+        case StepStatus::not_seen: return painter.paint("NOT SEEN", ansi::yellow);
+        case StepStatus::unknown: return painter.paint("UNKNOWN ", ansi::yellow);
+        case StepStatus::not_applicable: return painter.paint("n/a     ", ansi::dim);
+    }
+    return "?";
+}
+
+std::string severity_mark(Severity severity, const Painter& painter) {
+    switch (severity) {
+        case Severity::error: return painter.paint("ERROR  ", ansi::red);
+        case Severity::warning: return painter.paint("WARNING", ansi::yellow);
+        case Severity::info: return painter.paint("INFO   ", ansi::cyan);
+    }
+    return "?";
+}
+
+void write_finding(std::ostringstream& out, const Finding& finding, const Painter& painter, const std::string& indent) {
+    out << indent << severity_mark(finding.severity, painter) << " " << finding.id << ": " << finding.summary << "\n";
+    out << indent << "        " << finding.explanation << "\n";
+    if (!finding.frames.empty()) out << indent << "        Evidence: " << frames_label(finding.frames) << "\n";
+    for (const std::string& fix : finding.fix) out << indent << "        Fix: " << fix << "\n";
+}
+
+void write_timeline(std::ostringstream& out, const FlowReport& flow, const CaptureSummary& capture) {
+    Timestamp origin = capture.first_time.value_or(flow.start);
+    out << "  Timeline (significant packets; Time is seconds since the first frame of the file)\n";
+    out << "  " << padded("No.", 8) << padded("Time", 14) << padded("Source", 18) << padded("Destination", 18)
+        << padded("Protocol", 9) << "Info\n";
+    for (const TimelineRow& row : flow.timeline) {
+        std::string number = std::to_string(row.frame);
+        out << "  " << padded(std::string(number.size() < 6 ? 6 - number.size() : 0, ' ') + number, 8)
+            << padded(relative_seconds(row.time, origin, capture.precision_digits), 14)
+            << padded(row.source.to_string(), 17) << " " << padded(row.destination.to_string(), 17) << " "
+            << padded(row.protocol, 9) << row.info << "\n";
+    }
+    if (flow.timeline_omitted > 0)
+        out << "  (" << flow.timeline_omitted << " more significant packets not listed)\n";
+}
+
+void write_flow(std::ostringstream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.3f s", flow.end.seconds_since(flow.start));
+    out << painter.paint("Flow " + std::to_string(flow.id), ansi::bold) << "  " << flow.client.to_string()
+        << " \u2192 " << flow.server.to_string() << "   started " << readable_utc(flow.start) << ", lasted "
+        << duration << "\n";
+    if (flow.roles_guessed)
+        out << "  (the capture starts mid-flow: which side is the device was inferred from the ports)\n";
+    for (const StepResult& step : flow.steps) {
+        out << "  " << status_mark(step.status, painter) << "  " << padded(step_name(step.name), 10)
+            << padded(step.detail, 62);
+        std::string frames = frames_label(step.frames);
+        if (!frames.empty()) out << "  " << frames;
+        out << "\n";
+    }
+    if (!flow.findings.empty()) {
+        out << "  Findings\n";
+        for (const Finding& finding : flow.findings) write_finding(out, finding, painter, "  ");
+    }
+    write_timeline(out, flow, capture);
+}
+
+}  // namespace
+
+std::string to_text(const Report& report, const TextOptions& options) {
+    Painter painter(options.color);
+    const CaptureSummary& capture = report.capture;
+    std::ostringstream out;
+    out << painter.paint("trustcap", ansi::bold) << ": " << capture.file << " (" << capture.link_type << ", "
+        << capture.frames << " frames";
+    if (capture.first_time && capture.last_time)
+        out << ", " << readable_utc(*capture.first_time) << " to " << readable_utc(*capture.last_time);
+    out << ")\n";
+
+    std::size_t healthy = 0;
+    for (const FlowReport& flow : report.flows) healthy += flow.healthy ? 1 : 0;
+    out << "Verdict: "
+        << (report.healthy ? painter.paint("HEALTHY", ansi::green) : painter.paint("PROBLEM", ansi::red)) << " — "
+        << report.flows.size() << (report.flows.size() == 1 ? " flow" : " flows") << " checked, " << healthy
+        << " healthy; " << report.other_tcp_flows << " other TCP flows not checked\n";
+
+    bool capture_findings = false;
+    for (const Finding& finding : report.findings) {
+        if (finding.flow) continue;
+        if (!capture_findings) out << "\nCapture\n";
+        capture_findings = true;
+        write_finding(out, finding, painter, "  ");
+    }
+    for (const FlowReport& flow : report.flows) {
+        out << "\n";
+        write_flow(out, flow, capture, painter);
+    }
+    return out.str();
+}
+
+}  // namespace trustcap

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "report/report.h"
+
+namespace trustcap {
+
+struct TextOptions {
+    bool color = false;
+};
+
+// The report for people: per flow a header, the step checklist, the findings
+// with their fixes, and a Wireshark-like timeline of the evidence packets.
+std::string to_text(const Report& report, const TextOptions& options);
+
+}  // namespace trustcap

@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "report/json_writer.h"
+#include "report/text_writer.h"
+#include "capture/packet.h"
+#include "report/time_format.h"
+#include "report/timeline.h"
+
+namespace trustcap {
+namespace {
+
+Report sample_report() {
+    Report report;
+    report.capture.file = "cssm.pcap";
+    report.capture.link_type = "EN10MB";
+    report.capture.frames = 12;
+    report.capture.first_time = Timestamp{1'629'718'273, 351'000'000};
+    report.capture.last_time = Timestamp{1'629'718'274, 0};
+    FlowReport flow;
+    flow.id = 3;
+    flow.client = Endpoint{*IpAddress::parse("192.168.10.150"), 22425};
+    flow.server = Endpoint{*IpAddress::parse("192.133.220.90"), 443};
+    flow.start = *report.capture.first_time;
+    flow.end = *report.capture.last_time;
+    flow.steps = {StepResult{StepName::tcp, StepStatus::pass, {1, 2, 3}, "SYN, SYN-ACK, ACK"},
+                  StepResult{StepName::teardown, StepStatus::fail, {9}, "reset by the server"}};
+    Finding reset{"tcp.reset", Severity::error, 3, "The server reset the connection", "why", {9}, {"do this"}};
+    flow.findings = {reset};
+    report.findings = {reset};
+    report.flows = {flow};
+    return report;
+}
+
+TEST(TimeFormat, IsoWithFilePrecision) {
+    Timestamp time{1'629'718'273, 351'123'456};
+    EXPECT_EQ("2021-08-23T11:31:13.351123Z", iso8601_utc(time, 6));
+    EXPECT_EQ("2021-08-23T11:31:13.351123456Z", iso8601_utc(time, 9));
+    EXPECT_EQ("2021-08-23 11:31:13.351 UTC", readable_utc(time));
+    EXPECT_EQ("1.500000", relative_seconds(Timestamp{11, 500'000'000}, Timestamp{10, 0}, 6));
+}
+
+TEST(JsonWriter, FollowsTheContract) {
+    auto json = nlohmann::json::parse(to_json(sample_report(), "9.9.9"));
+    EXPECT_EQ(1, json["schema_version"]);
+    EXPECT_EQ("trustcap", json["tool"]["name"]);
+    EXPECT_EQ("9.9.9", json["tool"]["version"]);
+    EXPECT_EQ("EN10MB", json["capture"]["link_type"]);
+    EXPECT_EQ(12, json["capture"]["frames"]);
+    EXPECT_EQ("2021-08-23T11:31:13.351000Z", json["capture"]["first_time"]);
+    EXPECT_EQ(true, json["capture"]["complete"]);
+    EXPECT_EQ("problem", json["verdict"]);
+    const auto& flow = json["flows"][0];
+    EXPECT_EQ(3, flow["id"]);
+    EXPECT_EQ("192.168.10.150", flow["client"]["ip"]);
+    EXPECT_EQ(22425, flow["client"]["port"]);
+    EXPECT_TRUE(flow["proxy"].is_null());
+    EXPECT_EQ("tcp", flow["steps"][0]["step"]);
+    EXPECT_EQ("pass", flow["steps"][0]["status"]);
+    EXPECT_EQ((std::vector<int>{1, 2, 3}), flow["steps"][0]["frames"].get<std::vector<int>>());
+    EXPECT_EQ("tcp.reset", json["findings"][0]["id"]);
+    EXPECT_EQ("error", json["findings"][0]["severity"]);
+    EXPECT_EQ(3, json["findings"][0]["flow"]);
+    EXPECT_EQ("do this", json["findings"][0]["fix"][0]);
+}
+
+TEST(TextWriter, ShowsStepsFindingsAndNoColourUnlessAsked) {
+    std::string plain = to_text(sample_report(), TextOptions{false});
+    EXPECT_NE(std::string::npos, plain.find("Verdict: PROBLEM"));
+    EXPECT_NE(std::string::npos, plain.find("192.168.10.150:22425 \u2192 192.133.220.90:443"));
+    EXPECT_NE(std::string::npos, plain.find("FAIL"));
+    EXPECT_NE(std::string::npos, plain.find("tcp.reset: The server reset the connection"));
+    EXPECT_NE(std::string::npos, plain.find("Fix: do this"));
+    EXPECT_EQ(std::string::npos, plain.find('\033'));
+    EXPECT_NE(std::string::npos, to_text(sample_report(), TextOptions{true}).find('\033'));
+}
+
+TEST(Timeline, InfoReadsLikeWireshark) {
+    TcpFlow flow;
+    flow.client = Endpoint{*IpAddress::parse("10.0.0.1"), 51512};
+    flow.server = Endpoint{*IpAddress::parse("10.0.0.2"), 443};
+    FlowPacket syn;
+    syn.frame = 1;
+    syn.tcp_flags = tcp_flag::syn;
+    syn.window = 64240;
+    FlowPacket data;
+    data.frame = 4;
+    data.direction = Direction::server_to_client;
+    data.tcp_flags = tcp_flag::psh | tcp_flag::ack;
+    data.relative_seq = 1;
+    data.relative_ack = 518;
+    data.window = 501;
+    data.payload_length = 1200;
+    data.notes = packet_note::retransmission;
+    FlowPacket icmp;
+    icmp.frame = 5;
+    icmp.is_icmp = true;
+    icmp.icmp_sender = *IpAddress::parse("10.0.0.254");
+    icmp.icmp_type = 3;
+    icmp.icmp_code = 13;
+    flow.timeline = {syn, data, icmp};
+    auto rows = build_timeline(flow);
+    ASSERT_EQ(3u, rows.size());
+    EXPECT_EQ("51512 \u2192 443 [SYN] Seq=0 Win=64240 Len=0", rows[0].info);
+    EXPECT_EQ("[TCP Retransmission] 443 \u2192 51512 [PSH, ACK] Seq=1 Ack=518 Win=501 Len=1200", rows[1].info);
+    EXPECT_EQ("10.0.0.2", rows[1].source.to_string());
+    EXPECT_EQ("Destination unreachable (Communication administratively filtered)", rows[2].info);
+    EXPECT_EQ("ICMP", rows[2].protocol);
+    EXPECT_EQ("10.0.0.1", rows[2].destination.to_string());
+}
+
+}  // namespace
+}  // namespace trustcap
