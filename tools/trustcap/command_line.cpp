@@ -1,0 +1,62 @@
+#include "command_line.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace trustcap {
+
+std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const std::string& version) {
+    CommandLine command;
+    std::string positional_file;
+    std::string read_file;
+    std::string format = "text";
+    bool no_color = false;
+    std::vector<int> ports;
+
+    CLI::App app{
+        "trustcap: reads a packet capture of Cisco Smart Licensing traffic and tells, for every connection to the "
+        "licensing server, whether TCP, TLS, application data and teardown went through, and if not, why.",
+        "trustcap"};
+    app.set_version_flag("--version", "trustcap " + version);
+    app.add_option("file", positional_file, "Capture file (pcap or pcapng); - reads standard input");
+    app.add_option("-r,--read", read_file, "Capture file to read (as tcpdump -r)");
+    app.add_option("--filter", command.analysis.filter, "BPF filter applied to every frame (frame numbers stay the file's)");
+    app.add_option("--port", ports, "Also check TCP flows to this port (repeatable); 443 is always checked")
+        ->check(CLI::Range(1, 65535))
+        ->allow_extra_args(false);
+    app.add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    app.add_option("-o,--output", command.output_file, "Write the report to this file instead of standard output");
+    app.add_flag("--no-color", no_color, "Never colour the text report");
+    app.footer(
+        "Exit status: 0 every checked flow healthy, 1 a problem was found (or nothing to check), "
+        "2 unusable input or arguments.");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& request) {
+        return app.exit(request);
+    } catch (const CLI::CallForVersion& request) {
+        return app.exit(request);
+    } catch (const CLI::ParseError& error) {
+        std::cerr << "trustcap: " << error.what() << " (see trustcap --help)\n";
+        return 2;
+    }
+
+    if (!positional_file.empty() && !read_file.empty()) {
+        std::cerr << "trustcap: give the capture either as -r FILE or as an argument, not both\n";
+        return 2;
+    }
+    command.analysis.file = !read_file.empty() ? read_file : positional_file;
+    if (command.analysis.file.empty()) {
+        std::cerr << "trustcap: no capture file given (trustcap FILE, trustcap -r FILE, or - for standard input); "
+                     "see trustcap --help\n";
+        return 2;
+    }
+    for (int port : ports) command.analysis.ports.insert(static_cast<std::uint16_t>(port));
+    command.format = format == "json" ? OutputFormat::json : OutputFormat::text;
+    command.color = no_color ? ColorChoice::never : ColorChoice::automatic;
+    return command;
+}
+
+}  // namespace trustcap

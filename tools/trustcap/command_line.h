@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+#include <variant>
+#include <string>
+
+#include "offline_analysis.h"
+
+namespace trustcap {
+
+enum class OutputFormat { text, json };
+enum class ColorChoice { automatic, never };
+
+struct CommandLine {
+    AnalysisOptions analysis;
+    OutputFormat format = OutputFormat::text;
+    std::string output_file;  // empty: standard output
+    ColorChoice color = ColorChoice::automatic;
+};
+
+// Parses argv. Returns the parsed command line, or an exit status when the
+// program should stop now (0 after --help/--version, 2 after a usage error,
+// with the message already printed).
+std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const std::string& version);
+
+}  // namespace trustcap

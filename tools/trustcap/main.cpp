@@ -1,0 +1,47 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "command_line.h"
+#include "offline_analysis.h"
+#include "report/json_writer.h"
+#include "report/text_writer.h"
+
+namespace {
+
+constexpr int exit_healthy = 0;
+constexpr int exit_problem = 1;
+constexpr int exit_unusable = 2;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace trustcap;
+    auto parsed = parse_command_line(argc, argv, TRUSTCAP_VERSION);
+    if (const int* status = std::get_if<int>(&parsed)) return *status;
+    const CommandLine& command = std::get<CommandLine>(parsed);
+
+    AnalysisOutcome outcome = analyze_file(command.analysis);
+    if (!outcome.usable) {
+        std::cerr << "trustcap: " << command.analysis.file << ": " << outcome.error << "\n";
+        return exit_unusable;
+    }
+
+    bool to_terminal = command.output_file.empty() && isatty(STDOUT_FILENO) != 0;
+    std::string rendered = command.format == OutputFormat::json
+                               ? to_json(outcome.report, TRUSTCAP_VERSION)
+                               : to_text(outcome.report, TextOptions{to_terminal && command.color == ColorChoice::automatic});
+    if (command.output_file.empty()) {
+        std::cout << rendered << std::flush;
+    } else {
+        std::ofstream out(command.output_file, std::ios::binary);
+        out << rendered;
+        if (!out) {
+            std::cerr << "trustcap: cannot write " << command.output_file << "\n";
+            return exit_unusable;
+        }
+    }
+    return outcome.report.healthy ? exit_healthy : exit_problem;
+}
