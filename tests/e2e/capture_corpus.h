@@ -1,0 +1,24 @@
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace trustcap::testing {
+
+// Every capture under pcaps/ that has an expected-verdict file beside it
+// (NAME.pcap / NAME.pcapng with NAME.expected.json).
+struct CorpusEntry {
+    std::filesystem::path capture;
+    std::filesystem::path expected;
+    std::string test_name;  // a valid GoogleTest name
+};
+
+std::vector<CorpusEntry> capture_corpus();
+
+inline void PrintTo(const CorpusEntry& entry, std::ostream* out) { *out << entry.capture.string(); }
+
+std::string trustcap_binary();
+
+}  // namespace trustcap::testing

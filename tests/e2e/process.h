@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace trustcap::testing {
+
+struct ProcessResult {
+    int exit_status = -1;
+    std::string standard_output;
+    std::string standard_error;
+};
+
+// Runs a program with arguments (no shell) and collects its output.
+ProcessResult run_process(const std::vector<std::string>& arguments);
+
+}  // namespace trustcap::testing
