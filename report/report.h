@@ -55,6 +55,11 @@ struct CaptureSummary {
     std::string first_malformed_reason;
     bool complete = true;
     std::string damage;  // how the file ends early, when it does
+    // What trustcap's memory caps cost: evidence that may be missing.
+    std::uint64_t flows_evicted = 0;
+    std::uint64_t streams_cut_for_memory = 0;
+    std::uint64_t reassembly_cap_evictions = 0;
+    std::uint64_t ip_datagrams_dropped = 0;
 };
 
 struct Report {

@@ -82,6 +82,18 @@ Report build_report(CaptureSummary capture, const std::vector<std::unique_ptr<Tc
             "licensing connection, steps they carried show as missing.",
             report.capture.first_malformed_frames, {}));
     }
+    const CaptureSummary& summary = report.capture;
+    if (summary.flows_evicted + summary.streams_cut_for_memory + summary.reassembly_cap_evictions > 0) {
+        report.findings.push_back(capture_finding(
+            "capture.memory_limit", Severity::warning,
+            "trustcap's memory limits were reached: " + std::to_string(summary.flows_evicted) +
+                " flows left the flow table early, " +
+                std::to_string(summary.streams_cut_for_memory + summary.reassembly_cap_evictions) +
+                " stream holes were given up",
+            "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
+            "memory. The flows concerned may show steps as missing that are in the capture.",
+            {}, {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"}));
+    }
     if (flows.empty()) {
         report.findings.push_back(capture_finding(
             "capture.no_licensing_traffic", Severity::error,

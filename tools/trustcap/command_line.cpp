@@ -25,6 +25,11 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     app.add_option("--port", ports, "Also check TCP flows to this port (repeatable); 443 is always checked")
         ->check(CLI::Range(1, 65535))
         ->allow_extra_args(false);
+    app.add_option("--max-flows", command.analysis.max_flows,
+                   "Most TCP flows kept in memory at once; beyond it the least recently seen are dropped early "
+                   "(reported as capture.memory_limit)")
+        ->check(CLI::Range(1, 100'000'000))
+        ->default_val(command.analysis.max_flows);
     app.add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
     app.add_option("-o,--output", command.output_file, "Write the report to this file instead of standard output");
     app.add_flag("--no-color", no_color, "Never colour the text report");

@@ -37,9 +37,11 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options) {
     }
 
     auto is_service_port = [&](std::uint16_t port) { return options.ports.contains(port); };
+    FlowTracker::Limits limits;
+    limits.max_flows = options.max_flows;
     FlowTracker tracker(
         is_service_port, [&](const Endpoint&, const Endpoint& server) { return is_service_port(server.port); },
-        nullptr);
+        nullptr, limits);
     PacketDecoder decoder(*link_type);
     CaptureSummary capture;
     capture.file = options.file == "-" ? "(standard input)" : options.file;
@@ -66,8 +68,14 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options) {
         capture.complete = false;
         capture.damage = file->damage_description();
     }
-    std::uint64_t checked = tracker.counters().checked_flows;
-    outcome.report = build_report(std::move(capture), tracker.finished_flows(), tracker.counters().tcp_flows - checked);
+    const FlowTracker::Counters& counters = tracker.counters();
+    capture.flows_evicted = counters.flows_evicted;
+    capture.streams_cut_for_memory = counters.streams_cut_for_memory;
+    for (const auto& flow : tracker.finished_flows())
+        for (const FlowDirection& side : flow->directions) capture.reassembly_cap_evictions += side.reassembly.cap_evictions;
+    capture.ip_datagrams_dropped = decoder.fragments().counters().datagrams_dropped;
+    std::uint64_t checked = counters.checked_flows;
+    outcome.report = build_report(std::move(capture), tracker.finished_flows(), counters.tcp_flows - checked);
     outcome.usable = true;
     return outcome;
 }

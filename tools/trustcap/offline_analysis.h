@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@ struct AnalysisOptions {
     std::string file;  // "-" for standard input
     std::string filter;  // BPF, applied per frame so numbering stays Wireshark's
     std::set<std::uint16_t> ports{443};
+    std::size_t max_flows = 200'000;  // flow-table entries kept at once
 };
 
 struct AnalysisOutcome {
