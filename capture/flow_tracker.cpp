@@ -241,7 +241,8 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     }
     if (side.fin_acked_frame && peer.fin_acked_frame) active.closed = true;
 
-    reassemble(active, packet, direction, notes);
+    if (active.to_server) reassemble(active, packet, direction, notes);
+    if (active.closed) release_streams(active);
 
     if (!significant && notes == 0) return;
     if (flow.timeline.size() >= limits_.max_timeline_packets) {
@@ -336,14 +337,23 @@ void FlowTracker::add_icmp_error(const DecodedPacket& packet) {
     flow.timeline.push_back(entry);
 }
 
-void FlowTracker::retire(ActiveFlow& active) {
-    if (!active.record) return;
+// A closed connection carries no more bytes: its streams are flushed and
+// their memory freed, while late packets still count in its record.
+void FlowTracker::release_streams(ActiveFlow& active) {
+    if (!active.to_server) return;
     std::uint64_t frame = active.record->last_frame;
     total_buffered_bytes_ -= active.buffered_bytes();
     active.to_server->flush(frame);
     active.to_client->flush(frame);
     active.record->side(Direction::client_to_server).reassembly = active.to_server->counters();
     active.record->side(Direction::server_to_client).reassembly = active.to_client->counters();
+    active.to_server.reset();
+    active.to_client.reset();
+}
+
+void FlowTracker::retire(ActiveFlow& active) {
+    if (!active.record) return;
+    release_streams(active);
     finished_.push_back(std::move(active.record));
 }
 

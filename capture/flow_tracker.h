@@ -86,6 +86,7 @@ private:
     ActiveFlow& start_flow(const Key& key, const DecodedPacket& packet);
     void record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
     void reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction, std::uint8_t& notes);
+    void release_streams(ActiveFlow& active);
     void retire(ActiveFlow& active);
     void expire_idle(const Timestamp& now);
     void make_room();

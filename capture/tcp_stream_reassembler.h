@@ -28,7 +28,7 @@ class TcpStreamReassembler {
 public:
     struct Limits {
         std::size_t max_buffered_bytes = 1 << 20;    // out-of-order bytes held for this direction
-        std::size_t retained_tail_bytes = 16 * 1024;  // delivered bytes kept to compare retransmissions
+        std::size_t retained_tail_bytes = 4 * 1024;  // delivered bytes kept to compare retransmissions
     };
 
     struct Counters {

@@ -1,5 +1,7 @@
 #include "report/json_writer.h"
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "report/time_format.h"
@@ -68,17 +70,21 @@ Json flow_json(const FlowReport& flow, int digits) {
                 {"timeline_omitted", flow.timeline_omitted}};
 }
 
+// Writes `value` as a member of an object indented by `depth` levels.
+void write_indented(std::ostream& out, const Json& value, int depth) {
+    std::string text = value.dump(2);
+    std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1))
+        text.insert(at + 1, indent);
+    out << text;
+}
+
 }  // namespace
 
-std::string to_json(const Report& report, const std::string& tool_version) {
+void write_json(std::ostream& out, const Report& report, const std::string& tool_version) {
     const CaptureSummary& capture = report.capture;
     int digits = capture.precision_digits;
-    Json flows = Json::array();
-    for (const FlowReport& flow : report.flows) flows.push_back(flow_json(flow, digits));
-    Json findings = Json::array();
-    for (const Finding& finding : report.findings) findings.push_back(finding_json(finding));
-
-    Json document{
+    Json head{
         {"schema_version", 1},
         {"tool", Json{{"name", "trustcap"}, {"version", tool_version}}},
         {"capture", Json{{"file", capture.file},
@@ -95,10 +101,32 @@ std::string to_json(const Report& report, const std::string& tool_version) {
                                          {"reassembly_cap_evictions", capture.reassembly_cap_evictions},
                                          {"ip_datagrams_dropped", capture.ip_datagrams_dropped}}}}},
         {"verdict", report.healthy ? "healthy" : "problem"},
-        {"other_tcp_flows", report.other_tcp_flows},
-        {"flows", flows},
-        {"findings", findings}};
-    return document.dump(2) + "\n";
+        {"other_tcp_flows", report.other_tcp_flows}};
+
+    out << "{";
+    for (const auto& [key, value] : head.items()) {
+        out << "\n  " << Json(key).dump() << ": ";
+        write_indented(out, value, 1);
+        out << ",";
+    }
+    out << "\n  \"flows\": [";
+    for (std::size_t i = 0; i < report.flows.size(); ++i) {
+        out << (i == 0 ? "\n    " : ",\n    ");
+        write_indented(out, flow_json(report.flows[i], digits), 2);
+    }
+    out << (report.flows.empty() ? "],\n" : "\n  ],\n");
+    out << "  \"findings\": [";
+    for (std::size_t i = 0; i < report.findings.size(); ++i) {
+        out << (i == 0 ? "\n    " : ",\n    ");
+        write_indented(out, finding_json(report.findings[i]), 2);
+    }
+    out << (report.findings.empty() ? "]\n}\n" : "\n  ]\n}\n");
+}
+
+std::string to_json(const Report& report, const std::string& tool_version) {
+    std::ostringstream out;
+    write_json(out, report, tool_version);
+    return out.str();
 }
 
 }  // namespace trustcap

@@ -68,14 +68,14 @@ std::string severity_mark(Severity severity, const Painter& painter) {
     return "?";
 }
 
-void write_finding(std::ostringstream& out, const Finding& finding, const Painter& painter, const std::string& indent) {
+void write_finding(std::ostream& out, const Finding& finding, const Painter& painter, const std::string& indent) {
     out << indent << severity_mark(finding.severity, painter) << " " << finding.id << ": " << finding.summary << "\n";
     out << indent << "        " << finding.explanation << "\n";
     if (!finding.frames.empty()) out << indent << "        Evidence: " << frames_label(finding.frames) << "\n";
     for (const std::string& fix : finding.fix) out << indent << "        Fix: " << fix << "\n";
 }
 
-void write_timeline(std::ostringstream& out, const FlowReport& flow, const CaptureSummary& capture) {
+void write_timeline(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture) {
     Timestamp origin = capture.first_time.value_or(flow.start);
     out << "  Timeline (significant packets; Time is seconds since the first frame of the file)\n";
     out << "  " << padded("No.", 8) << padded("Time", 14) << padded("Source", 18) << padded("Destination", 18)
@@ -91,7 +91,7 @@ void write_timeline(std::ostringstream& out, const FlowReport& flow, const Captu
         out << "  (" << flow.timeline_omitted << " more significant packets not listed)\n";
 }
 
-void write_flow(std::ostringstream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {
+void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.3f s", flow.end.seconds_since(flow.start));
     out << painter.paint("Flow " + std::to_string(flow.id), ansi::bold) << "  " << flow.client.to_string()
@@ -115,10 +115,9 @@ void write_flow(std::ostringstream& out, const FlowReport& flow, const CaptureSu
 
 }  // namespace
 
-std::string to_text(const Report& report, const TextOptions& options) {
+void write_text(std::ostream& out, const Report& report, const TextOptions& options) {
     Painter painter(options.color);
     const CaptureSummary& capture = report.capture;
-    std::ostringstream out;
     out << painter.paint("trustcap", ansi::bold) << ": " << capture.file << " (" << capture.link_type << ", "
         << capture.frames << " frames";
     if (capture.first_time && capture.last_time)
@@ -143,6 +142,11 @@ std::string to_text(const Report& report, const TextOptions& options) {
         out << "\n";
         write_flow(out, flow, capture, painter);
     }
+}
+
+std::string to_text(const Report& report, const TextOptions& options) {
+    std::ostringstream out;
+    write_text(out, report, options);
     return out.str();
 }
 

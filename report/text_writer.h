@@ -1,5 +1,6 @@
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include "report/report.h"
@@ -12,6 +13,8 @@ struct TextOptions {
 
 // The report for people: per flow a header, the step checklist, the findings
 // with their fixes, and a Wireshark-like timeline of the evidence packets.
+void write_text(std::ostream& out, const Report& report, const TextOptions& options);
+
 std::string to_text(const Report& report, const TextOptions& options);
 
 }  // namespace trustcap

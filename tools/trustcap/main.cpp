@@ -1,6 +1,5 @@
 #include <unistd.h>
 
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -30,18 +29,25 @@ int main(int argc, char** argv) {
     }
 
     bool to_terminal = command.output_file.empty() && isatty(STDOUT_FILENO) != 0;
-    std::string rendered = command.format == OutputFormat::json
-                               ? to_json(outcome.report, TRUSTCAP_VERSION)
-                               : to_text(outcome.report, TextOptions{to_terminal && command.color == ColorChoice::automatic});
-    if (command.output_file.empty()) {
-        std::cout << rendered << std::flush;
-    } else {
-        std::ofstream out(command.output_file, std::ios::binary);
-        out << rendered;
-        if (!out) {
+    std::ofstream file_output;
+    if (!command.output_file.empty()) {
+        file_output.open(command.output_file, std::ios::binary);
+        if (!file_output) {
             std::cerr << "trustcap: cannot write " << command.output_file << "\n";
             return exit_unusable;
         }
+    }
+    std::ostream& out = command.output_file.empty() ? std::cout : file_output;
+    if (command.format == OutputFormat::json) {
+        write_json(out, outcome.report, TRUSTCAP_VERSION);
+    } else {
+        write_text(out, outcome.report, TextOptions{to_terminal && command.color == ColorChoice::automatic});
+    }
+    out.flush();
+    if (!out) {
+        std::cerr << "trustcap: cannot write the report" << (command.output_file.empty() ? "" : " to " + command.output_file)
+                  << "\n";
+        return exit_unusable;
     }
     return outcome.report.healthy ? exit_healthy : exit_problem;
 }
