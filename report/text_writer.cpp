@@ -100,11 +100,9 @@ void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary&
     if (flow.roles_guessed)
         out << "  (the capture starts mid-flow: which side is the device was inferred from the ports)\n";
     for (const StepResult& step : flow.steps) {
-        out << "  " << status_mark(step.status, painter) << "  " << padded(step_name(step.name), 10)
-            << padded(step.detail, 62);
+        out << "  " << status_mark(step.status, painter) << "  " << padded(step_name(step.name), 10);
         std::string frames = frames_label(step.frames);
-        if (!frames.empty()) out << "  " << frames;
-        out << "\n";
+        out << (frames.empty() ? step.detail : padded(step.detail, 62) + "  " + frames) << "\n";
     }
     if (!flow.findings.empty()) {
         out << "  Findings\n";

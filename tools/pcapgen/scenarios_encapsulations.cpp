@@ -15,6 +15,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// The device's IPv6 packets: hop limit 64 and an (empty) destination-options extension header.
+HostIpProfile device_ipv6_profile_with_destination_options()
+{
+    HostIpProfile profile = device_ip_profile();
+    profile.ttl = 64;
+    profile.ipv6_extension_headers = {Ipv6ExtensionHeader{ipv6_header_destination_options, {}}};
+    return profile;
+}
+
 void write_complete_connection_over(const std::filesystem::path& file, LinkEncapsulation link)
 {
     CaptureSession session(file, std::move(link));
@@ -98,10 +107,7 @@ void write_complete_connection_ipv6(const std::filesystem::path& file)
     LicensingConnectionParameters parameters;
     parameters.over_ipv6 = true;
     TcpConversation conversation = licensing_conversation(parameters);
-    HostIpProfile device_profile = device_ip_profile();
-    device_profile.ttl = 64;
-    device_profile.ipv6_extension_headers = {Ipv6ExtensionHeader{ipv6_header_destination_options, {}}};
-    FlowRecorder recorder(session, conversation, device_profile);
+    FlowRecorder recorder(session, conversation, device_ipv6_profile_with_destination_options());
     record_complete_connection(recorder);
 }
 
@@ -132,10 +138,7 @@ void write_complete_connection_ipv6_fragments(const std::filesystem::path& file)
     LicensingConnectionParameters parameters;
     parameters.over_ipv6 = true;
     TcpConversation conversation = licensing_conversation(parameters);
-    HostIpProfile device_profile = device_ip_profile();
-    device_profile.ttl = 64;
-    device_profile.ipv6_extension_headers = {Ipv6ExtensionHeader{ipv6_header_destination_options, {}}};
-    FlowRecorder recorder(session, conversation, device_profile);
+    FlowRecorder recorder(session, conversation, device_ipv6_profile_with_destination_options());
     record_complete_connection_with_fragmented_request(recorder);
 }
 
