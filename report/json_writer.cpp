@@ -42,6 +42,18 @@ Json timeline_json(const TimelineRow& row, int digits) {
     return entry;
 }
 
+Json statistics_json(const SideStatistics& side) {
+    return Json{{"packets", side.packets},
+                {"payload_bytes", side.payload_bytes},
+                {"retransmissions", side.retransmissions},
+                {"inconsistent_retransmissions", side.inconsistent_retransmissions},
+                {"out_of_order", side.out_of_order},
+                {"overlaps", side.overlaps},
+                {"bytes_not_captured", side.bytes_not_captured},
+                {"zero_window_packets", side.zero_window_packets},
+                {"cut_packets", side.cut_packets}};
+}
+
 Json flow_json(const FlowReport& flow, int digits) {
     Json steps = Json::array();
     for (const StepResult& step : flow.steps)
@@ -64,6 +76,8 @@ Json flow_json(const FlowReport& flow, int digits) {
                 {"duration_seconds", flow.end.seconds_since(flow.start)},
                 {"healthy", flow.healthy},
                 {"tls", nullptr},
+                {"tcp", Json{{"client", statistics_json(flow.client_statistics)},
+                             {"server", statistics_json(flow.server_statistics)}}},
                 {"steps", steps},
                 {"findings", findings},
                 {"timeline", timeline},

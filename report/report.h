@@ -27,6 +27,19 @@ struct TimelineRow {
     std::string info;
 };
 
+// What one side of a connection sent, as the flow tracker counted it.
+struct SideStatistics {
+    std::uint64_t packets = 0;
+    std::uint64_t payload_bytes = 0;
+    std::uint64_t retransmissions = 0;
+    std::uint64_t inconsistent_retransmissions = 0;  // a retransmitted byte differed from the first copy
+    std::uint64_t out_of_order = 0;
+    std::uint64_t overlaps = 0;
+    std::uint64_t bytes_not_captured = 0;
+    std::uint64_t zero_window_packets = 0;
+    std::uint64_t cut_packets = 0;
+};
+
 struct FlowReport {
     std::uint64_t id = 0;
     Endpoint client;
@@ -39,6 +52,8 @@ struct FlowReport {
     std::vector<Finding> findings;
     std::vector<TimelineRow> timeline;
     std::uint64_t timeline_omitted = 0;
+    SideStatistics client_statistics;
+    SideStatistics server_statistics;
     bool healthy = false;
 };
 

@@ -18,6 +18,20 @@ StepResult not_dissected(StepName name) {
     return StepResult{name, StepStatus::unknown, {}, "not checked: TLS is not dissected by this version"};
 }
 
+SideStatistics statistics_of(const FlowDirection& side) {
+    SideStatistics statistics;
+    statistics.packets = side.packets;
+    statistics.payload_bytes = side.payload_bytes;
+    statistics.retransmissions = side.reassembly.retransmissions;
+    statistics.inconsistent_retransmissions = side.reassembly.inconsistent_retransmissions;
+    statistics.out_of_order = side.reassembly.out_of_order;
+    statistics.overlaps = side.reassembly.overlaps;
+    statistics.bytes_not_captured = side.reassembly.gap_bytes;
+    statistics.zero_window_packets = side.zero_window_packets;
+    statistics.cut_packets = side.cut_packets;
+    return statistics;
+}
+
 FlowReport judge_flow(const TcpFlow& flow) {
     FlowReport report;
     report.id = flow.id;
@@ -33,6 +47,8 @@ FlowReport judge_flow(const TcpFlow& flow) {
     report.findings = std::move(tcp.findings);
     report.timeline = build_timeline(flow);
     report.timeline_omitted = flow.timeline_omitted;
+    report.client_statistics = statistics_of(flow.side(Direction::client_to_server));
+    report.server_statistics = statistics_of(flow.side(Direction::server_to_client));
 
     report.healthy = std::all_of(report.steps.begin(), report.steps.end(), step_is_good) &&
                      std::none_of(report.findings.begin(), report.findings.end(), is_problem);

@@ -91,6 +91,22 @@ void write_timeline(std::ostream& out, const FlowReport& flow, const CaptureSumm
         out << "  (" << flow.timeline_omitted << " more significant packets not listed)\n";
 }
 
+std::string count(std::uint64_t value, const char* word) {
+    return std::to_string(value) + " " + word + (value == 1 ? "" : "s");
+}
+
+std::string side_summary(const SideStatistics& side) {
+    std::string text = count(side.packets, "packet") + ", " + count(side.payload_bytes, "byte");
+    if (side.retransmissions > 0) text += ", " + count(side.retransmissions, "retransmission");
+    if (side.inconsistent_retransmissions > 0)
+        text += " (" + std::to_string(side.inconsistent_retransmissions) + " with different bytes)";
+    if (side.out_of_order > 0) text += ", " + std::to_string(side.out_of_order) + " out of order";
+    if (side.overlaps > 0) text += ", " + count(side.overlaps, "overlap");
+    if (side.bytes_not_captured > 0) text += ", " + std::to_string(side.bytes_not_captured) + " bytes not captured";
+    if (side.zero_window_packets > 0) text += ", " + std::to_string(side.zero_window_packets) + " zero window";
+    return text;
+}
+
 void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.3f s", flow.end.seconds_since(flow.start));
@@ -104,6 +120,8 @@ void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary&
         std::string frames = frames_label(step.frames);
         out << (frames.empty() ? step.detail : padded(step.detail, 62) + "  " + frames) << "\n";
     }
+    out << "  TCP: device " << side_summary(flow.client_statistics) << "; server " << side_summary(flow.server_statistics)
+        << "\n";
     if (!flow.findings.empty()) {
         out << "  Findings\n";
         for (const Finding& finding : flow.findings) write_finding(out, finding, painter, "  ");

@@ -96,6 +96,58 @@ void expect_icmp_row_matches(const Json& row, const TsharkFrame& frame) {
     EXPECT_EQ(frame.icmp_code, std::to_string(row.at("icmp_code").get<int>())) << where;
 }
 
+// Packets and payload bytes per TCP stream and sender, as tshark counts them
+// (ICMP errors quote TCP headers; those frames are not the stream's).
+struct StreamSide {
+    std::uint64_t packets = 0;
+    std::uint64_t payload_bytes = 0;
+};
+struct TsharkStreams {
+    std::map<std::uint64_t, std::string> stream_of_frame;  // frame -> "stream/sender ip/sender port"
+    std::map<std::string, StreamSide> sides;
+};
+
+TsharkStreams count_streams_with_tshark(const std::filesystem::path& capture) {
+    ProcessResult run = run_process({"tshark", "-n", "-r", capture.string(), "-Y", "tcp && !icmp && !icmpv6", "-T",
+                                     "fields", "-E", "occurrence=l", "-e", "frame.number", "-e", "tcp.stream", "-e",
+                                     "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "tcp.len"});
+    TsharkStreams streams;
+    std::istringstream lines(run.standard_output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::vector<std::string> field = split(line, '\t');
+        field.resize(6);
+        std::string key = field[1] + "/" + (field[2].empty() ? field[3] : field[2]) + "/" + field[4];
+        streams.stream_of_frame[std::stoull(field[0])] = key;
+        StreamSide& side = streams.sides[key];
+        ++side.packets;
+        side.payload_bytes += field[5].empty() ? 0 : std::stoull(field[5]);
+    }
+    return streams;
+}
+
+void expect_flow_counts_match(const Json& flow, const TsharkStreams& streams) {
+    for (const char* role : {"client", "server"}) {
+        const Json& counted = flow.at("tcp").at(role);
+        if (counted.at("packets") == 0) continue;
+        std::string sender = flow.at(role).at("ip").get<std::string>() + "/" +
+                             std::to_string(flow.at(role).at("port").get<int>());
+        std::string key;
+        for (const Json& row : flow.at("timeline")) {
+            auto found = streams.stream_of_frame.find(row.at("frame").get<std::uint64_t>());
+            if (found == streams.stream_of_frame.end()) continue;
+            std::string stream = found->second.substr(0, found->second.find('/'));
+            key = stream + "/" + sender;
+            break;
+        }
+        ASSERT_FALSE(key.empty()) << "flow " << flow.at("id") << ": no tshark stream";
+        auto side = streams.sides.find(key);
+        ASSERT_NE(side, streams.sides.end()) << key;
+        EXPECT_EQ(side->second.packets, counted.at("packets").get<std::uint64_t>()) << key << " packets";
+        EXPECT_EQ(side->second.payload_bytes, counted.at("payload_bytes").get<std::uint64_t>()) << key << " bytes";
+    }
+}
+
 class TsharkDifferentialTest : public ::testing::TestWithParam<CorpusEntry> {};
 
 TEST_P(TsharkDifferentialTest, ReportedFramesAgreeWithTshark) {
@@ -142,6 +194,19 @@ std::vector<CorpusEntry> usable_captures() {
         if (Json::parse(in).at("exit_status") != 2) usable.push_back(entry);
     }
     return usable;
+}
+
+TEST_P(TsharkDifferentialTest, PacketAndByteCountsPerFlowAgreeWithTshark) {
+    const CorpusEntry& entry = GetParam();
+    std::ifstream in(entry.expected);
+    Json expected = Json::parse(in);
+    std::vector<std::string> arguments{trustcap_binary(), "--format", "json"};
+    for (const Json& argument : expected.value("args", Json::array())) arguments.push_back(argument);
+    arguments.push_back(entry.capture.string());
+    ProcessResult run = run_process(arguments);
+    Json report = Json::parse(run.standard_output);
+    TsharkStreams streams = count_streams_with_tshark(entry.capture);
+    for (const Json& flow : report.at("flows")) expect_flow_counts_match(flow, streams);
 }
 
 INSTANTIATE_TEST_SUITE_P(Pcaps, TsharkDifferentialTest, ::testing::ValuesIn(usable_captures()),
