@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/byte_reader.h"
+#include "capture/stream_consumer.h"
+#include "dissect/tls_message.h"
+
+namespace trustcap {
+
+struct TlsDissectorLimits {
+    std::size_t max_handshake_message_bytes = 256 * 1024;  // larger messages are skipped, not buffered
+    std::size_t max_messages = 512;                        // kept per connection; more are counted only
+    std::size_t max_certificate_bytes = 1024 * 1024;       // DER kept per connection; more are not copied
+};
+
+// What a direction's first bytes look like when they are not TLS.
+struct NotTls {
+    Direction direction = Direction::client_to_server;
+    std::uint64_t frame = 0;
+    std::string looks_like;  // "HTTP request", "HTTP response", "SSH", "SMTP", "unknown binary data", ...
+};
+
+// Dissects both directions of one TLS connection from ordered stream bytes
+// (a StreamConsumer fed by the TCP reassembler, or by the CONNECT tunnel).
+// Pure: bytes in, TlsMessage events out, never reads past what it was given.
+class TlsStreamDissector final : public StreamConsumer {
+public:
+    TlsStreamDissector();
+    explicit TlsStreamDissector(TlsDissectorLimits limits);
+    ~TlsStreamDissector() override;
+
+    void on_data(Direction direction, std::uint64_t stream_offset, Bytes bytes, std::uint64_t frame,
+                 const Timestamp& time) override;
+    void on_gap(Direction direction, std::uint64_t stream_offset, std::uint64_t length, std::uint64_t frame,
+                GapReason reason) override;
+    // True when a message was shown in `frame` (it completed a record there).
+    [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override;
+
+    [[nodiscard]] const std::vector<TlsMessage>& messages() const;
+    [[nodiscard]] std::uint64_t messages_dropped() const;  // over max_messages
+    [[nodiscard]] const std::optional<NotTls>& not_tls() const;
+    // A gap made the rest of a direction unreadable as records.
+    [[nodiscard]] bool lost_sync(Direction direction) const;
+    // After valid records, bytes that cannot be a TLS record header: that
+    // direction was not parsed further.
+    [[nodiscard]] bool malformed(Direction direction) const;
+    // Application data per direction: records and bytes (record payload lengths).
+    [[nodiscard]] std::uint64_t application_records(Direction direction) const;
+    [[nodiscard]] std::uint64_t application_bytes(Direction direction) const;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace trustcap
