@@ -1,0 +1,208 @@
+#include "dissect/certificate_verifier.h"
+
+#include <openssl/pem.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <new>
+#include <system_error>
+
+#include "capture/ip_address.h"
+#include "dissect/openssl_x509.h"
+
+namespace trustcap {
+
+using namespace openssl;
+
+struct TrustStore::Store {
+    X509StorePtr store{X509_STORE_new()};
+    std::size_t anchors = 0;
+};
+
+namespace {
+
+std::size_t count_certificates(const X509_STORE* store) {
+    const STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store);
+    std::size_t count = 0;
+    for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
+        if (X509_OBJECT_get_type(sk_X509_OBJECT_value(objects, i)) == X509_LU_X509) ++count;
+    }
+    return count;
+}
+
+// Certificates are never encrypted; refusing a passphrase keeps OpenSSL from
+// prompting on the terminal for a block that claims to be.
+int refuse_passphrase(char*, int, int, void*) { return -1; }
+
+bool is_end_of_pem_input(unsigned long code) {
+    return code == 0 || (ERR_GET_LIB(code) == ERR_LIB_PEM && ERR_GET_REASON(code) == PEM_R_NO_START_LINE);
+}
+
+// Adds every certificate of a PEM file (or one DER certificate) to `store`.
+// Returns how many were read; 0 with `error` when none could be, or when a
+// block is malformed.
+std::size_t load_certificate_file(X509_STORE* store, const std::string& path, std::string& error) {
+    std::error_code filesystem_error;
+    if (std::filesystem::is_directory(path, filesystem_error)) {
+        error = "cannot read " + path + ": it is a directory";
+        return 0;
+    }
+    ERR_clear_error();
+    errno = 0;
+    const BioPtr file(BIO_new_file(path.c_str(), "rb"));
+    if (!file) {
+        const int open_errno = errno;
+        error = "cannot open " + path + ": " +
+                (open_errno != 0 ? std::error_code(open_errno, std::generic_category()).message() : take_error());
+        ERR_clear_error();
+        return 0;
+    }
+    std::size_t read = 0;
+    while (const X509Ptr certificate{PEM_read_bio_X509_AUX(file.get(), nullptr, refuse_passphrase, nullptr)}) {
+        if (X509_STORE_add_cert(store, certificate.get()) != 1) {
+            error = path + ": certificate " + std::to_string(read + 1) + " could not be added: " + take_error();
+            return 0;
+        }
+        ++read;
+    }
+    if (!is_end_of_pem_input(ERR_peek_last_error())) {
+        error = path + ": certificate " + std::to_string(read + 1) + " is malformed: " + take_error();
+        if (read > 0) error += " (the " + std::to_string(read) + " before it were added)";
+        return 0;
+    }
+    ERR_clear_error();
+    if (read == 0 && BIO_reset(file.get()) == 0) {
+        if (const X509Ptr certificate{d2i_X509_bio(file.get(), nullptr)};
+            certificate && X509_STORE_add_cert(store, certificate.get()) == 1) {
+            read = 1;
+        }
+        ERR_clear_error();
+    }
+    if (read == 0) error = path + " holds no PEM or DER certificate";
+    return read;
+}
+
+std::string without_trailing_dot(const std::string& host_name) {
+    if (host_name.size() > 1 && host_name.back() == '.') return host_name.substr(0, host_name.size() - 1);
+    return host_name;
+}
+
+bool names_cover(X509* leaf, const std::string& host_name) {
+    const std::string name = without_trailing_dot(host_name);
+    const bool is_ip_literal = IpAddress::parse(name).has_value();
+    const int matched = is_ip_literal ? X509_check_ip_asc(leaf, name.c_str(), 0)
+                                      : X509_check_host(leaf, name.data(), name.size(), 0, nullptr);
+    ERR_clear_error();
+    return matched == 1;
+}
+
+void fail(ChainVerification& verification, int depth, std::string result) {
+    verification.verified = false;
+    verification.error_code = X509_V_ERR_UNSPECIFIED;
+    verification.error_depth = depth;
+    verification.result = std::move(result);
+}
+
+}  // namespace
+
+TrustStore::TrustStore() : store_(std::make_unique<Store>()) {
+    if (!store_->store) throw std::bad_alloc();
+}
+
+TrustStore::~TrustStore() = default;
+TrustStore::TrustStore(TrustStore&&) noexcept = default;
+TrustStore& TrustStore::operator=(TrustStore&&) noexcept = default;
+
+bool TrustStore::add_system_default(std::string& error) {
+    X509_STORE* store = store_->store.get();
+    const char* directory_override = std::getenv(X509_get_default_cert_dir_env());
+    const char* directory = directory_override != nullptr ? directory_override : X509_get_default_cert_dir();
+    X509_STORE_load_path(store, directory);  // only remembered; read lazily during verification
+    ERR_clear_error();
+
+    const char* bundle_override = std::getenv(X509_get_default_cert_file_env());
+    const std::string bundle = bundle_override != nullptr ? bundle_override : X509_get_default_cert_file();
+    std::string load_error;
+    const std::size_t read = load_certificate_file(store, bundle, load_error);
+    store_->anchors = count_certificates(store);
+    if (read == 0) {
+        error = "no trust anchors from the system's CA bundle: " + load_error;
+        return false;
+    }
+    return true;
+}
+
+bool TrustStore::add_pem_bundle(const std::string& path, std::string& error) {
+    std::string load_error;
+    const std::size_t read = load_certificate_file(store_->store.get(), path, load_error);
+    store_->anchors = count_certificates(store_->store.get());
+    if (read == 0) {
+        error = load_error;
+        return false;
+    }
+    return true;
+}
+
+std::size_t TrustStore::anchors() const { return store_->anchors; }
+
+ChainVerification TrustStore::verify(const std::vector<std::vector<std::uint8_t>>& chain, std::int64_t time,
+                                     const std::string& host_name) const {
+    ChainVerification verification;
+    verification.name_checked = !host_name.empty();
+    if (chain.empty()) {
+        fail(verification, -1, "the chain is empty: no certificate to verify");
+        return verification;
+    }
+
+    std::vector<X509Ptr> certificates;
+    certificates.reserve(chain.size());
+    for (std::size_t index = 0; index < chain.size(); ++index) {
+        std::string parse_error;
+        certificates.push_back(parse_der_certificate(Bytes(chain[index]), parse_error).certificate);
+        if (!certificates.back() && verification.chain_parsed) {
+            verification.chain_parsed = false;
+            fail(verification, static_cast<int>(index),
+                 "certificate " + std::to_string(index + 1) + " of " + std::to_string(chain.size()) +
+                     " in the chain could not be parsed: " + parse_error);
+        }
+    }
+    X509* leaf = certificates.front().get();
+    if (verification.name_checked && leaf != nullptr) verification.name_matches = names_cover(leaf, host_name);
+    if (!verification.chain_parsed) return verification;
+
+    const X509StackPtr untrusted(sk_X509_new_null());
+    const X509StoreContextPtr context(X509_STORE_CTX_new());
+    if (!untrusted || !context) throw std::bad_alloc();
+    for (std::size_t index = 1; index < certificates.size(); ++index) {
+        X509* certificate = certificates[index].get();
+        if (X509_up_ref(certificate) != 1) throw std::bad_alloc();
+        if (sk_X509_push(untrusted.get(), certificate) <= 0) {
+            X509_free(certificate);
+            throw std::bad_alloc();
+        }
+    }
+    if (X509_STORE_CTX_init(context.get(), store_->store.get(), leaf, untrusted.get()) != 1 ||
+        X509_STORE_CTX_set_default(context.get(), "ssl_server") != 1) {
+        fail(verification, -1, "OpenSSL could not set up the verification: " + take_error());
+        return verification;
+    }
+    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(context.get()), static_cast<time_t>(time));
+
+    const bool verified = X509_verify_cert(context.get()) == 1;
+    const int code = X509_STORE_CTX_get_error(context.get());
+    ERR_clear_error();
+    if (verified) {
+        verification.verified = true;
+        verification.error_code = X509_V_OK;
+        verification.error_depth = -1;
+        verification.result = X509_verify_cert_error_string(X509_V_OK);
+        return verification;
+    }
+    verification.error_code = code != X509_V_OK ? code : X509_V_ERR_UNSPECIFIED;
+    verification.error_depth = X509_STORE_CTX_get_error_depth(context.get());
+    verification.result = X509_verify_cert_error_string(verification.error_code);
+    return verification;
+}
+
+}  // namespace trustcap

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capture/byte_reader.h"
+
+namespace trustcap {
+
+struct ChainVerification {
+    bool verified = false;        // the chain leads to a trusted root and every certificate was valid at `time`
+    int error_code = 0;           // OpenSSL's X509_V_ERR_*; 0 when verified
+    int error_depth = -1;         // which certificate the error is about (0: the leaf)
+    std::string result;           // OpenSSL's verification result in words ("ok", "certificate has expired", ...)
+    bool chain_parsed = true;     // false: a certificate could not be parsed (error_depth says which; result says why)
+    bool name_checked = false;    // a host name was given
+    bool name_matches = false;    // the leaf's names cover that host name
+};
+
+// The trust anchors a server chain is verified against: the system's bundle
+// plus any PEM bundles the user adds (--ca-bundle).
+class TrustStore {
+public:
+    TrustStore();  // empty
+    ~TrustStore();
+    TrustStore(TrustStore&&) noexcept;
+    TrustStore& operator=(TrustStore&&) noexcept;
+
+    // The system's CA bundle (SSL_CERT_FILE, else OpenSSL's default file; on
+    // Debian /etc/ssl/certs/ca-certificates.crt) is loaded now; the hashed
+    // certificate directory (SSL_CERT_DIR, else /etc/ssl/certs) is consulted
+    // during verification. false and `error` when the bundle gives no
+    // certificate; the store stays usable.
+    bool add_system_default(std::string& error);
+    // Every certificate in a PEM file ("CERTIFICATE" or "TRUSTED CERTIFICATE"
+    // blocks), or a single DER certificate. false and `error` when none could
+    // be read or a block is malformed (certificates before it stay added).
+    bool add_pem_bundle(const std::string& path, std::string& error);
+    // Distinct certificates loaded so far (directory lookups not counted).
+    [[nodiscard]] std::size_t anchors() const;
+
+    // Verifies `chain` (DER, leaf first, as sent) at `time` (seconds since
+    // the epoch: the capture's time, not now) and checks the leaf's names
+    // against `host_name` when it is not empty.
+    [[nodiscard]] ChainVerification verify(const std::vector<std::vector<std::uint8_t>>& chain, std::int64_t time,
+                                           const std::string& host_name) const;
+
+private:
+    struct Store;
+    std::unique_ptr<Store> store_;
+};
+
+}  // namespace trustcap
