@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "capture/byte_reader.h"
+
+namespace trustcap {
+
+struct HttpRequestHead {
+    std::string method;   // "CONNECT", "POST", ...
+    std::string target;   // "smartreceiver.cisco.com:443", "/cslu/v1/pi/..."
+    std::string version;  // "HTTP/1.1"
+    std::string host;     // first Host header, if any
+    bool has_proxy_authorization = false;
+    std::string proxy_authorization_scheme;       // "Basic", "NTLM", ... as sent (never the credentials)
+    std::optional<std::uint64_t> content_length;  // absent when missing, malformed or conflicting
+};
+
+struct HttpResponseHead {
+    std::string version;
+    int status = 0;
+    std::string reason;
+    std::string proxy_authenticate_scheme;        // first Proxy-Authenticate scheme ("Basic", "NTLM", "Negotiate")
+    std::optional<std::uint64_t> content_length;  // absent when missing, malformed or conflicting
+};
+
+enum class HttpParseStatus : std::uint8_t { complete, need_more, invalid };
+
+// Parses an HTTP/1.x request or response head (start line and headers up to
+// the empty line) from the start of `bytes`. Lines may end in CRLF or a bare
+// LF. need_more: the empty line has not arrived, and what has can still become
+// a head. invalid: the start line is not HTTP/1.x-shaped, a header line is not
+// "name: value" (obs-fold continuation lines included), a line holds control
+// characters, or the head is longer than max_http_head_bytes.
+// `head` and `consumed` (the head's length, empty line included) are written
+// only when the result is complete.
+inline constexpr std::size_t max_http_head_bytes = 16 * 1024;
+HttpParseStatus parse_http_request_head(Bytes bytes, HttpRequestHead& head, std::size_t& consumed);
+HttpParseStatus parse_http_response_head(Bytes bytes, HttpResponseHead& head, std::size_t& consumed);
+
+// True when the bytes start with an upper-case method of RFC 9110 or PATCH
+// followed by a space ("GET ", "CONNECT ", ...).
+bool looks_like_http_request(Bytes bytes);
+
+// True when the bytes start like an HTTP/1.x status line ("HTTP/1.1 ").
+bool looks_like_http_response(Bytes bytes);
+
+}  // namespace trustcap
