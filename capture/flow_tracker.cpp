@@ -43,6 +43,7 @@ public:
             push_capped(flow_.side(direction).missing_data_frames, frame, max_missing_data_frames_kept);
         next_.on_gap(direction, offset, length, frame, reason);
     }
+    [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override { return next_.frame_is_evidence(frame); }
 
 private:
     TcpFlow& flow_;
@@ -241,7 +242,10 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     }
     if (side.fin_acked_frame && peer.fin_acked_frame) active.closed = true;
 
-    if (active.to_server) reassemble(active, packet, direction, notes);
+    if (active.to_server) {
+        reassemble(active, packet, direction, notes);
+        if (active.consumer->frame_is_evidence(packet.frame)) significant = true;
+    }
     if (active.closed) release_streams(active);
 
     if (!significant && notes == 0) return;

@@ -36,6 +36,10 @@ public:
     // `reason`. `frame` is the frame at which the gap became certain.
     virtual void on_gap(Direction direction, std::uint64_t stream_offset, std::uint64_t length, std::uint64_t frame,
                         GapReason reason) = 0;
+
+    // True when a message ended in `frame` (asked right after its bytes were
+    // delivered): the flow table keeps such frames as evidence.
+    [[nodiscard]] virtual bool frame_is_evidence(std::uint64_t /*frame*/) const { return false; }
 };
 
 }  // namespace trustcap

@@ -1,0 +1,60 @@
+#include "dissect/tls_summary.h"
+
+namespace trustcap {
+namespace {
+
+CertificateChain read_chain(const TlsMessage& message) {
+    CertificateChain chain;
+    chain.frame = message.frame;
+    for (std::size_t i = 0; i < message.certificates.size(); ++i) {
+        std::string error;
+        auto summary = summarize_certificate(message.certificates[i], error);
+        if (summary) {
+            chain.certificates.push_back(std::move(*summary));
+        } else {
+            chain.unreadable.push_back("certificate " + std::to_string(i + 1) + ": " + error);
+        }
+    }
+    return chain;
+}
+
+}  // namespace
+
+TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustStore* trust, std::int64_t capture_time,
+                         const std::string& host_name) {
+    TlsSummary summary;
+    const TlsMessage* server_certificate = nullptr;
+    for (const TlsMessage& message : messages) {
+        bool from_client = message.direction == Direction::client_to_server;
+        switch (message.kind) {
+            case TlsMessageKind::client_hello:
+                if (message.client_hello && summary.server_name.empty() && summary.alpn.empty()) {
+                    summary.server_name = message.client_hello->server_name;
+                    summary.alpn = message.client_hello->alpn;
+                    if (!summary.version) summary.version = message.client_hello->legacy_version;
+                }
+                break;
+            case TlsMessageKind::server_hello:
+                if (message.server_hello) {
+                    summary.version = message.server_hello->version();
+                    summary.cipher_suite = message.server_hello->cipher_suite;
+                }
+                break;
+            case TlsMessageKind::certificate_request: summary.client_certificate_requested = true; break;
+            case TlsMessageKind::certificate:
+                if (from_client && !summary.client_chain) {
+                    summary.client_chain = read_chain(message);
+                } else if (!from_client && !summary.server_chain) {
+                    summary.server_chain = read_chain(message);
+                    server_certificate = &message;
+                }
+                break;
+            default: break;
+        }
+    }
+    if (trust && server_certificate && !server_certificate->certificates.empty())
+        summary.server_verification = trust->verify(server_certificate->certificates, capture_time, host_name);
+    return summary;
+}
+
+}  // namespace trustcap

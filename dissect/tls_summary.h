@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dissect/certificate_verifier.h"
+#include "dissect/tls_message.h"
+#include "dissect/x509_certificate.h"
+
+namespace trustcap {
+
+// The certificates one side sent, read and (for the server) verified.
+struct CertificateChain {
+    std::uint64_t frame = 0;  // the Certificate message's frame
+    std::vector<CertificateSummary> certificates;
+    std::vector<std::string> unreadable;  // why a certificate could not be parsed
+};
+
+// What a TLS connection's messages say, in one place.
+struct TlsSummary {
+    std::optional<std::uint16_t> version;  // negotiated (Server Hello), else offered
+    std::optional<std::uint16_t> cipher_suite;
+    std::string server_name;  // SNI
+    std::vector<std::string> alpn;
+    bool client_certificate_requested = false;
+    std::optional<CertificateChain> server_chain;
+    std::optional<CertificateChain> client_chain;
+    std::optional<ChainVerification> server_verification;  // when a trust store and a chain were there
+};
+
+// Reads the certificates (OpenSSL) and verifies the server's chain against
+// `trust` at `capture_time`, checking its names against `host_name`.
+TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustStore* trust, std::int64_t capture_time,
+                         const std::string& host_name);
+
+}  // namespace trustcap
