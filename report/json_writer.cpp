@@ -39,6 +39,13 @@ Json timeline_json(const TimelineRow& row, int digits) {
     if (row.tcp_flags) entry["tcp_flags"] = *row.tcp_flags;
     if (row.icmp_type) entry["icmp_type"] = *row.icmp_type;
     if (row.icmp_code) entry["icmp_code"] = *row.icmp_code;
+    if (!row.tls_handshake_types.empty()) entry["tls_handshake_types"] = row.tls_handshake_types;
+    if (!row.tls_alerts.empty()) {
+        Json alerts = Json::array();
+        for (const auto& [level, description] : row.tls_alerts)
+            alerts.push_back(Json{{"level", level}, {"description", description}});
+        entry["tls_alerts"] = alerts;
+    }
     return entry;
 }
 
@@ -52,6 +59,50 @@ Json statistics_json(const SideStatistics& side) {
                 {"bytes_not_captured", side.bytes_not_captured},
                 {"zero_window_packets", side.zero_window_packets},
                 {"cut_packets", side.cut_packets}};
+}
+
+Json certificate_json(const CertificateSummary& certificate) {
+    return Json{{"subject", certificate.subject},
+                {"issuer", certificate.issuer},
+                {"subject_alt_names", certificate.subject_alt_names},
+                {"serial", certificate.serial},
+                {"not_before", iso8601_utc(Timestamp{certificate.not_before, 0}, 0)},
+                {"not_after", iso8601_utc(Timestamp{certificate.not_after, 0}, 0)},
+                {"key", certificate.key_type + " " + std::to_string(certificate.key_bits)},
+                {"signature_algorithm", certificate.signature_algorithm},
+                {"sha256", certificate.sha256_fingerprint},
+                {"self_signed", certificate.self_signed}};
+}
+
+Json tls_json(const std::optional<TlsReport>& tls) {
+    if (!tls) return nullptr;
+    Json server_certs = Json::array();
+    for (const CertificateSummary& certificate : tls->server_certificates) server_certs.push_back(certificate_json(certificate));
+    Json client_certs = Json::array();
+    for (const CertificateSummary& certificate : tls->client_certificates) client_certs.push_back(certificate_json(certificate));
+    Json verification = nullptr;
+    if (tls->server_verification) {
+        const ChainVerification& result = *tls->server_verification;
+        verification = Json{{"verified", result.verified},
+                            {"result", result.result},
+                            {"error_depth", result.error_depth},
+                            {"name_matches", result.name_checked ? Json(result.name_matches) : Json(nullptr)}};
+    }
+    return Json{{"server_name", tls->server_name.empty() ? Json(nullptr) : Json(tls->server_name)},
+                {"version", tls->version.empty() ? Json(nullptr) : Json(tls->version)},
+                {"cipher", tls->cipher.empty() ? Json(nullptr) : Json(tls->cipher)},
+                {"client_certificate_requested", tls->client_certificate_requested},
+                {"server_certs", server_certs},
+                {"client_certs", client_certs},
+                {"server_chain_verification", verification}};
+}
+
+Json proxy_json(const std::optional<ProxyReport>& proxy) {
+    if (!proxy) return nullptr;
+    return Json{{"ip", proxy->proxy.ip.to_string()},
+                {"port", proxy->proxy.port},
+                {"connect_target", proxy->connect_target},
+                {"status", proxy->status ? Json(*proxy->status) : Json(nullptr)}};
 }
 
 Json flow_json(const FlowReport& flow, int digits) {
@@ -69,13 +120,14 @@ Json flow_json(const FlowReport& flow, int digits) {
                 {"client", endpoint_json(flow.client)},
                 {"server", endpoint_json(flow.server)},
                 {"roles_guessed", flow.roles_guessed},
-                {"proxy", nullptr},
-                {"server_name", nullptr},
+                {"proxy", proxy_json(flow.proxy)},
+                {"server_name", flow.server_name.empty() ? Json(nullptr) : Json(flow.server_name)},
                 {"kind", flow.kind},
+                {"identified_by", flow.identified_by.empty() ? Json(nullptr) : Json(flow.identified_by)},
                 {"start_time", iso8601_utc(flow.start, digits)},
                 {"duration_seconds", flow.end.seconds_since(flow.start)},
                 {"healthy", flow.healthy},
-                {"tls", nullptr},
+                {"tls", tls_json(flow.tls)},
                 {"tcp", Json{{"client", statistics_json(flow.client_statistics)},
                              {"server", statistics_json(flow.server_statistics)}}},
                 {"steps", steps},

@@ -7,6 +7,8 @@
 
 #include "capture/ip_address.h"
 #include "capture/timestamp.h"
+#include "dissect/certificate_verifier.h"
+#include "dissect/x509_certificate.h"
 #include "report/finding.h"
 #include "report/step.h"
 
@@ -24,6 +26,8 @@ struct TimelineRow {
     std::optional<std::uint8_t> tcp_flags;
     std::optional<std::uint8_t> icmp_type;
     std::optional<std::uint8_t> icmp_code;
+    std::vector<std::uint8_t> tls_handshake_types;        // handshake messages read in clear in this frame
+    std::vector<std::pair<std::uint8_t, std::uint8_t>> tls_alerts;  // (level, description) read in clear
     std::string info;
 };
 
@@ -40,12 +44,32 @@ struct SideStatistics {
     std::uint64_t cut_packets = 0;
 };
 
+struct ProxyReport {
+    Endpoint proxy;
+    std::string connect_target;  // "smartreceiver.cisco.com:443"
+    std::optional<int> status;   // the proxy's answer
+};
+
+struct TlsReport {
+    std::string server_name;  // SNI
+    std::string version;  // "TLSv1.2"
+    std::string cipher;   // IANA name
+    bool client_certificate_requested = false;
+    std::vector<CertificateSummary> server_certificates;
+    std::vector<CertificateSummary> client_certificates;
+    std::optional<ChainVerification> server_verification;
+};
+
 struct FlowReport {
     std::uint64_t id = 0;
     Endpoint client;
     Endpoint server;
     bool roles_guessed = false;
     std::string kind = "other";
+    std::string server_name;  // SNI, CONNECT target or DNS name; empty when unknown
+    std::string identified_by;  // "sni", "connect", "dns", "server", "proxy", "attempt", or "" (asked for)
+    std::optional<ProxyReport> proxy;
+    std::optional<TlsReport> tls;
     Timestamp start;
     Timestamp end;
     std::vector<StepResult> steps;  // connect, tcp, tls, appdata, teardown

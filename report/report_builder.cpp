@@ -2,8 +2,14 @@
 
 #include <algorithm>
 
+#include "dissect/tls_names.h"
+#include "report/dns_checks.h"
+#include "report/flow_identity.h"
+#include "report/plain_http_checks.h"
+#include "report/proxy_checks.h"
 #include "report/tcp_checks.h"
 #include "report/timeline.h"
+#include "report/tls_checks.h"
 
 namespace trustcap {
 namespace {
@@ -12,10 +18,6 @@ bool is_problem(const Finding& finding) { return finding.severity != Severity::i
 
 bool step_is_good(const StepResult& step) {
     return step.status == StepStatus::pass || step.status == StepStatus::not_applicable;
-}
-
-StepResult not_dissected(StepName name) {
-    return StepResult{name, StepStatus::unknown, {}, "not checked: TLS is not dissected by this version"};
 }
 
 SideStatistics statistics_of(const FlowDirection& side) {
@@ -32,7 +34,30 @@ SideStatistics statistics_of(const FlowDirection& side) {
     return statistics;
 }
 
-FlowReport judge_flow(const TcpFlow& flow) {
+bool is_unidentified_attempt(const FlowEvidence& evidence, const TcpAssessment& tcp,
+                             const std::set<std::uint16_t>& attempt_ports) {
+    const TcpFlow& flow = *evidence.flow;
+    if (!attempt_ports.contains(flow.server.port)) return false;
+    if (evidence.connection && (evidence.connection->carries_tls() || evidence.connection->http())) return false;
+    bool reset = !flow.side(Direction::client_to_server).rst_frames.empty() ||
+                 !flow.side(Direction::server_to_client).rst_frames.empty();
+    return tcp.handshake.status == StepStatus::fail || reset || !flow.icmp_errors.empty();
+}
+
+TlsReport tls_report(const TlsSummary& summary) {
+    TlsReport report;
+    report.server_name = summary.server_name;
+    if (summary.version) report.version = tls_version_name(*summary.version);
+    if (summary.cipher_suite) report.cipher = tls_cipher_suite_name(*summary.cipher_suite);
+    report.client_certificate_requested = summary.client_certificate_requested;
+    if (summary.server_chain) report.server_certificates = summary.server_chain->certificates;
+    if (summary.client_chain) report.client_certificates = summary.client_chain->certificates;
+    report.server_verification = summary.server_verification;
+    return report;
+}
+
+FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity, TcpAssessment tcp) {
+    const TcpFlow& flow = *evidence.flow;
     FlowReport report;
     report.id = flow.id;
     report.client = flow.client;
@@ -40,12 +65,35 @@ FlowReport judge_flow(const TcpFlow& flow) {
     report.roles_guessed = !flow.roles_from_syn;
     report.start = flow.first_time;
     report.end = flow.last_time;
+    report.kind = identity.kind.empty() ? "other" : identity.kind;
+    report.server_name = identity.server_name;
+    report.identified_by = identity.identified_by;
 
-    TcpAssessment tcp = assess_tcp(flow);
-    report.steps = {StepResult{StepName::connect, StepStatus::not_applicable, {}, "no proxy"}, tcp.handshake,
-                    not_dissected(StepName::tls), not_dissected(StepName::appdata), tcp.teardown};
+    static const std::optional<HttpExchange> no_http;
+    const auto& http = evidence.connection ? evidence.connection->http() : no_http;
+    ProxyAssessment proxy = assess_proxy(flow, http, identity.configured_proxy);
+    report.proxy = proxy.proxy;
     report.findings = std::move(tcp.findings);
-    report.timeline = build_timeline(flow);
+    report.findings.insert(report.findings.end(), proxy.findings.begin(), proxy.findings.end());
+
+    StepResult tls_step{StepName::tls, StepStatus::unknown, {}, "the connection's bytes were not dissected"};
+    StepResult appdata_step{StepName::appdata, StepStatus::unknown, {}, "the connection's bytes were not dissected"};
+    if (http && http->request.method != "CONNECT" && tcp.handshake.status != StepStatus::fail) {
+        TlsAssessment plain = assess_plain_http(flow, *http);
+        tls_step = std::move(plain.handshake);
+        appdata_step = std::move(plain.appdata);
+        report.findings.insert(report.findings.end(), plain.findings.begin(), plain.findings.end());
+    } else if (evidence.connection) {
+        bool public_server = identity.kind == "licensing" || identity.kind == "legacy";
+        TlsAssessment tls = assess_tls(TlsContext{flow, evidence.connection->tls(), evidence.tls,
+                                                  tcp.handshake.status, proxy.refused, public_server});
+        tls_step = std::move(tls.handshake);
+        appdata_step = std::move(tls.appdata);
+        report.findings.insert(report.findings.end(), tls.findings.begin(), tls.findings.end());
+        if (evidence.connection->carries_tls()) report.tls = tls_report(evidence.tls);
+    }
+    report.steps = {proxy.connect, tcp.handshake, tls_step, appdata_step, tcp.teardown};
+    report.timeline = build_timeline(flow, evidence.connection, evidence.tls);
     report.timeline_omitted = flow.timeline_omitted;
     report.client_statistics = statistics_of(flow.side(Direction::client_to_server));
     report.server_statistics = statistics_of(flow.side(Direction::server_to_client));
@@ -55,9 +103,13 @@ FlowReport judge_flow(const TcpFlow& flow) {
     if (report.healthy) {
         std::vector<std::uint64_t> frames;
         for (const StepResult& step : report.steps) frames.insert(frames.end(), step.frames.begin(), step.frames.end());
+        std::sort(frames.begin(), frames.end());
+        frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
+        std::string name = report.server_name.empty() ? flow.server.to_string() : report.server_name;
         report.findings.push_back(Finding{"flow.healthy", Severity::info, flow.id,
-                                          "Every step to " + flow.server.to_string() + " passed",
-                                          "Handshake, TLS, application data both ways and teardown are all in the capture.",
+                                          "Every step with " + name + " passed",
+                                          "TCP handshake, TLS handshake, the device's request and the server's "
+                                          "answer, and the teardown are all in the capture.",
                                           frames, {}});
     }
     return report;
@@ -71,11 +123,38 @@ Finding capture_finding(std::string id, Severity severity, std::string summary, 
 
 }  // namespace
 
-Report build_report(CaptureSummary capture, const std::vector<std::unique_ptr<TcpFlow>>& flows,
-                    std::uint64_t other_tcp_flows) {
+Report build_report(ReportInputs inputs) {
     Report report;
-    report.capture = std::move(capture);
-    report.other_tcp_flows = other_tcp_flows;
+    report.capture = std::move(inputs.capture);
+    static const DnsTransactionTable no_dns;
+    const DnsTransactionTable& dns = inputs.dns ? *inputs.dns : no_dns;
+
+    struct Candidate {
+        const FlowEvidence* evidence;
+        FlowIdentity identity;
+        TcpAssessment tcp;
+        bool attempt;
+    };
+    std::vector<Candidate> chosen;
+    bool identified_flow = false;
+    for (const FlowEvidence& evidence : inputs.flows) {
+        FlowIdentity identity =
+            identify_flow(*evidence.flow, evidence.connection, evidence.tls, dns, inputs.targets);
+        TcpAssessment tcp = assess_tcp(*evidence.flow);
+        bool identified = !identity.kind.empty();
+        bool requested = inputs.checked_ports.contains(evidence.flow->server.port) ||
+                         (inputs.targets.all_flows && evidence.connection && evidence.connection->carries_tls());
+        bool attempt = !identified && !requested && is_unidentified_attempt(evidence, tcp, inputs.attempt_ports);
+        identified_flow |= identified;
+        if (identified || requested || attempt) chosen.push_back({&evidence, std::move(identity), std::move(tcp), attempt});
+    }
+    for (Candidate& candidate : chosen) {
+        if (candidate.attempt && identified_flow) continue;
+        FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, std::move(candidate.tcp));
+        if (candidate.attempt) flow.identified_by = "attempt";
+        report.flows.push_back(std::move(flow));
+    }
+    report.other_tcp_flows = inputs.flows.size() - report.flows.size();
 
     if (!report.capture.complete) {
         report.findings.push_back(capture_finding(
@@ -110,20 +189,21 @@ Report build_report(CaptureSummary capture, const std::vector<std::unique_ptr<Tc
             "memory. The flows concerned may show steps as missing that are in the capture.",
             {}, {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"}));
     }
-    if (flows.empty()) {
+    std::vector<Finding> dns_findings = assess_dns(dns, inputs.targets);
+    report.findings.insert(report.findings.end(), dns_findings.begin(), dns_findings.end());
+    if (report.flows.empty() && !has_licensing_query(dns, inputs.targets)) {
         report.findings.push_back(capture_finding(
             "capture.no_licensing_traffic", Severity::error,
-            "No connection to check: no TCP flow to port 443 (or a port named with --port) in " +
-                std::to_string(report.capture.frames) + " frames; " + std::to_string(other_tcp_flows) +
-                " other TCP flows",
-            "The capture holds no attempt by the device to reach a licensing server. Either the capture ran "
-            "while the device was not trying, or it was taken on an interface the licensing traffic does not "
-            "cross.",
+            "No connection to a licensing server and no lookup of its name in " +
+                std::to_string(report.capture.frames) + " frames (" + std::to_string(report.other_tcp_flows) +
+                " other TCP flows)",
+            "The capture holds no attempt by the device to reach smartreceiver.cisco.com, tools.cisco.com or a "
+            "server named with --server. Either the capture ran while the device was not trying, or it was taken "
+            "on an interface the licensing traffic does not cross.",
             {},
             {"monitor capture <name> interface <uplink> both, then trigger: license smart sync all",
              "show license status (which transport and URL the device uses)"}));
     }
-    for (const auto& flow : flows) report.flows.push_back(judge_flow(*flow));
     for (const FlowReport& flow : report.flows)
         report.findings.insert(report.findings.end(), flow.findings.begin(), flow.findings.end());
 

@@ -107,12 +107,46 @@ std::string side_summary(const SideStatistics& side) {
     return text;
 }
 
+void write_certificates(std::ostream& out, const char* whose, const std::vector<CertificateSummary>& certificates) {
+    for (std::size_t i = 0; i < certificates.size(); ++i) {
+        const CertificateSummary& certificate = certificates[i];
+        out << "    " << whose << " certificate " << i + 1 << ": " << certificate.subject << "\n";
+        out << "      issuer " << certificate.issuer << "; valid " << readable_utc(Timestamp{certificate.not_before, 0})
+            << " to " << readable_utc(Timestamp{certificate.not_after, 0})
+            << (certificate.self_signed ? "; self-signed" : "") << "\n";
+    }
+}
+
+void write_tls(std::ostream& out, const TlsReport& tls) {
+    out << "  TLS: " << (tls.version.empty() ? "version unknown" : tls.version);
+    if (!tls.cipher.empty()) out << ", " << tls.cipher;
+    if (tls.client_certificate_requested) out << ", client certificate requested";
+    out << "\n";
+    write_certificates(out, "server", tls.server_certificates);
+    if (tls.server_verification)
+        out << "    server chain: " << (tls.server_verification->verified ? "verified" : "NOT verified") << " ("
+            << tls.server_verification->result << ")\n";
+    write_certificates(out, "device", tls.client_certificates);
+}
+
 void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.3f s", flow.end.seconds_since(flow.start));
     out << painter.paint("Flow " + std::to_string(flow.id), ansi::bold) << "  " << flow.client.to_string()
         << " \u2192 " << flow.server.to_string() << "   started " << readable_utc(flow.start) << ", lasted "
         << duration << "\n";
+    std::string identity = flow.kind;
+    if (!flow.server_name.empty()) identity += " — " + flow.server_name;
+    if (flow.identified_by == "attempt") {
+        identity = "unidentified attempt to port " + std::to_string(flow.server.port) +
+                   ": checked because the capture names no licensing connection";
+    } else if (!flow.identified_by.empty()) {
+        identity += " (named by " + flow.identified_by + ")";
+    }
+    out << "  " << identity;
+    if (flow.proxy) out << "; through proxy " << flow.proxy->proxy.to_string() << " to " << flow.proxy->connect_target;
+    out << "\n";
+    if (flow.tls) write_tls(out, *flow.tls);
     if (flow.roles_guessed)
         out << "  (the capture starts mid-flow: which side is the device was inferred from the ports)\n";
     for (const StepResult& step : flow.steps) {

@@ -31,7 +31,8 @@ std::string fraction(std::uint32_t nanoseconds, int digits) {
 }  // namespace
 
 std::string iso8601_utc(const Timestamp& time, int digits) {
-    return date_time(time.seconds, "%Y-%m-%dT%H:%M:%S") + "." + fraction(time.nanoseconds, digits) + "Z";
+    std::string whole = date_time(time.seconds, "%Y-%m-%dT%H:%M:%S");
+    return (digits > 0 ? whole + "." + fraction(time.nanoseconds, digits) : whole) + "Z";
 }
 
 std::string readable_utc(const Timestamp& time) {

@@ -6,7 +6,7 @@
 
 namespace trustcap {
 
-// "2021-08-23T11:31:13.351123Z", with `digits` fractional digits (6 or 9).
+// "2021-08-23T11:31:13.351123Z", with `digits` fractional digits (0, 6 or 9).
 std::string iso8601_utc(const Timestamp& time, int digits);
 
 // "2021-08-23 11:31:13.351 UTC" for people.

@@ -1,8 +1,11 @@
 #include "report/timeline.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include "capture/packet.h"
+#include "dissect/tls_names.h"
 #include "report/icmp_names.h"
 
 namespace trustcap {
@@ -41,9 +44,83 @@ std::string tcp_info(const FlowPacket& packet, const Endpoint& source, const End
     return info;
 }
 
+// What the dissectors found in one frame: Wireshark's Protocol and Info.
+struct FrameMessages {
+    std::string protocol;
+    std::vector<std::string> names;
+    std::vector<std::uint8_t> handshake_types;
+    std::vector<std::pair<std::uint8_t, std::uint8_t>> alerts;
+    Direction direction = Direction::client_to_server;
+    Timestamp time;
+};
+
+std::string message_info(const TlsMessage& message) {
+    std::string name = tls_message_name(message);
+    if (message.kind == TlsMessageKind::client_hello && message.client_hello &&
+        !message.client_hello->server_name.empty())
+        name += " (SNI=" + message.client_hello->server_name + ")";
+    return name;
+}
+
+bool is_clear_handshake(const TlsMessage& message) {
+    switch (message.kind) {
+        case TlsMessageKind::client_hello:
+        case TlsMessageKind::server_hello:
+        case TlsMessageKind::hello_retry_request:
+        case TlsMessageKind::certificate:
+        case TlsMessageKind::server_key_exchange:
+        case TlsMessageKind::certificate_request:
+        case TlsMessageKind::server_hello_done:
+        case TlsMessageKind::client_key_exchange:
+        case TlsMessageKind::certificate_verify:
+        case TlsMessageKind::new_session_ticket:
+        case TlsMessageKind::finished:
+        case TlsMessageKind::other_handshake: return true;
+        default: return false;
+    }
+}
+
+std::map<std::uint64_t, FrameMessages> messages_by_frame(const ConnectionDissector& connection, const TlsSummary& tls) {
+    std::map<std::uint64_t, FrameMessages> frames;
+    std::string tls_protocol = tls.version ? tls_version_name(*tls.version) : "TLS";
+    for (const TlsMessage& message : connection.tls().messages()) {
+        FrameMessages& entry = frames[message.frame];
+        entry.protocol = tls_protocol;
+        entry.direction = message.direction;
+        entry.time = message.time;
+        entry.names.push_back(message_info(message));
+        if (is_clear_handshake(message)) entry.handshake_types.push_back(message.handshake_type);
+        if (message.alert && !message.alert->encrypted)
+            entry.alerts.emplace_back(message.alert->level, message.alert->description);
+    }
+    if (const auto& http = connection.http()) {
+        FrameMessages& request = frames[http->request_frame];
+        request.protocol = "HTTP";
+        request.direction = Direction::client_to_server;
+        request.names.insert(request.names.begin(),
+                             http->request.method + " " + http->request.target + " " + http->request.version);
+        if (http->response) {
+            FrameMessages& response = frames[http->response_frame];
+            response.protocol = "HTTP";
+            response.direction = Direction::server_to_client;
+            response.names.insert(response.names.begin(), http->response->version + " " +
+                                                               std::to_string(http->response->status) + " " +
+                                                               http->response->reason);
+        }
+    }
+    return frames;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
 }  // namespace
 
-std::vector<TimelineRow> build_timeline(const TcpFlow& flow) {
+std::vector<TimelineRow> build_timeline(const TcpFlow& flow, const ConnectionDissector* connection,
+                                        const TlsSummary& tls) {
     std::vector<TimelineRow> rows;
     rows.reserve(flow.timeline.size());
     for (const FlowPacket& packet : flow.timeline) {
@@ -71,6 +148,27 @@ std::vector<TimelineRow> build_timeline(const TcpFlow& flow) {
         }
         rows.push_back(std::move(row));
     }
+    if (!connection) return rows;
+    for (auto& [frame, found] : messages_by_frame(*connection, tls)) {
+        auto row = std::find_if(rows.begin(), rows.end(), [&](const TimelineRow& r) { return r.frame == frame && !r.icmp_type; });
+        if (row == rows.end()) {
+            bool from_client = found.direction == Direction::client_to_server;
+            TimelineRow added;
+            added.frame = frame;
+            added.time = found.time;
+            added.source = (from_client ? flow.client : flow.server).ip;
+            added.destination = (from_client ? flow.server : flow.client).ip;
+            added.source_port = (from_client ? flow.client : flow.server).port;
+            added.destination_port = (from_client ? flow.server : flow.client).port;
+            rows.push_back(std::move(added));
+            row = std::prev(rows.end());
+        }
+        row->protocol = found.protocol;
+        row->info = joined(found.names);
+        row->tls_handshake_types = found.handshake_types;
+        row->tls_alerts = found.alerts;
+    }
+    std::sort(rows.begin(), rows.end(), [](const TimelineRow& a, const TimelineRow& b) { return a.frame < b.frame; });
     return rows;
 }
 

@@ -100,7 +100,7 @@ TEST(Timeline, InfoReadsLikeWireshark) {
     icmp.icmp_type = 3;
     icmp.icmp_code = 13;
     flow.timeline = {syn, data, icmp};
-    auto rows = build_timeline(flow);
+    auto rows = build_timeline(flow, nullptr, TlsSummary{});
     ASSERT_EQ(3u, rows.size());
     EXPECT_EQ("51512 \u2192 443 [SYN] Seq=0 Win=64240 Len=0", rows[0].info);
     EXPECT_EQ("[TCP Retransmission] 443 \u2192 51512 [PSH, ACK] Seq=1 Ack=518 Win=501 Len=1200", rows[1].info);

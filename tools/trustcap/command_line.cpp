@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <tuple>
 
 namespace trustcap {
 
@@ -13,6 +14,8 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     std::string format = "text";
     bool no_color = false;
     std::vector<int> ports;
+    std::vector<std::string> servers;
+    std::vector<std::string> proxies;
 
     CLI::App app{
         "trustcap: reads a packet capture of Cisco Smart Licensing traffic and tells, for every connection to the "
@@ -22,7 +25,17 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     app.add_option("file", positional_file, "Capture file (pcap or pcapng); - reads standard input");
     app.add_option("-r,--read", read_file, "Capture file to read (as tcpdump -r)");
     app.add_option("--filter", command.analysis.filter, "BPF filter applied to every frame (frame numbers stay the file's)");
-    app.add_option("--port", ports, "Also check TCP flows to this port (repeatable); 443 is always checked")
+    app.add_option("--server", servers,
+                   "An on-prem SSM or CSLU, HOST|IP[:PORT] (repeatable): connections to it are licensing connections")
+        ->allow_extra_args(false);
+    app.add_option("--proxy", proxies, "The HTTPS proxy the device uses, HOST|IP:PORT (repeatable)")
+        ->allow_extra_args(false);
+    app.add_flag("--all-flows", command.analysis.targets.all_flows, "Check every TLS connection, on any port");
+    app.add_option("--ca-bundle", command.analysis.ca_bundles,
+                   "PEM file of CA certificates trusted besides the system's (repeatable)")
+        ->allow_extra_args(false)
+        ->check(CLI::ExistingFile);
+    app.add_option("--port", ports, "Check every TCP connection to this port, whatever it carries (repeatable)")
         ->check(CLI::Range(1, 65535))
         ->allow_extra_args(false);
     app.add_option("--max-flows", command.analysis.max_flows,
@@ -58,7 +71,19 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                      "see trustcap --help\n";
         return 2;
     }
-    for (int port : ports) command.analysis.ports.insert(static_cast<std::uint16_t>(port));
+    for (int port : ports) command.analysis.checked_ports.insert(static_cast<std::uint16_t>(port));
+    for (const auto& [texts, into, option] :
+         {std::tuple{&servers, &command.analysis.targets.servers, "--server"},
+          std::tuple{&proxies, &command.analysis.targets.proxies, "--proxy"}}) {
+        for (const std::string& text : *texts) {
+            auto endpoint = NamedEndpoint::parse(text);
+            if (!endpoint) {
+                std::cerr << "trustcap: " << option << " " << text << ": expected HOST, IP, HOST:PORT or IP:PORT\n";
+                return 2;
+            }
+            into->push_back(*endpoint);
+        }
+    }
     command.format = format == "json" ? OutputFormat::json : OutputFormat::text;
     command.color = no_color ? ColorChoice::never : ColorChoice::automatic;
     return command;

@@ -4,16 +4,20 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "report/licensing_targets.h"
 #include "report/report.h"
 
 namespace trustcap {
 
 struct AnalysisOptions {
-    std::string file;  // "-" for standard input
-    std::string filter;  // BPF, applied per frame so numbering stays Wireshark's
-    std::set<std::uint16_t> ports{443};
-    std::size_t max_flows = 200'000;  // flow-table entries kept at once
+    std::string file;                     // "-" for standard input
+    std::string filter;                   // BPF, applied per frame so numbering stays Wireshark's
+    std::set<std::uint16_t> checked_ports;  // --port: every connection to these is checked
+    LicensingTargets targets;             // --server, --proxy, --all-flows
+    std::vector<std::string> ca_bundles;  // --ca-bundle, added to the system's trust store
+    std::size_t max_flows = 200'000;      // flow-table entries kept at once
 };
 
 struct AnalysisOutcome {
@@ -22,7 +26,7 @@ struct AnalysisOutcome {
     Report report;
 };
 
-// Reads a capture file and judges every checked flow in it.
+// Reads a capture file and judges every licensing connection in it.
 AnalysisOutcome analyze_file(const AnalysisOptions& options);
 
 }  // namespace trustcap

@@ -1,0 +1,84 @@
+#include "report/licensing_targets.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace trustcap {
+namespace {
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+std::optional<std::uint16_t> parse_port(const std::string& text) {
+    if (text.empty() || text.size() > 5 || !std::all_of(text.begin(), text.end(), ::isdigit)) return std::nullopt;
+    unsigned long value = std::stoul(text);
+    if (value == 0 || value > 65535) return std::nullopt;
+    return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+std::optional<NamedEndpoint> NamedEndpoint::parse(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    NamedEndpoint endpoint;
+    std::string host = text;
+    if (text.front() == '[') {
+        std::size_t close = text.find(']');
+        if (close == std::string::npos) return std::nullopt;
+        host = text.substr(1, close - 1);
+        if (close + 1 < text.size()) {
+            if (text[close + 1] != ':') return std::nullopt;
+            endpoint.port = parse_port(text.substr(close + 2));
+            if (!endpoint.port) return std::nullopt;
+        }
+    } else if (std::count(text.begin(), text.end(), ':') == 1) {
+        std::size_t colon = text.find(':');
+        host = text.substr(0, colon);
+        endpoint.port = parse_port(text.substr(colon + 1));
+        if (!endpoint.port) return std::nullopt;
+    }
+    if (host.empty()) return std::nullopt;
+    if (auto address = IpAddress::parse(host)) {
+        endpoint.address = address;
+    } else {
+        bool valid = std::all_of(host.begin(), host.end(),
+                                 [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_'; });
+        if (!valid) return std::nullopt;
+        endpoint.host = lower(host);
+    }
+    return endpoint;
+}
+
+bool NamedEndpoint::matches(const Endpoint& endpoint, const std::vector<std::string>& names) const {
+    if (port && *port != endpoint.port) return false;
+    if (address) return *address == endpoint.ip;
+    return std::any_of(names.begin(), names.end(), [&](const std::string& name) { return lower(name) == host; });
+}
+
+std::string NamedEndpoint::to_string() const {
+    std::string text = address ? address->to_string() : host;
+    if (address && !address->is_v4() && port) text = "[" + text + "]";
+    if (port) text += ":" + std::to_string(*port);
+    return text;
+}
+
+std::string kind_of_name(const std::string& name) {
+    std::string host = lower(name);
+    if (!host.empty() && host.back() == '.') host.pop_back();
+    if (host == smart_receiver_host) return "licensing";
+    if (host == legacy_licensing_host) return "legacy";
+    return "";
+}
+
+std::string host_of_target(const std::string& target) {
+    if (!target.empty() && target.front() == '[') {
+        std::size_t close = target.find(']');
+        return close == std::string::npos ? target : target.substr(1, close - 1);
+    }
+    std::size_t colon = target.rfind(':');
+    return colon == std::string::npos ? target : target.substr(0, colon);
+}
+
+}  // namespace trustcap

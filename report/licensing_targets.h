@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/ip_address.h"
+
+namespace trustcap {
+
+inline constexpr const char* smart_receiver_host = "smartreceiver.cisco.com";
+inline constexpr const char* legacy_licensing_host = "tools.cisco.com";
+
+// A server or proxy the user named: a host name or an address, with an
+// optional port.
+struct NamedEndpoint {
+    std::string host;                 // lower case; empty when given as an address
+    std::optional<IpAddress> address;
+    std::optional<std::uint16_t> port;
+
+    // Parses "host", "host:port", "10.1.1.1", "10.1.1.1:8182", "[2001:db8::1]:443".
+    static std::optional<NamedEndpoint> parse(const std::string& text);
+    [[nodiscard]] bool matches(const Endpoint& endpoint, const std::vector<std::string>& names) const;
+    [[nodiscard]] std::string to_string() const;
+};
+
+// What trustcap looks for, from its own knowledge and the user's options.
+struct LicensingTargets {
+    std::vector<NamedEndpoint> servers;  // --server: on-prem SSM or CSLU
+    std::vector<NamedEndpoint> proxies;  // --proxy
+    bool all_flows = false;              // --all-flows: every TLS flow is checked
+};
+
+// "licensing" for smartreceiver.cisco.com, "legacy" for tools.cisco.com, "" otherwise.
+std::string kind_of_name(const std::string& name);
+
+// The host part of a CONNECT target "host:port" (or "[v6]:port").
+std::string host_of_target(const std::string& target);
+
+}  // namespace trustcap

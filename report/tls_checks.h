@@ -1,0 +1,31 @@
+#pragma once
+
+#include <vector>
+
+#include "capture/tcp_flow.h"
+#include "dissect/connection_dissector.h"
+#include "dissect/tls_summary.h"
+#include "report/finding.h"
+#include "report/step.h"
+
+namespace trustcap {
+
+struct TlsAssessment {
+    StepResult handshake;  // step "tls"
+    StepResult appdata;    // step "appdata"
+    std::vector<Finding> findings;
+};
+
+struct TlsContext {
+    const TcpFlow& flow;
+    const TlsStreamDissector& tls;
+    const TlsSummary& summary;
+    StepStatus tcp_status;    // the tcp step's outcome
+    bool tunnel_refused;      // a proxy answered the CONNECT with an error
+    bool expect_public_chain; // the server should present a chain the trust store verifies
+};
+
+// Judges the TLS handshake and the application data of one connection.
+TlsAssessment assess_tls(const TlsContext& context);
+
+}  // namespace trustcap

@@ -1,0 +1,36 @@
+#include "dissector_registry.h"
+
+namespace trustcap {
+namespace {
+
+class ForwardingConsumer final : public StreamConsumer {
+public:
+    explicit ForwardingConsumer(StreamConsumer& target) : target_(target) {}
+    void on_data(Direction direction, std::uint64_t offset, Bytes bytes, std::uint64_t frame,
+                 const Timestamp& time) override {
+        target_.on_data(direction, offset, bytes, frame, time);
+    }
+    void on_gap(Direction direction, std::uint64_t offset, std::uint64_t length, std::uint64_t frame,
+                GapReason reason) override {
+        target_.on_gap(direction, offset, length, frame, reason);
+    }
+    [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override { return target_.frame_is_evidence(frame); }
+
+private:
+    StreamConsumer& target_;
+};
+
+}  // namespace
+
+std::unique_ptr<StreamConsumer> DissectorRegistry::consumer_for(const TcpFlow& flow) {
+    auto& dissector = dissectors_[flow.id];
+    dissector = make_dissector_(flow);
+    return std::make_unique<ForwardingConsumer>(*dissector);
+}
+
+const ConnectionDissector* DissectorRegistry::find(std::uint64_t flow_id) const {
+    auto found = dissectors_.find(flow_id);
+    return found == dissectors_.end() ? nullptr : found->second.get();
+}
+
+}  // namespace trustcap

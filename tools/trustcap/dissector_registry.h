@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+#include "capture/stream_consumer.h"
+#include "capture/tcp_flow.h"
+#include "dissect/connection_dissector.h"
+
+namespace trustcap {
+
+// Owns every connection's dissector for the whole run (the flow table drops
+// its consumers when a flow ends; the report needs them afterwards) and hands
+// the flow table a consumer that feeds the right one.
+class DissectorRegistry {
+public:
+    using Factory = std::function<std::unique_ptr<ConnectionDissector>(const TcpFlow& flow)>;
+
+    explicit DissectorRegistry(Factory make_dissector) : make_dissector_(std::move(make_dissector)) {}
+
+    std::unique_ptr<StreamConsumer> consumer_for(const TcpFlow& flow);
+    [[nodiscard]] const ConnectionDissector* find(std::uint64_t flow_id) const;
+
+private:
+    Factory make_dissector_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<ConnectionDissector>> dissectors_;
+};
+
+}  // namespace trustcap
