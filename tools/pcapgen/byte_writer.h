@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -68,6 +69,11 @@ inline Bytes concatenate(std::span<const std::uint8_t> first, std::span<const st
     Bytes joined(first.begin(), first.end());
     joined.insert(joined.end(), second.begin(), second.end());
     return joined;
+}
+
+inline std::span<const std::uint8_t> text_bytes(std::string_view text)
+{
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
 }  // namespace pcapgen

@@ -12,6 +12,8 @@ inline const IpAddress smartreceiver_ipv4 = IpAddress::parse("146.112.59.25");
 inline const IpAddress router_ipv4 = IpAddress::parse("10.20.30.1");
 inline const IpAddress web_server_ipv4 = IpAddress::parse("93.184.216.34");
 inline const IpAddress syslog_server_ipv4 = IpAddress::parse("10.20.30.9");
+inline const IpAddress dns_resolver_ipv4 = IpAddress::parse("10.20.30.53");
+inline const IpAddress proxy_ipv4 = IpAddress::parse("10.20.30.8");
 inline const IpAddress device_ipv6 = IpAddress::parse("2001:db8:10::40");
 inline const IpAddress smartreceiver_ipv6 = IpAddress::parse("2001:db8:443::25");
 inline const IpAddress router_ipv6 = IpAddress::parse("2001:db8:10::1");
@@ -28,6 +30,7 @@ inline constexpr MacAddress collector_mac{0x52, 0x54, 0x00, 0x99, 0x00, 0x02};
 inline constexpr std::uint16_t https_port = 443;
 inline constexpr std::uint16_t alternate_https_port = 8443;
 inline constexpr std::uint16_t http_port = 80;
+inline constexpr std::uint16_t proxy_port = 3128;
 inline constexpr std::uint16_t device_ephemeral_port = 51512;
 
 }  // namespace pcapgen::lab

@@ -1,5 +1,8 @@
+#include "deterministic_openssl_random.h"
+#include "lab_pki.h"
 #include "scenarios.h"
 #include "span_capture.h"
+#include "tls_scenarios.h"
 
 #include <exception>
 #include <filesystem>
@@ -11,6 +14,8 @@ namespace {
 constexpr const char* usage =
     "usage: trustcap-pcapgen OUTDIR\n"
     "         Writes the generated test captures into OUTDIR.\n"
+    "       trustcap-pcapgen --tls OUTDIR\n"
+    "         Writes the captures with real TLS, and the lab root CA they need as --ca-bundle, into OUTDIR.\n"
     "       trustcap-pcapgen --span FILE CONNECTIONS\n"
     "         Writes a large span-port-like capture for benchmarks.\n";
 
@@ -23,18 +28,35 @@ void write_test_captures(const std::filesystem::path& output_directory)
     }
 }
 
+void write_tls_captures(const std::filesystem::path& output_directory)
+{
+    std::filesystem::create_directories(output_directory);
+    pcapgen::seed_openssl_random("lab PKI");
+    const pcapgen::LabPki pki;
+    pki.write_root_ca_pem(output_directory / pcapgen::lab_root_ca_file_name);
+    std::cout << pcapgen::lab_root_ca_file_name << '\n';
+    for (const pcapgen::TlsScenario& scenario : pcapgen::all_tls_scenarios()) {
+        pcapgen::seed_openssl_random(scenario.file_name);
+        scenario.write(output_directory / scenario.file_name, pki);
+        std::cout << scenario.file_name << '\n';
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
-    bool span = argc == 4 && std::string(argv[1]) == "--span";
-    if (argc != 2 && !span) {
+    const bool span = argc == 4 && std::string(argv[1]) == "--span";
+    const bool tls = argc == 3 && std::string(argv[1]) == "--tls";
+    if (!span && !tls && (argc != 2 || std::string(argv[1]).starts_with("--"))) {
         std::cerr << usage;
         return 2;
     }
     try {
         if (span) {
             pcapgen::write_span_capture(argv[2], std::stoul(argv[3]));
+        } else if (tls) {
+            write_tls_captures(argv[2]);
         } else {
             write_test_captures(argv[1]);
         }

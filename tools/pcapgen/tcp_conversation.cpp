@@ -96,6 +96,14 @@ TcpSegment TcpConversation::data(Side sender, std::size_t length, bool push)
     return data_at(sender, side_state(sender).bytes_sent, length, push);
 }
 
+TcpSegment TcpConversation::data(Side sender, std::span<const std::uint8_t> bytes, bool push)
+{
+    SideState& state = side_state(sender);
+    state.stream.resize(state.bytes_sent);
+    state.stream.insert(state.stream.end(), bytes.begin(), bytes.end());
+    return data_at(sender, state.bytes_sent, bytes.size(), push);
+}
+
 TcpSegment TcpConversation::data_at(Side sender, std::size_t stream_offset, std::size_t length, bool push)
 {
     SideState& state = side_state(sender);

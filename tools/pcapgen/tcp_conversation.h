@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace pcapgen {
 
@@ -49,6 +50,11 @@ public:
     // Absolute sequence number of the sender's byte at `stream_offset` (0 is the first byte after the SYN).
     [[nodiscard]] std::uint32_t sequence_of(Side sender, std::size_t stream_offset) const;
     [[nodiscard]] std::size_t bytes_sent(Side sender) const { return side_state(sender).bytes_sent; }
+    // The largest segment the sender may send: the MSS the other side announced.
+    [[nodiscard]] std::uint16_t sendable_segment_size(Side sender) const
+    {
+        return side_state(opposite(sender)).settings.maximum_segment_size;
+    }
 
     TcpSegment syn();
     TcpSegment syn_ack();
@@ -58,6 +64,8 @@ public:
     TcpSegment ack_up_to(Side sender, std::size_t other_stream_offset);
     // The sender's next `length` stream bytes.
     TcpSegment data(Side sender, std::size_t length, bool push = true);
+    // The sender's next stream bytes are these, e.g. TLS records, instead of generated ones.
+    TcpSegment data(Side sender, std::span<const std::uint8_t> bytes, bool push = true);
     // Stream bytes from `stream_offset`, which may lie before the end of what was sent (overlap, repacketized
     // retransmission); bytes not sent before become part of the stream.
     TcpSegment data_at(Side sender, std::size_t stream_offset, std::size_t length, bool push = true);

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace pcapgen {
+
+// The device's Smart Transport request to smartreceiver.cisco.com: a ~700-byte POST of a usage report.
+std::string smart_transport_request();
+// smartreceiver's ~1200-byte answer: 200 OK with an acknowledgement.
+std::string smart_transport_response();
+
+// What the device sends an HTTPS proxy to open a tunnel to `target` ("host:port").
+std::string proxy_connect_request(std::string_view target);
+std::string proxy_connection_established();
+// Squid's refusal when the proxy wants credentials: Basic, realm "corp".
+std::string proxy_authentication_required();
+
+}  // namespace pcapgen

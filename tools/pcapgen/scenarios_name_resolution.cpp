@@ -1,0 +1,37 @@
+#include "tls_scenarios.h"
+
+#include "capture_session.h"
+#include "dns_exchanges.h"
+#include "link_encapsulation.h"
+#include "tls_scenario_steps.h"
+
+#include <chrono>
+
+namespace pcapgen {
+
+using namespace std::chrono_literals;
+
+void write_dns_nxdomain(const std::filesystem::path& file, const LabPki&)
+{
+    constexpr auto retry_after = 2'004'113'870ns;
+    CaptureSession session(file, ethernet_link());
+    DnsLookup lookup = smartreceiver_lookup();
+    lookup.answer.reset();
+    record_dns_lookup(session, lookup, 0ns);
+
+    lookup.id = 0x51c9;
+    lookup.device_port = 61077;
+    ++lookup.device_ip_identification;
+    ++lookup.resolver_ip_identification;
+    record_dns_lookup(session, lookup, retry_after);
+}
+
+void write_dns_answer_then_no_sni(const std::filesystem::path& file, const LabPki& pki)
+{
+    DirectLicensingCapture capture(file);
+    const LicensingTlsContexts contexts = licensing_tls_contexts(pki, TlsVersion::tls12);
+    InMemoryTls tls(contexts.device.get(), contexts.server.get(), "", smartreceiver_host);
+    record_healthy_tls_session(capture.recorder(), tls);
+}
+
+}  // namespace pcapgen

@@ -1,0 +1,65 @@
+#include "tls_scenario_steps.h"
+
+#include "dns_exchanges.h"
+#include "http_messages.h"
+#include "link_encapsulation.h"
+#include "standard_exchanges.h"
+#include "tls_exchanges.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace pcapgen {
+
+using namespace std::chrono_literals;
+
+DirectLicensingCapture::DirectLicensingCapture(const std::filesystem::path& file)
+    : session_(file, ethernet_link()), conversation_(licensing_conversation()), recorder_(session_, conversation_)
+{
+    constexpr auto dns_answer_to_syn = 412'906ns;
+    record_dns_lookup(session_, smartreceiver_lookup(), 0ns);
+    record_handshake(recorder_, dns_answer_to_syn);
+}
+
+LicensingTlsContexts licensing_tls_contexts(const LabPki& pki, TlsVersion version)
+{
+    return {make_client_context({version, &pki.device(), pki.root_ca().get()}),
+            make_server_context({version, &pki.smartreceiver(), pki.root_ca().get()})};
+}
+
+void record_smart_transport_exchange(FlowRecorder& recorder, InMemoryTls& tls)
+{
+    record_application_data(recorder, tls, Side::client, smart_transport_request(), gap::local_reaction);
+    record_application_data(recorder, tls, Side::server, smart_transport_response(),
+                            gap::round_trip + gap::server_think_time);
+    recorder.record(recorder.conversation().ack(Side::client), gap::local_reaction);
+}
+
+void record_orderly_close(FlowRecorder& recorder, InMemoryTls& tls)
+{
+    record_close_notify(recorder, tls, Side::client, gap::device_think_time);
+    record_close_notify(recorder, tls, Side::server, gap::round_trip);
+    record_client_close(recorder);
+}
+
+void record_healthy_tls_session(FlowRecorder& recorder, InMemoryTls& tls)
+{
+    record_tls_handshake(recorder, tls, gap::local_reaction);
+    for (const Side side : {Side::client, Side::server}) {
+        if (!tls.handshake_complete(side)) {
+            throw std::logic_error("lab TLS handshake failed: " + tls.failure(side).value_or("no failure recorded"));
+        }
+    }
+    record_smart_transport_exchange(recorder, tls);
+    record_orderly_close(recorder, tls);
+}
+
+void require_alert_sent(const InMemoryTls& tls, Side side, std::uint8_t description)
+{
+    if (!tls.failed(side) || tls.alert_sent(side) != description) {
+        throw std::logic_error("expected alert " + std::to_string(description) + " was not sent; sent " +
+                               std::to_string(tls.alert_sent(side).value_or(0)));
+    }
+}
+
+}  // namespace pcapgen

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "lab_pki.h"
+
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+namespace pcapgen {
+
+// A capture with real TLS, written with certificates of the lab PKI.
+struct TlsScenario {
+    std::string_view file_name;
+    void (*write)(const std::filesystem::path& file, const LabPki& pki);
+};
+
+// Every TLS capture the generator writes, in the order it writes them.
+std::vector<TlsScenario> all_tls_scenarios();
+
+// The file trustcap gets as --ca-bundle for these captures.
+inline constexpr std::string_view lab_root_ca_file_name = "lab-root-ca.pem";
+
+// scenarios_tls_healthy.cpp
+void write_tls12_mutual_healthy(const std::filesystem::path& file, const LabPki& pki);
+void write_tls13_healthy(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_big_chain_reordered(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_tls_failures.cpp
+void write_tls12_expired_device_certificate(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_server_unknown_ca(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_no_response(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_proxy.cpp
+void write_tls12_mutual_via_proxy(const std::filesystem::path& file, const LabPki& pki);
+void write_proxy_auth_required(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_name_resolution.cpp
+void write_dns_nxdomain(const std::filesystem::path& file, const LabPki& pki);
+void write_dns_answer_then_no_sni(const std::filesystem::path& file, const LabPki& pki);
+
+}  // namespace pcapgen
