@@ -28,4 +28,12 @@ std::vector<CorpusEntry> capture_corpus() {
 
 std::string trustcap_binary() { return TRUSTCAP_BINARY; }
 
+std::string expand_argument(const std::string& argument) {
+    std::string text = argument;
+    const std::string token = "@PCAPS@";
+    for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at))
+        text.replace(at, token.size(), TRUSTCAP_PCAPS_DIR);
+    return text;
+}
+
 }  // namespace trustcap::testing

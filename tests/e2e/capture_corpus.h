@@ -21,4 +21,8 @@ inline void PrintTo(const CorpusEntry& entry, std::ostream* out) { *out << entry
 
 std::string trustcap_binary();
 
+// An argument from an expected-verdict file, with @PCAPS@ replaced by the
+// absolute path of pcaps/.
+std::string expand_argument(const std::string& argument);
+
 }  // namespace trustcap::testing

@@ -130,7 +130,8 @@ TEST(CommandLine, ReachingTheFlowLimitIsReported) {
 }
 
 TEST(CommandLine, CutFileGivesThePartialReport) {
-    ProcessResult run = run_process({trustcap_binary(), "--format", "json", generated + "complete-connection-cut-file.pcap"});
+    ProcessResult run = run_process(
+        {trustcap_binary(), "--format", "json", "--port", "443", generated + "complete-connection-cut-file.pcap"});
     EXPECT_EQ(1, run.exit_status);
     Json report = Json::parse(run.standard_output);
     EXPECT_FALSE(report["capture"]["complete"].get<bool>());

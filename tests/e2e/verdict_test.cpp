@@ -68,7 +68,7 @@ TEST_P(VerdictTest, MatchesExpectedVerdict) {
     Json expected = read_json(entry.expected);
     std::vector<std::string> arguments{trustcap_binary(), "--format", "json"};
     if (expected.contains("args"))
-        for (const Json& argument : expected.at("args")) arguments.push_back(argument);
+        for (const Json& argument : expected.at("args")) arguments.push_back(expand_argument(argument));
     arguments.push_back(entry.capture.string());
     ProcessResult run = run_process(arguments);
 
