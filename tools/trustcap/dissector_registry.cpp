@@ -1,7 +1,11 @@
 #include "dissector_registry.h"
 
+#include "dissect/dns_over_tcp_dissector.h"
+
 namespace trustcap {
 namespace {
+
+constexpr std::uint16_t dns_port = 53;
 
 class ForwardingConsumer final : public StreamConsumer {
 public:
@@ -23,6 +27,11 @@ private:
 }  // namespace
 
 std::unique_ptr<StreamConsumer> DissectorRegistry::consumer_for(const TcpFlow& flow) {
+    if (flow.server.port == dns_port) {
+        auto& dns_dissector = dns_dissectors_[flow.id];
+        dns_dissector = std::make_unique<DnsOverTcpDissector>(dns_, flow.client, flow.server);
+        return std::make_unique<ForwardingConsumer>(*dns_dissector);
+    }
     auto& dissector = dissectors_[flow.id];
     dissector = make_dissector_(flow);
     return std::make_unique<ForwardingConsumer>(*dissector);

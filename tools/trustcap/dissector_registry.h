@@ -8,6 +8,7 @@
 #include "capture/stream_consumer.h"
 #include "capture/tcp_flow.h"
 #include "dissect/connection_dissector.h"
+#include "dissect/dns_transactions.h"
 
 namespace trustcap {
 
@@ -18,14 +19,18 @@ class DissectorRegistry {
 public:
     using Factory = std::function<std::unique_ptr<ConnectionDissector>(const TcpFlow& flow)>;
 
-    explicit DissectorRegistry(Factory make_dissector) : make_dissector_(std::move(make_dissector)) {}
+    // DNS over TCP (server port 53) goes to `dns` instead.
+    DissectorRegistry(Factory make_dissector, DnsTransactionTable& dns)
+        : make_dissector_(std::move(make_dissector)), dns_(dns) {}
 
     std::unique_ptr<StreamConsumer> consumer_for(const TcpFlow& flow);
     [[nodiscard]] const ConnectionDissector* find(std::uint64_t flow_id) const;
 
 private:
     Factory make_dissector_;
+    DnsTransactionTable& dns_;
     std::unordered_map<std::uint64_t, std::unique_ptr<ConnectionDissector>> dissectors_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<StreamConsumer>> dns_dissectors_;
 };
 
 }  // namespace trustcap

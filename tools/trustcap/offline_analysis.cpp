@@ -95,10 +95,12 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options) {
 
     std::set<std::uint16_t> service_ports = attempt_ports(options);
     DnsTransactionTable dns;
-    DissectorRegistry dissectors([&](const TcpFlow& flow) {
-        return std::make_unique<ConnectionDissector>(
-            licensing_interest(flow, dns, options.targets, options.checked_ports));
-    });
+    DissectorRegistry dissectors(
+        [&](const TcpFlow& flow) {
+            return std::make_unique<ConnectionDissector>(
+                licensing_interest(flow, dns, options.targets, options.checked_ports));
+        },
+        dns);
     FlowTracker::Limits limits;
     limits.max_flows = options.max_flows;
     FlowTracker tracker([&](std::uint16_t port) { return service_ports.contains(port); },
