@@ -64,6 +64,8 @@ Json statistics_json(const SideStatistics& side) {
 Json certificate_json(const CertificateSummary& certificate) {
     return Json{{"subject", certificate.subject},
                 {"issuer", certificate.issuer},
+                {"subject_cn", certificate.subject_common_name},
+                {"issuer_cn", certificate.issuer_common_name},
                 {"subject_alt_names", certificate.subject_alt_names},
                 {"serial", certificate.serial},
                 {"not_before", iso8601_utc(Timestamp{certificate.not_before, 0}, 0)},

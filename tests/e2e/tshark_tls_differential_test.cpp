@@ -109,6 +109,40 @@ std::string sha256_fingerprint(const std::vector<unsigned char>& der) {
     return text;
 }
 
+// (subject CN, issuer CN) of every certificate tshark dissects, from the
+// "rdnSequence: N items (id-at-commonName=…,…)" lines of its verbose output.
+std::multiset<std::pair<std::string, std::string>> certificate_names_with_tshark(const std::filesystem::path& capture,
+                                                                                 const std::set<int>& tls_ports) {
+    std::vector<std::string> arguments{"tshark", "-n", "-r", capture.string(), "-V", "-Y", "tls.handshake.certificate"};
+    for (int port : tls_ports) {
+        arguments.push_back("-d");
+        arguments.push_back("tcp.port==" + std::to_string(port) + ",tls");
+    }
+    ProcessResult run = run_process(arguments);
+    auto common_name = [](const std::string& line) {
+        const std::string key = "id-at-commonName=";
+        auto at = line.find(key);
+        if (at == std::string::npos) return std::string();
+        auto end = line.find_first_of(",)", at + key.size());
+        return line.substr(at + key.size(), end - at - key.size());
+    };
+    std::multiset<std::pair<std::string, std::string>> names;
+    std::istringstream lines(run.standard_output);
+    std::string line;
+    std::string pending;  // what the next rdnSequence line describes
+    std::string issuer;
+    while (std::getline(lines, line)) {
+        if (line.find("issuer: rdnSequence") != std::string::npos) pending = "issuer";
+        else if (line.find("subject: rdnSequence") != std::string::npos) pending = "subject";
+        else if (!pending.empty() && line.find("rdnSequence:") != std::string::npos) {
+            if (pending == "issuer") issuer = common_name(line);
+            else names.emplace(common_name(line), issuer);
+            pending.clear();
+        }
+    }
+    return names;
+}
+
 class TsharkTlsDifferentialTest : public ::testing::TestWithParam<CorpusEntry> {};
 
 TEST_P(TsharkTlsDifferentialTest, TlsMessagesAndCertificatesAgreeWithTshark) {
@@ -157,6 +191,14 @@ TEST_P(TsharkTlsDifferentialTest, TlsMessagesAndCertificatesAgreeWithTshark) {
             EXPECT_TRUE(listed) << "tshark reads TLS in frame " << number << "; trustcap's timeline lacks it";
         }
         EXPECT_EQ(their_certificates, our_certificates) << "certificates of flow " << flow.at("id");
+        auto their_names = certificate_names_with_tshark(GetParam().capture, tls_ports);
+        for (const char* whose : {"server_certs", "client_certs"}) {
+            for (const Json& certificate : flow.at("tls").at(whose)) {
+                std::pair<std::string, std::string> ours{certificate.at("subject_cn"), certificate.at("issuer_cn")};
+                EXPECT_TRUE(their_names.contains(ours))
+                    << "subject CN \"" << ours.first << "\", issuer CN \"" << ours.second << "\" not seen by tshark";
+            }
+        }
     }
 }
 
