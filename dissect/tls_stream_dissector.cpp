@@ -144,7 +144,21 @@ std::optional<Bytes> take_vector(ByteReader& reader, int prefix_size) {
     return reader.take(*length);
 }
 
-std::string as_text(Bytes bytes) { return {bytes.begin(), bytes.end()}; }
+// Host names and protocol names are ASCII; anything else is shown escaped
+// (\xNN) so hostile bytes cannot reach a terminal or break a JSON string.
+std::string as_text(Bytes bytes) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string text;
+    text.reserve(bytes.size());
+    for (std::uint8_t byte : bytes) {
+        if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
+            text.push_back(static_cast<char>(byte));
+        } else {
+            text += {'\\', 'x', hex[byte >> 4], hex[byte & 0x0f]};
+        }
+    }
+    return text;
+}
 
 void parse_server_name(Bytes data, TlsClientHello& hello) {
     ByteReader extension(data);

@@ -490,6 +490,15 @@ TEST(TlsStreamDissectorFrames, HandshakeMessageSplitAcrossRecordsAndFrames) {
     EXPECT_EQ(messages[0].client_hello->cipher_suites, (std::vector<std::uint16_t>{0xC02F, 0x1301}));
 }
 
+TEST(TlsStreamDissectorHostile, ServerNameBytesOutsidePrintableAsciiAreEscaped) {
+    const ByteVector message = handshake(1, client_hello_body(sni(std::string("evil\x1b[2J\xa2.example"))));
+    Feeder feeder;
+    feeder.send(client, record(22, message));
+    const auto& messages = feeder.dissector.messages();
+    ASSERT_EQ(messages.size(), 1U);
+    EXPECT_EQ(messages[0].client_hello->server_name, "evil\\x1B[2J\\xA2.example");
+}
+
 TEST(TlsStreamDissectorFrames, MessagesInOneRecordShowWhereTheRecordEnds) {
     const ByteVector hello = handshake(2, server_hello_body());
     const ByteVector done = handshake(14, {});

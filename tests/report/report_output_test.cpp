@@ -65,6 +65,16 @@ TEST(JsonWriter, FollowsTheContract) {
     EXPECT_EQ("do this", json["findings"][0]["fix"][0]);
 }
 
+TEST(JsonWriter, TextFromTheWireThatIsNotUtf8IsReplacedNotRefused) {
+    Report report = sample_report();
+    report.flows[0].server_name = "bad\xa2name";
+    report.findings[0].summary = "CONNECT \xff\xfe";
+    std::string json;
+    ASSERT_NO_THROW(json = to_json(report, "1"));
+    auto parsed = nlohmann::json::parse(json);
+    EXPECT_EQ("bad\xef\xbf\xbdname", parsed["flows"][0]["server_name"]);
+}
+
 TEST(TextWriter, ShowsStepsFindingsAndNoColourUnlessAsked) {
     std::string plain = to_text(sample_report(), TextOptions{false});
     EXPECT_NE(std::string::npos, plain.find("Verdict: PROBLEM"));
