@@ -1,0 +1,141 @@
+#include "dissect/connection_dissector.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace trustcap {
+namespace {
+
+using ByteVector = std::vector<std::uint8_t>;
+constexpr Direction to_server = Direction::client_to_server;
+constexpr Direction to_client = Direction::server_to_client;
+
+ByteVector text(const std::string& value) { return {value.begin(), value.end()}; }
+
+ByteVector joined(std::initializer_list<ByteVector> parts) {
+    ByteVector all;
+    for (const ByteVector& part : parts) all.insert(all.end(), part.begin(), part.end());
+    return all;
+}
+
+// A fatal handshake_failure alert record in clear.
+const ByteVector alert_record{0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+
+// A minimal TLS 1.2 Client Hello record naming `server_name`.
+ByteVector client_hello(const std::string& server_name) {
+    auto u16 = [](std::size_t value) { return ByteVector{static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)}; };
+    ByteVector name = text(server_name);
+    ByteVector sni_list = joined({ByteVector{0}, u16(name.size()), name});
+    ByteVector sni = joined({u16(0), u16(sni_list.size() + 2), u16(sni_list.size()), sni_list});
+    ByteVector body = joined({ByteVector{0x03, 0x03}, ByteVector(32, 0x11), ByteVector{0}, u16(2), u16(0xc02f),
+                              ByteVector{1, 0}, u16(sni.size()), sni});
+    ByteVector handshake = joined({ByteVector{1, 0}, u16(body.size()), body});
+    return joined({ByteVector{0x16, 0x03, 0x01}, u16(handshake.size()), handshake});
+}
+
+class Feeder {
+public:
+    explicit Feeder(ConnectionDissector::InterestTest interest = nullptr) : dissector(std::move(interest)) {}
+    void send(Direction direction, const ByteVector& bytes, std::uint64_t frame) {
+        dissector.on_data(direction, offsets_[index_of(direction)], bytes, frame, Timestamp{});
+        offsets_[index_of(direction)] += bytes.size();
+    }
+    ConnectionDissector dissector;
+
+private:
+    std::uint64_t offsets_[2] = {0, 0};
+};
+
+const ByteVector connect_request = text("CONNECT smartreceiver.cisco.com:443 HTTP/1.1\r\nHost: smartreceiver.cisco.com:443\r\n\r\n");
+
+TEST(ConnectionDissector, ConnectAnswered200OpensATlsTunnel) {
+    Feeder feeder;
+    feeder.send(to_server, connect_request, 4);
+    feeder.send(to_client, joined({text("HTTP/1.1 200 Connection established\r\n\r\n"), alert_record}), 5);
+    const auto& http = feeder.dissector.http();
+    ASSERT_TRUE(http);
+    EXPECT_EQ("CONNECT", http->request.method);
+    EXPECT_EQ("smartreceiver.cisco.com:443", http->request.target);
+    EXPECT_EQ(4u, http->request_frame);
+    ASSERT_TRUE(http->response);
+    EXPECT_EQ(200, http->response->status);
+    EXPECT_EQ(5u, http->response_frame);
+    EXPECT_TRUE(feeder.dissector.tunnel_open());
+    ASSERT_EQ(1u, feeder.dissector.tls().messages().size());
+    EXPECT_EQ(TlsMessageKind::alert, feeder.dissector.tls().messages()[0].kind);
+    EXPECT_TRUE(feeder.dissector.frame_is_evidence(4));
+    EXPECT_TRUE(feeder.dissector.frame_is_evidence(5));
+}
+
+TEST(ConnectionDissector, TlsSentBeforeTheProxyAnswersIsReadOnceTheTunnelOpens) {
+    Feeder feeder;
+    feeder.send(to_server, joined({connect_request, client_hello("smartreceiver.cisco.com")}), 4);
+    EXPECT_TRUE(feeder.dissector.tls().messages().empty());
+    feeder.send(to_client, text("HTTP/1.0 200 OK\r\n\r\n"), 5);
+    ASSERT_EQ(1u, feeder.dissector.tls().messages().size());
+    EXPECT_EQ("smartreceiver.cisco.com", feeder.dissector.tls().messages()[0].client_hello->server_name);
+}
+
+TEST(ConnectionDissector, RefusedConnectKeepsTheAnswerAndReadsNoTls) {
+    Feeder feeder;
+    feeder.send(to_server, connect_request, 4);
+    feeder.send(to_client,
+                text("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n"
+                     "Content-Length: 0\r\n\r\n"),
+                5);
+    feeder.send(to_server, client_hello("smartreceiver.cisco.com"), 6);
+    ASSERT_TRUE(feeder.dissector.http()->response);
+    EXPECT_EQ(407, feeder.dissector.http()->response->status);
+    EXPECT_EQ("Basic", feeder.dissector.http()->response->proxy_authenticate_scheme);
+    EXPECT_FALSE(feeder.dissector.tunnel_open());
+    EXPECT_TRUE(feeder.dissector.tls().messages().empty());
+}
+
+TEST(ConnectionDissector, HttpHeadsSplitAcrossSegmentsAreJoined) {
+    Feeder feeder;
+    ByteVector request = text("POST /cslu/v1/pi/ABC123 HTTP/1.1\r\nHost: cslu.example:8182\r\nContent-Length: 2\r\n\r\n{}");
+    feeder.send(to_server, ByteVector(request.begin(), request.begin() + 10), 4);
+    feeder.send(to_server, ByteVector(request.begin() + 10, request.end()), 5);
+    feeder.send(to_client, text("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), 7);
+    const auto& http = feeder.dissector.http();
+    ASSERT_TRUE(http);
+    EXPECT_EQ("POST", http->request.method);
+    EXPECT_EQ("/cslu/v1/pi/ABC123", http->request.target);
+    EXPECT_EQ(5u, http->request_frame);
+    EXPECT_EQ(7u, http->response_frame);
+    EXPECT_FALSE(feeder.dissector.carries_tls());
+}
+
+TEST(ConnectionDissector, DirectTlsGoesStraightToTheTlsDissector) {
+    Feeder feeder;
+    feeder.send(to_server, client_hello("smartreceiver.cisco.com"), 4);
+    EXPECT_FALSE(feeder.dissector.http());
+    EXPECT_TRUE(feeder.dissector.carries_tls());
+    EXPECT_TRUE(feeder.dissector.frame_is_evidence(4));
+}
+
+TEST(ConnectionDissector, ConnectionOfNoInterestKeepsNothingMore) {
+    std::string asked;
+    Feeder feeder([&](const std::string& server_name, const std::string& connect_target) {
+        asked = server_name + "|" + connect_target;
+        return false;
+    });
+    feeder.send(to_server, client_hello("www.example.com"), 4);
+    feeder.send(to_client, alert_record, 5);
+    EXPECT_EQ("www.example.com|", asked);
+    EXPECT_TRUE(feeder.dissector.lost_interest());
+    EXPECT_TRUE(feeder.dissector.tls().messages().empty());
+}
+
+TEST(ConnectionDissector, AGapInAnHttpHeadStopsReadingIt) {
+    Feeder feeder;
+    feeder.send(to_server, ByteVector(connect_request.begin(), connect_request.begin() + 12), 4);
+    feeder.dissector.on_gap(to_server, 12, 10, 5, GapReason::not_captured);
+    feeder.send(to_server, ByteVector(connect_request.begin() + 22, connect_request.end()), 6);
+    EXPECT_FALSE(feeder.dissector.http());
+}
+
+}  // namespace
+}  // namespace trustcap

@@ -1,0 +1,101 @@
+#include "report/licensing_targets.h"
+
+#include <gtest/gtest.h>
+
+#include "report/dns_checks.h"
+
+namespace trustcap {
+namespace {
+
+TEST(NamedEndpoint, ParsesHostsAddressesAndPorts) {
+    auto host = NamedEndpoint::parse("SSM.corp.example:8443");
+    ASSERT_TRUE(host);
+    EXPECT_EQ("ssm.corp.example", host->host);
+    EXPECT_EQ(8443, host->port);
+    auto address = NamedEndpoint::parse("10.1.1.20:8182");
+    ASSERT_TRUE(address && address->address);
+    EXPECT_EQ("10.1.1.20", address->address->to_string());
+    auto v6 = NamedEndpoint::parse("[2001:db8::5]:3128");
+    ASSERT_TRUE(v6 && v6->address);
+    EXPECT_EQ("[2001:db8::5]:3128", v6->to_string());
+    auto bare_v6 = NamedEndpoint::parse("2001:db8::5");
+    ASSERT_TRUE(bare_v6 && bare_v6->address);
+    EXPECT_FALSE(bare_v6->port);
+    for (const char* bad : {"", "host:0", "host:70000", "host:port", "[2001:db8::5", "bad host", ":443"})
+        EXPECT_FALSE(NamedEndpoint::parse(bad)) << bad;
+}
+
+TEST(NamedEndpoint, MatchesByAddressOrByNameAndPort) {
+    Endpoint server{*IpAddress::parse("10.1.1.20"), 8182};
+    EXPECT_TRUE(NamedEndpoint::parse("10.1.1.20")->matches(server, {}));
+    EXPECT_TRUE(NamedEndpoint::parse("10.1.1.20:8182")->matches(server, {}));
+    EXPECT_FALSE(NamedEndpoint::parse("10.1.1.20:443")->matches(server, {}));
+    EXPECT_TRUE(NamedEndpoint::parse("cslu.corp")->matches(server, {"CSLU.corp"}));
+    EXPECT_FALSE(NamedEndpoint::parse("cslu.corp")->matches(server, {"other.corp"}));
+}
+
+TEST(LicensingTargets, KnowsTheLicensingNames) {
+    EXPECT_EQ("licensing", kind_of_name("smartreceiver.cisco.com"));
+    EXPECT_EQ("licensing", kind_of_name("SmartReceiver.Cisco.com."));
+    EXPECT_EQ("legacy", kind_of_name("tools.cisco.com"));
+    EXPECT_EQ("", kind_of_name("smartreceiver.cisco.com.evil.example"));
+    EXPECT_EQ("smartreceiver.cisco.com", host_of_target("smartreceiver.cisco.com:443"));
+    EXPECT_EQ("2001:db8::1", host_of_target("[2001:db8::1]:443"));
+}
+
+DnsMessage message(bool response, std::uint8_t rcode, const std::string& name, std::uint16_t type = dns_type::a) {
+    DnsMessage dns;
+    dns.id = 7;
+    dns.is_response = response;
+    dns.rcode = rcode;
+    dns.questions = {DnsQuestion{name, type, 1}};
+    return dns;
+}
+
+const Endpoint device{*IpAddress::parse("10.20.30.40"), 40000};
+const Endpoint resolver{*IpAddress::parse("10.20.30.53"), 53};
+
+TEST(DnsChecks, NxdomainForTheLicensingNameIsAnError) {
+    DnsTransactionTable table;
+    table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 1, {});
+    table.add(message(true, dns_rcode::name_error, "smartreceiver.cisco.com"), resolver, device, 2, {});
+    auto findings = assess_dns(table, {});
+    ASSERT_EQ(1u, findings.size());
+    EXPECT_EQ("dns.nxdomain", findings[0].id);
+    EXPECT_EQ(Severity::error, findings[0].severity);
+    EXPECT_EQ((std::vector<std::uint64_t>{1, 2}), findings[0].frames);
+    EXPECT_TRUE(has_licensing_query(table, {}));
+}
+
+TEST(DnsChecks, UnansweredAndServfailAreReportedOtherNamesAreNot) {
+    DnsTransactionTable table;
+    table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 1, {});
+    table.add(message(false, 0, "tools.cisco.com"), device, Endpoint{resolver.ip, 53}, 2, {});
+    DnsMessage servfail = message(true, dns_rcode::server_failure, "tools.cisco.com");
+    table.add(servfail, resolver, device, 3, {});
+    table.add(message(false, 0, "www.example.com"), device, resolver, 4, {});
+    std::vector<std::string> ids;
+    for (const Finding& finding : assess_dns(table, {})) ids.push_back(finding.id);
+    EXPECT_EQ((std::vector<std::string>{"dns.no_answer", "dns.servfail"}), ids);
+}
+
+TEST(DnsChecks, AFailureFollowedBySuccessIsOnlyAWarning) {
+    DnsTransactionTable table;
+    table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 1, {});
+    table.add(message(true, dns_rcode::server_failure, "smartreceiver.cisco.com"), resolver, device, 2, {});
+    DnsMessage retry = message(false, 0, "smartreceiver.cisco.com");
+    retry.id = 8;
+    table.add(retry, device, resolver, 3, {});
+    DnsMessage answer = message(true, 0, "smartreceiver.cisco.com");
+    answer.id = 8;
+    answer.answers = {DnsAnswer{"smartreceiver.cisco.com", dns_type::a, 1, 60, *IpAddress::parse("146.112.59.25")}};
+    table.add(answer, resolver, device, 4, {});
+    auto findings = assess_dns(table, {});
+    ASSERT_EQ(1u, findings.size());
+    EXPECT_EQ(Severity::warning, findings[0].severity);
+    EXPECT_EQ(std::vector<std::string>{"smartreceiver.cisco.com"}, table.names_for(*IpAddress::parse("146.112.59.25"), 5));
+    EXPECT_TRUE(table.names_for(*IpAddress::parse("146.112.59.25"), 3).empty());
+}
+
+}  // namespace
+}  // namespace trustcap
