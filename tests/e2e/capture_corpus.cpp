@@ -1,6 +1,7 @@
 #include "capture_corpus.h"
 
 #include <algorithm>
+#include <fstream>
 
 namespace trustcap::testing {
 
@@ -34,6 +35,20 @@ std::string expand_argument(const std::string& argument) {
     for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at))
         text.replace(at, token.size(), TRUSTCAP_PCAPS_DIR);
     return text;
+}
+
+nlohmann::json expected_verdict(const CorpusEntry& entry) {
+    std::ifstream in(entry.expected);
+    return nlohmann::json::parse(in);
+}
+
+ProcessResult run_trustcap_as_expected(const CorpusEntry& entry, const std::vector<std::string>& extra) {
+    std::vector<std::string> arguments{trustcap_binary(), "--format", "json"};
+    for (const auto& argument : expected_verdict(entry).value("args", nlohmann::json::array()))
+        arguments.push_back(expand_argument(argument.get<std::string>()));
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    arguments.push_back(entry.capture.string());
+    return run_process(arguments);
 }
 
 }  // namespace trustcap::testing

@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "process.h"
+
 namespace trustcap::testing {
 
 // Every capture under pcaps/ that has an expected-verdict file beside it
@@ -24,5 +28,11 @@ std::string trustcap_binary();
 // An argument from an expected-verdict file, with @PCAPS@ replaced by the
 // absolute path of pcaps/.
 std::string expand_argument(const std::string& argument);
+
+// The entry's expected-verdict file.
+nlohmann::json expected_verdict(const CorpusEntry& entry);
+
+// Runs trustcap --format json on the capture with the expected file's arguments.
+ProcessResult run_trustcap_as_expected(const CorpusEntry& entry, const std::vector<std::string>& extra = {});
 
 }  // namespace trustcap::testing

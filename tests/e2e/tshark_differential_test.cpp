@@ -154,12 +154,7 @@ class TsharkDifferentialTest : public ::testing::TestWithParam<CorpusEntry> {};
 
 TEST_P(TsharkDifferentialTest, ReportedFramesAgreeWithTshark) {
     const CorpusEntry& entry = GetParam();
-    std::ifstream in(entry.expected);
-    Json expected = Json::parse(in);
-    std::vector<std::string> arguments{trustcap_binary(), "--format", "json"};
-    for (const Json& argument : expected.value("args", Json::array())) arguments.push_back(expand_argument(argument));
-    arguments.push_back(entry.capture.string());
-    ProcessResult run = run_process(arguments);
+    ProcessResult run = run_trustcap_as_expected(entry);
     ASSERT_NE(2, run.exit_status) << run.standard_error;
     Json report = Json::parse(run.standard_output);
     std::map<std::uint64_t, TsharkFrame> frames = read_with_tshark(entry.capture);
@@ -197,20 +192,14 @@ TEST_P(TsharkDifferentialTest, ReportedFramesAgreeWithTshark) {
 std::vector<CorpusEntry> usable_captures() {
     std::vector<CorpusEntry> usable;
     for (const CorpusEntry& entry : capture_corpus()) {
-        std::ifstream in(entry.expected);
-        if (Json::parse(in).at("exit_status") != 2) usable.push_back(entry);
+        if (expected_verdict(entry).at("exit_status") != 2) usable.push_back(entry);
     }
     return usable;
 }
 
 TEST_P(TsharkDifferentialTest, PacketAndByteCountsPerFlowAgreeWithTshark) {
     const CorpusEntry& entry = GetParam();
-    std::ifstream in(entry.expected);
-    Json expected = Json::parse(in);
-    std::vector<std::string> arguments{trustcap_binary(), "--format", "json"};
-    for (const Json& argument : expected.value("args", Json::array())) arguments.push_back(expand_argument(argument));
-    arguments.push_back(entry.capture.string());
-    ProcessResult run = run_process(arguments);
+    ProcessResult run = run_trustcap_as_expected(entry);
     Json report = Json::parse(run.standard_output);
     TsharkStreams streams = count_streams_with_tshark(entry.capture);
     for (const Json& flow : report.at("flows")) expect_flow_counts_match(flow, streams);

@@ -39,17 +39,6 @@ std::vector<std::string> split_list(const std::string& text, char separator) {
     return parts;
 }
 
-Json run_trustcap(const CorpusEntry& entry, Json& expected) {
-    std::ifstream in(entry.expected);
-    expected = Json::parse(in);
-    std::vector<std::string> arguments{trustcap_binary(), "--format", "json"};
-    for (const Json& argument : expected.value("args", Json::array())) arguments.push_back(expand_argument(argument));
-    arguments.push_back(entry.capture.string());
-    ProcessResult run = run_process(arguments);
-    if (run.exit_status == 2) return nullptr;
-    return Json::parse(run.standard_output);
-}
-
 std::map<std::uint64_t, TlsFrame> read_tls_with_tshark(const std::filesystem::path& capture,
                                                        const std::set<int>& tls_ports) {
     std::vector<std::string> arguments{"tshark", "-n", "-r", capture.string()};
@@ -146,9 +135,9 @@ std::multiset<std::pair<std::string, std::string>> certificate_names_with_tshark
 class TsharkTlsDifferentialTest : public ::testing::TestWithParam<CorpusEntry> {};
 
 TEST_P(TsharkTlsDifferentialTest, TlsMessagesAndCertificatesAgreeWithTshark) {
-    Json expected;
-    Json report = run_trustcap(GetParam(), expected);
-    if (report.is_null()) return;  // unusable by design: nothing to compare
+    ProcessResult run = run_trustcap_as_expected(GetParam());
+    if (run.exit_status == 2) return;  // unusable by design: nothing to compare
+    Json report = Json::parse(run.standard_output);
     std::set<int> tls_ports;
     for (const Json& flow : report.at("flows"))
         if (!flow.at("tls").is_null()) tls_ports.insert(flow.at("server").at("port").get<int>());

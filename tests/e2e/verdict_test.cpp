@@ -16,11 +16,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json read_json(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return Json::parse(in);
-}
-
 std::string endpoint_text(const Json& endpoint) {
     std::string ip = endpoint.at("ip");
     std::string port = std::to_string(endpoint.at("port").get<int>());
@@ -65,12 +60,8 @@ class VerdictTest : public ::testing::TestWithParam<CorpusEntry> {};
 
 TEST_P(VerdictTest, MatchesExpectedVerdict) {
     const CorpusEntry& entry = GetParam();
-    Json expected = read_json(entry.expected);
-    std::vector<std::string> arguments{trustcap_binary(), "--format", "json"};
-    if (expected.contains("args"))
-        for (const Json& argument : expected.at("args")) arguments.push_back(expand_argument(argument));
-    arguments.push_back(entry.capture.string());
-    ProcessResult run = run_process(arguments);
+    Json expected = expected_verdict(entry);
+    ProcessResult run = run_trustcap_as_expected(entry);
 
     ASSERT_EQ(expected.at("exit_status").get<int>(), run.exit_status) << run.standard_error;
     if (run.exit_status == 2) {
