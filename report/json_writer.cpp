@@ -170,6 +170,7 @@ void write_json(std::ostream& out, const Report& report, const std::string& tool
                                          {"reassembly_cap_evictions", capture.reassembly_cap_evictions},
                                          {"ip_datagrams_dropped", capture.ip_datagrams_dropped}}}}},
         {"verdict", report.healthy ? "healthy" : "problem"},
+        {"diagnosis", report.diagnosis},
         {"other_tcp_flows", report.other_tcp_flows}};
 
     out << "{";

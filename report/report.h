@@ -107,6 +107,7 @@ struct Report {
     std::vector<Finding> findings;  // capture-wide findings, then every flow's
     std::uint64_t other_tcp_flows = 0;
     bool healthy = false;
+    std::string diagnosis;  // the report in one sentence
 };
 
 }  // namespace trustcap

@@ -1,8 +1,10 @@
 #include "report/report_builder.h"
 
 #include <algorithm>
+#include <map>
 
 #include "dissect/tls_names.h"
+#include "report/diagnosis.h"
 #include "report/dns_checks.h"
 #include "report/flow_identity.h"
 #include "report/plain_http_checks.h"
@@ -56,7 +58,40 @@ TlsReport tls_report(const TlsSummary& summary) {
     return report;
 }
 
-FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity, TcpAssessment tcp) {
+// What the device's configuration shows: the legacy server, a proxy it
+// was told about but did not use.
+void add_configuration_findings(const TcpFlow& flow, const FlowIdentity& identity, FlowReport& report,
+                                const LicensingTargets& targets) {
+    std::uint64_t first_frame = flow.side(Direction::client_to_server).syn_frames.empty()
+                                    ? flow.first_frame
+                                    : flow.side(Direction::client_to_server).syn_frames.front();
+    if (identity.kind == "legacy") {
+        report.findings.push_back(Finding{
+            "legacy.tools_cisco_com", Severity::warning, flow.id,
+            "The device talks to tools.cisco.com: traditional Smart Licensing / Call Home",
+            "Since IOS XE 17.3.2, Smart Licensing Using Policy reports to smartreceiver.cisco.com; a device still "
+            "sending to tools.cisco.com has an old transport or URL configured.",
+            {first_frame},
+            {"license smart transport smart", "license smart url default", "show license status"}});
+    }
+    bool direct = !report.proxy && !identity.configured_proxy;
+    bool licensing = identity.kind == "licensing" || identity.kind == "legacy";
+    if (!targets.proxies.empty() && direct && licensing) {
+        const NamedEndpoint& proxy = targets.proxies.front();
+        report.findings.push_back(Finding{
+            "proxy.bypassed", Severity::error, flow.id,
+            "The device went straight to " + flow.server.to_string() + " instead of through the proxy " +
+                proxy.to_string(),
+            "The proxy named with --proxy was not used: the device has no proxy configured, or another transport.",
+            {first_frame},
+            {"license smart proxy address " + (proxy.address ? proxy.address->to_string() : proxy.host),
+             "license smart proxy port " + (proxy.port ? std::to_string(*proxy.port) : std::string("<port>")),
+             "show license status (Transport: Smart, proxy)"}});
+    }
+}
+
+FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity, TcpAssessment tcp,
+                      const LicensingTargets& targets) {
     const TcpFlow& flow = *evidence.flow;
     FlowReport report;
     report.id = flow.id;
@@ -93,6 +128,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         if (evidence.connection->carries_tls()) report.tls = tls_report(evidence.tls);
     }
     report.steps = {proxy.connect, tcp.handshake, tls_step, appdata_step, tcp.teardown};
+    add_configuration_findings(flow, identity, report, targets);
     report.timeline = build_timeline(flow, evidence.connection, evidence.tls);
     report.timeline_omitted = flow.timeline_omitted;
     report.client_statistics = statistics_of(flow.side(Direction::client_to_server));
@@ -113,6 +149,28 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
                                           frames, {}});
     }
     return report;
+}
+
+// What the capture holds instead of licensing traffic: the busiest servers
+// on port 443 and the names the device looked up.
+std::string what_was_seen(const std::vector<FlowEvidence>& flows, const DnsTransactionTable& dns) {
+    constexpr std::size_t listed = 3;
+    std::map<Endpoint, std::uint64_t> connections;
+    for (const FlowEvidence& evidence : flows)
+        if (evidence.flow->server.port == 443) ++connections[evidence.flow->server];
+    std::vector<std::pair<std::uint64_t, Endpoint>> busiest;
+    for (const auto& [server, count] : connections) busiest.emplace_back(count, server);
+    std::sort(busiest.begin(), busiest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string text;
+    for (std::size_t i = 0; i < std::min(listed, busiest.size()); ++i)
+        text += (i == 0 ? " Seen instead on port 443: " : ", ") + busiest[i].second.to_string() + " (" +
+                std::to_string(busiest[i].first) + (busiest[i].first == 1 ? " connection)" : " connections)");
+    std::vector<std::string> names;
+    for (const DnsTransaction& transaction : dns.transactions())
+        if (std::find(names.begin(), names.end(), transaction.question.name) == names.end() && names.size() < 5)
+            names.push_back(transaction.question.name);
+    for (std::size_t i = 0; i < names.size(); ++i) text += (i == 0 ? ". Names looked up: " : ", ") + names[i];
+    return text.empty() ? text : text + ".";
 }
 
 Finding capture_finding(std::string id, Severity severity, std::string summary, std::string explanation,
@@ -150,7 +208,7 @@ Report build_report(ReportInputs inputs) {
     }
     for (Candidate& candidate : chosen) {
         if (candidate.attempt && identified_flow) continue;
-        FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, std::move(candidate.tcp));
+        FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, std::move(candidate.tcp), inputs.targets);
         if (candidate.attempt) flow.identified_by = "attempt";
         report.flows.push_back(std::move(flow));
     }
@@ -192,6 +250,7 @@ Report build_report(ReportInputs inputs) {
     std::vector<Finding> dns_findings = assess_dns(dns, inputs.targets);
     report.findings.insert(report.findings.end(), dns_findings.begin(), dns_findings.end());
     if (report.flows.empty() && !has_licensing_query(dns, inputs.targets)) {
+        std::string seen = what_was_seen(inputs.flows, dns);
         report.findings.push_back(capture_finding(
             "capture.no_licensing_traffic", Severity::error,
             "No connection to a licensing server and no lookup of its name in " +
@@ -199,10 +258,15 @@ Report build_report(ReportInputs inputs) {
                 " other TCP flows)",
             "The capture holds no attempt by the device to reach smartreceiver.cisco.com, tools.cisco.com or a "
             "server named with --server. Either the capture ran while the device was not trying, or it was taken "
-            "on an interface the licensing traffic does not cross.",
+            "on an interface the licensing traffic does not cross." + seen,
             {},
             {"monitor capture <name> interface <uplink> both, then trigger: license smart sync all",
              "show license status (which transport and URL the device uses)"}));
+        report.findings.push_back(capture_finding(
+            "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
+            "Neither a DNS query for the licensing server nor a connection to it is in the capture: the device may "
+            "have no name server configured, or it did not try at all.",
+            {}, {"ip name-server <ip>", "ip domain lookup source-interface <interface>", "license smart sync all"}));
     }
     for (const FlowReport& flow : report.flows)
         report.findings.insert(report.findings.end(), flow.findings.begin(), flow.findings.end());
@@ -210,6 +274,7 @@ Report build_report(ReportInputs inputs) {
     report.healthy = !report.flows.empty() &&
                      std::all_of(report.flows.begin(), report.flows.end(), [](const FlowReport& f) { return f.healthy; }) &&
                      std::none_of(report.findings.begin(), report.findings.end(), is_problem);
+    report.diagnosis = diagnose(report);
     return report;
 }
 

@@ -169,6 +169,31 @@ std::string reset_context(const TcpFlow& flow, Direction sender, std::uint64_t r
            plural(server.payload_bytes, "byte") + " from the server";
 }
 
+std::optional<std::uint8_t> ttl_of(const TcpFlow& flow, std::uint64_t frame) {
+    for (const FlowPacket& packet : flow.timeline)
+        if (packet.frame == frame && !packet.is_icmp) return packet.ttl;
+    return std::nullopt;
+}
+
+// A reset whose IP TTL (hop limit) differs from that side's other packets
+// was not sent by the same host: a firewall or IPS in the path forged it.
+void check_reset_origin(const TcpFlow& flow, Direction sender, std::uint64_t rst_frame, TcpAssessment& result) {
+    const FlowDirection& side = flow.side(sender);
+    std::optional<std::uint8_t> rst_ttl = ttl_of(flow, rst_frame);
+    if (!rst_ttl || !side.first_ttl || side.first_frame == rst_frame || *rst_ttl == *side.first_ttl) return;
+    std::string who = side_name(sender);
+    result.findings.push_back(finding(
+        "tcp.reset_injected", Severity::error, flow,
+        "The reset at frame " + std::to_string(rst_frame) + " was sent by a middlebox such as a firewall or IPS, not by "
+            "the " + who,
+        "Its IP TTL is " + std::to_string(*rst_ttl) + " while the " + who + "'s other packets arrive with " +
+            std::to_string(*side.first_ttl) + ": another box between the device and the server forged it.",
+        {rst_frame},
+        {"Find the firewall or IPS that resets the connection and allow the device to reach " +
+             flow.server.to_string(),
+         "Exempt smartreceiver.cisco.com from SSL decryption and IPS signatures on it"}));
+}
+
 void assess_teardown(const TcpFlow& flow, TcpAssessment& result) {
     StepResult& step = result.teardown;
     step.name = StepName::teardown;
@@ -207,6 +232,7 @@ void assess_teardown(const TcpFlow& flow, TcpAssessment& result) {
                 : "The device aborted the connection instead of closing it: its HTTPS client gave up, usually "
                   "because of what it received just before.",
             {*first_rst}));
+        check_reset_origin(flow, rst_sender, *first_rst, result);
         return;
     }
     if (both_fins) {

@@ -180,6 +180,7 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
         << (report.healthy ? painter.paint("HEALTHY", ansi::green) : painter.paint("PROBLEM", ansi::red)) << " — "
         << report.flows.size() << (report.flows.size() == 1 ? " flow" : " flows") << " checked, " << healthy
         << " healthy; " << report.other_tcp_flows << " other TCP flows not checked\n";
+    if (!report.diagnosis.empty()) out << painter.paint(report.diagnosis, ansi::bold) << "\n";
 
     bool capture_findings = false;
     for (const Finding& finding : report.findings) {

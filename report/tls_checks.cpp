@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "dissect/tls_names.h"
+#include "report/alert_advice.h"
+#include "report/inspection_products.h"
+#include "report/time_format.h"
 
 namespace trustcap {
 namespace {
@@ -32,16 +35,23 @@ bool is_close_notify(const TlsMessage& message) {
     return message.alert && !message.alert->encrypted && message.alert->description == alert_close_notify;
 }
 
-// Where the connection was closed or reset first, if it was.
-std::optional<std::pair<std::uint64_t, std::string>> first_close(const TcpFlow& flow) {
-    std::optional<std::pair<std::uint64_t, std::string>> first;
+// Where the connection was first closed or reset, and by whom.
+struct Close {
+    std::uint64_t frame = 0;
+    Direction by = Direction::client_to_server;
+    bool reset = false;
+    [[nodiscard]] std::string text() const {
+        return std::string("the ") + sender_name(by) + (reset ? " reset the connection" : " closed the connection");
+    }
+};
+
+std::optional<Close> first_close(const TcpFlow& flow) {
+    std::optional<Close> first;
     for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
         const FlowDirection& side = flow.side(direction);
-        std::string who = sender_name(direction);
-        if (!side.rst_frames.empty() && (!first || side.rst_frames.front() < first->first))
-            first = {side.rst_frames.front(), "the " + who + " reset the connection"};
-        if (side.fin_frame && (!first || *side.fin_frame < first->first))
-            first = {*side.fin_frame, "the " + who + " closed the connection"};
+        if (!side.rst_frames.empty() && (!first || side.rst_frames.front() < first->frame))
+            first = Close{side.rst_frames.front(), direction, true};
+        if (side.fin_frame && (!first || *side.fin_frame < first->frame)) first = Close{*side.fin_frame, direction, false};
     }
     return first;
 }
@@ -52,8 +62,19 @@ Finding flow_finding(const TcpFlow& flow, std::string id, Severity severity, std
                    std::move(fix)};
 }
 
-Finding alert_finding(const TcpFlow& flow, const TlsMessage& alert) {
+std::string certificate_text(const CertificateSummary& certificate, const Timestamp& at) {
+    std::string validity = "valid " + readable_utc(Timestamp{certificate.not_before, 0}) + " to " +
+                           readable_utc(Timestamp{certificate.not_after, 0});
+    if (at.seconds > certificate.not_after) validity += ", EXPIRED at the capture's time";
+    if (at.seconds < certificate.not_before) validity += ", NOT YET VALID at the capture's time";
+    return certificate.subject + " issued by " + certificate.issuer + " (" + validity +
+           (certificate.self_signed ? ", self-signed" : "") + ")";
+}
+
+Finding alert_finding(const TlsContext& context, const TlsMessage& alert) {
+    const TcpFlow& flow = context.flow;
     std::string who = sender_name(alert.direction);
+    bool from_server = alert.direction == Direction::server_to_client;
     if (alert.alert->encrypted) {
         return flow_finding(flow, "tls.alert", Severity::error,
                             "The " + who + " sent an encrypted TLS alert during the handshake (frame " +
@@ -62,13 +83,24 @@ Finding alert_finding(const TcpFlow& flow, const TlsMessage& alert) {
                             "the handshake.",
                             {alert.frame});
     }
+    AlertAdvice advice = advice_for_alert(alert.alert->description, from_server);
     bool warning = alert.alert->level == alert_level_warning;
     std::string name = tls_alert_description_name(alert.alert->description);
+    std::string explanation = "The " + who + " ended the TLS handshake with the alert " + name + ": most likely " +
+                              advice.likely_cause + ".";
+    const auto& client_chain = context.summary.client_chain;
+    if (from_server && client_chain && !client_chain->certificates.empty())
+        explanation += " The device presented " + certificate_text(client_chain->certificates.front(), flow.first_time) + ".";
+    else if (from_server && context.summary.client_certificate_requested)
+        explanation += " The device sent no certificate although the server asked for one.";
     return flow_finding(flow, "tls.alert." + tls_alert_id(alert.alert->description),
-                        warning ? Severity::warning : Severity::error,
-                        "The " + who + " sent a " + (warning ? "warning" : "fatal") + " TLS alert: " + name +
-                            " (frame " + std::to_string(alert.frame) + ")",
-                        "The " + who + " ended the TLS handshake with the alert " + name + ".", {alert.frame});
+                        warning ? Severity::warning : advice.severity,
+                        advice.what_happened.empty()
+                            ? "The " + who + " sent a " + (warning ? "warning" : "fatal") + " TLS alert: " + name +
+                                  " (frame " + std::to_string(alert.frame) + ")"
+                            : "The " + who + " " + advice.what_happened + " (" + name + " alert, frame " +
+                                  std::to_string(alert.frame) + ")",
+                        explanation, {alert.frame}, advice.fix);
 }
 
 std::string handshake_detail(const TlsSummary& summary) {
@@ -82,25 +114,81 @@ std::string handshake_detail(const TlsSummary& summary) {
     return detail;
 }
 
+// Signs that something between the device and the server answers for the
+// server: a chain that does not verify, a name that does not match, an
+// issuer naming an inspection product.
 void assess_chain(const TlsContext& context, TlsAssessment& result) {
     const TlsSummary& summary = context.summary;
-    if (!context.expect_public_chain || !summary.server_verification || !summary.server_chain) return;
-    const ChainVerification& verification = *summary.server_verification;
+    if (!context.expect_public_chain || !summary.server_chain || summary.server_chain->certificates.empty()) return;
     std::vector<std::uint64_t> frames{summary.server_chain->frame};
-    if (!verification.verified) {
+    const CertificateSummary& leaf = summary.server_chain->certificates.front();
+    bool untrusted = summary.server_verification && !summary.server_verification->verified;
+    bool mismatch = summary.server_verification && summary.server_verification->name_checked &&
+                    !summary.server_verification->name_matches;
+    std::optional<std::string> product;
+    for (const CertificateSummary& certificate : summary.server_chain->certificates)
+        if (!product) product = inspection_product(certificate.issuer);
+
+    if (untrusted) {
         result.findings.push_back(flow_finding(
             context.flow, "tls.untrusted_chain", Severity::error,
-            "The server's certificate chain does not verify: " + verification.result,
-            "Judged at the capture's time against the trust bundle. A licensing server presents a chain from a "
-            "public CA; a chain that does not verify is usually a firewall or proxy decrypting TLS.",
+            "The server's certificate chain does not verify: " + summary.server_verification->result,
+            "Judged at the capture's time against the trust bundle: " + certificate_text(leaf, context.flow.first_time) +
+                ". The licensing server presents a chain from a public CA.",
             frames, {"Exempt smartreceiver.cisco.com from SSL decryption on the firewall or proxy"}));
     }
-    if (verification.name_checked && !verification.name_matches) {
+    if (mismatch) {
         result.findings.push_back(flow_finding(
             context.flow, "tls.name_mismatch", Severity::error,
             "The server's certificate does not name " + summary.server_name,
-            "The certificate the server presented is for another name than the one the device asked for.", frames));
+            "The certificate the server presented (" + leaf.subject + ") is for another name than the one the device "
+            "asked for.",
+            frames));
     }
+    if (!untrusted && !mismatch && !product) return;
+
+    std::string who = product ? *product : std::string("a TLS-inspecting firewall or proxy");
+    std::string explanation = "The certificate the device received is issued by " + leaf.issuer + ", not by the "
+                              "licensing server's CA";
+    std::vector<std::string> signals;
+    if (untrusted) signals.push_back("the chain does not verify");
+    if (mismatch) signals.push_back("its names do not match");
+    if (product) signals.push_back("its issuer names " + *product);
+    if (!summary.client_certificate_requested)
+        signals.push_back("the server did not ask for the device's certificate, which the licensing server always does");
+    if (context.flow.side(Direction::server_to_client).ttl_varies)
+        signals.push_back("the server's packets arrive with different IP TTLs (another box answers part of them)");
+    for (std::size_t i = 0; i < signals.size(); ++i) explanation += (i == 0 ? ": " : "; ") + signals[i];
+    explanation += ".";
+    result.findings.push_back(flow_finding(
+        context.flow, "tls.interception", Severity::error,
+        "TLS to " + (summary.server_name.empty() ? context.flow.server.to_string() : summary.server_name) +
+            " is intercepted by " + who,
+        explanation, frames,
+        {"Exempt smartreceiver.cisco.com (and tools.cisco.com) from SSL decryption on " + who,
+         "Capture outside the firewall to confirm: the real server's chain verifies"}));
+}
+
+// The device's certificate judged at the capture's time.
+void assess_client_certificate(const TlsContext& context, bool handshake_failed, TlsAssessment& result) {
+    const auto& chain = context.summary.client_chain;
+    if (!chain || chain->certificates.empty()) return;
+    const CertificateSummary& leaf = chain->certificates.front();
+    const Timestamp& at = context.flow.first_time;
+    bool expired = at.seconds > leaf.not_after;
+    bool not_yet_valid = at.seconds < leaf.not_before;
+    if (!expired && !not_yet_valid) return;
+    result.findings.push_back(flow_finding(
+        context.flow, "tls.client_cert_expired", handshake_failed ? Severity::error : Severity::warning,
+        std::string("The device's certificate was ") + (expired ? "expired" : "not yet valid") +
+            " at the capture's time",
+        "The device presented " + certificate_text(leaf, at) +
+            ". The licensing server rejects it (it answers Unknown CA).",
+        {chain->frame},
+        {"show crypto pki trustpoints / show crypto pki certificates (find a valid trustpoint)",
+         "ip http client secure-trustpoint <TP> (TP-self-signed-<n> or CISCO_IDEVID_SUDI)",
+         "ip http client source-interface <interface>",
+         "show clock detail (a wrong clock makes valid certificates look expired)"}));
 }
 
 void assess_application_data(const TlsContext& context, TlsAssessment& result) {
@@ -133,8 +221,8 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
         return;
     }
     auto close = first_close(context.flow);
-    std::string until = close && close->first > request->frame
-                            ? close->second + " at frame " + std::to_string(close->first)
+    std::string until = close && close->frame > request->frame
+                            ? close->text() + " at frame " + std::to_string(close->frame)
                             : "the capture ended";
     step.status = StepStatus::fail;
     step.frames = {request->frame};
@@ -221,6 +309,44 @@ TlsAssessment assess_tls(const TlsContext& context) {
     bool complete = server_hello && device_finished && server_finished;
     std::uint64_t completed_at = complete ? std::max(device_finished->frame, server_finished->frame) : UINT64_MAX;
 
+    auto fail = [&](std::uint64_t frame, std::string detail) {
+        step.status = StepStatus::fail;
+        step.frames = {hello->frame, frame};
+        step.detail = std::move(detail);
+        result.appdata.status = StepStatus::not_applicable;
+        result.appdata.detail = "no TLS session";
+    };
+    auto judge_certificates = [&] {
+        assess_chain(context, result);
+        assess_client_certificate(context, step.status == StepStatus::fail, result);
+    };
+
+    // TLS 1.3 hides the certificates: a device that gives up right after the
+    // server's encrypted flight has most likely refused the server's chain.
+    if (tls13 && server_finished && !device_finished) {
+        const TlsMessage* abort_alert = first_of(messages, Direction::client_to_server, {TlsMessageKind::alert},
+                                                 server_finished->frame);
+        auto close = first_close(context.flow);
+        std::optional<std::uint64_t> abort_frame;
+        if (abort_alert) abort_frame = abort_alert->frame;
+        else if (close && close->frame > server_finished->frame && close->by == Direction::client_to_server)
+            abort_frame = close->frame;
+        if (abort_frame) {
+            fail(*abort_frame, "the device gave up right after the server's encrypted flight");
+            result.findings.push_back(flow_finding(
+                context.flow, "tls13.client_abort", Severity::error,
+                "The device aborted the TLS 1.3 handshake right after the server's encrypted flight (frame " +
+                    std::to_string(*abort_frame) + ")",
+                "TLS 1.3 encrypts the server's certificate, so it cannot be read here. The device probably rejected "
+                "the server's certificate; interception likely. Capture outside the firewall to confirm.",
+                {*abort_frame},
+                {"Exempt smartreceiver.cisco.com from SSL decryption on the firewall or proxy",
+                 "Capture outside the firewall to confirm"}));
+            judge_certificates();
+            return result;
+        }
+    }
+
     const TlsMessage* alert = nullptr;
     for (const TlsMessage& message : messages) {
         if (message.kind != TlsMessageKind::alert || !message.alert || is_close_notify(message)) continue;
@@ -229,16 +355,35 @@ TlsAssessment assess_tls(const TlsContext& context) {
         break;
     }
     if (alert && alert->frame <= completed_at) {
-        step.status = StepStatus::fail;
-        step.frames = {hello->frame, alert->frame};
-        step.detail = "the " + std::string(sender_name(alert->direction)) + " ended the handshake with an alert";
-        result.findings.push_back(alert_finding(context.flow, *alert));
-        result.appdata.status = StepStatus::not_applicable;
-        result.appdata.detail = "no TLS session";
-        assess_chain(context, result);
+        fail(alert->frame, "the " + std::string(sender_name(alert->direction)) + " ended the handshake with an alert");
+        result.findings.push_back(alert_finding(context, *alert));
+        judge_certificates();
         return result;
     }
-    if (alert) result.findings.push_back(alert_finding(context.flow, *alert));
+    if (alert) result.findings.push_back(alert_finding(context, *alert));
+
+    // TLS 1.3 with client certificates: the server's rejection of the device's
+    // certificate is an encrypted alert sent after the device's Finished, so
+    // the handshake looks complete to the device.
+    if (tls13 && complete) {
+        const TlsMessage* server_alert =
+            first_of(messages, Direction::server_to_client, {TlsMessageKind::alert}, device_finished->frame);
+        const TlsMessage* server_data =
+            first_of(messages, Direction::server_to_client, {TlsMessageKind::application_data}, device_finished->frame);
+        if (server_alert && (!server_data || server_data->frame > server_alert->frame)) {
+            fail(server_alert->frame, "the server ended the session with an alert-sized encrypted record (inferred)");
+            result.findings.push_back(flow_finding(
+                context.flow, "tls.alert", Severity::error,
+                "The server probably rejected the device's certificate: one alert-sized encrypted record (frame " +
+                    std::to_string(server_alert->frame) + ") right after the device's Finished, then it closed",
+                "In TLS 1.3 the server checks the device's certificate after the device's Finished, so its alert is "
+                "encrypted and the handshake looks complete to the device. Inferred from the record's size and "
+                "position: the alert itself cannot be read.",
+                {server_alert->frame}, advice_for_alert(48, true).fix));
+            judge_certificates();
+            return result;
+        }
+    }
 
     if (complete) {
         step.status = StepStatus::pass;
@@ -247,7 +392,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
                             : std::vector<std::uint64_t>{hello->frame, server_hello->frame, device_finished->frame,
                                                          server_finished->frame};
         step.detail = handshake_detail(context.summary);
-        assess_chain(context, result);
+        judge_certificates();
         assess_application_data(context, result);
         return result;
     }
@@ -258,16 +403,14 @@ TlsAssessment assess_tls(const TlsContext& context) {
         step.status = StepStatus::unknown;
         step.frames = {hello->frame};
         step.detail = "a gap in the capture hides the rest of the handshake";
-    } else if (auto close = first_close(context.flow); close && close->first >= hello->frame) {
-        step.status = StepStatus::fail;
-        step.frames = {hello->frame, close->first};
-        step.detail = "the handshake stopped: " + close->second + " at frame " + std::to_string(close->first);
+    } else if (auto close = first_close(context.flow); close && close->frame >= hello->frame) {
+        fail(close->frame, "the handshake stopped: " + close->text() + " at frame " + std::to_string(close->frame));
     } else {
         step.status = StepStatus::unknown;
         step.frames = {hello->frame};
         step.detail = "the capture ends during the TLS handshake";
     }
-    assess_chain(context, result);
+    judge_certificates();
     return result;
 }
 

@@ -1,0 +1,113 @@
+#include "report/alert_advice.h"
+
+namespace trustcap {
+namespace {
+
+namespace alert {
+constexpr std::uint8_t unexpected_message = 10;
+constexpr std::uint8_t bad_record_mac = 20;
+constexpr std::uint8_t handshake_failure = 40;
+constexpr std::uint8_t bad_certificate = 42;
+constexpr std::uint8_t unsupported_certificate = 43;
+constexpr std::uint8_t certificate_revoked = 44;
+constexpr std::uint8_t certificate_expired = 45;
+constexpr std::uint8_t certificate_unknown = 46;
+constexpr std::uint8_t illegal_parameter = 47;
+constexpr std::uint8_t unknown_ca = 48;
+constexpr std::uint8_t access_denied = 49;
+constexpr std::uint8_t decode_error = 50;
+constexpr std::uint8_t decrypt_error = 51;
+constexpr std::uint8_t protocol_version = 70;
+constexpr std::uint8_t insufficient_security = 71;
+constexpr std::uint8_t internal_error = 80;
+constexpr std::uint8_t user_canceled = 90;
+constexpr std::uint8_t unrecognized_name = 112;
+constexpr std::uint8_t certificate_required = 116;
+constexpr std::uint8_t no_application_protocol = 120;
+}  // namespace alert
+
+const std::vector<std::string> device_certificate_fix = {
+    "show crypto pki trustpoints (find a trustpoint with a valid certificate: TP-self-signed-<n> or CISCO_IDEVID_SUDI)",
+    "ip http client secure-trustpoint <TP>",
+    "ip http client source-interface <interface>",
+    "license smart trust idtoken <token> all force (establish trust again)"};
+
+const std::vector<std::string> interception_fix = {
+    "Exempt smartreceiver.cisco.com from SSL decryption on the firewall or proxy",
+    "Capture outside the firewall to confirm: the real server's chain verifies"};
+
+const std::vector<std::string> server_trust_fix = {
+    "crypto pki trustpoint SLA-TrustPoint / revocation-check none (for an on-prem server with its own CA)",
+    "Check the server's chain; for smartreceiver.cisco.com exempt it from SSL decryption"};
+
+}  // namespace
+
+AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server) {
+    switch (description) {
+        case alert::unknown_ca:
+            if (sent_by_server)
+                return {Severity::error, "rejected the device's certificate",
+                        "the server does not accept the device's certificate: it is expired, self-signed by a "
+                        "trustpoint the server does not know, or not the one the device registered with",
+                        device_certificate_fix};
+            return {Severity::error, "rejected the server's certificate",
+                    "the device does not trust the server's certificate chain: usually a firewall or proxy "
+                    "decrypting TLS and presenting its own certificate",
+                    interception_fix};
+        case alert::bad_certificate:
+        case alert::certificate_unknown:
+        case alert::unsupported_certificate:
+            if (sent_by_server)
+                return {Severity::error, "rejected the device's certificate", "the server rejected the device's certificate",
+                        device_certificate_fix};
+            return {Severity::error, "rejected the server's certificate", "the device rejected the server's certificate",
+                    server_trust_fix};
+        case alert::certificate_expired:
+            if (sent_by_server)
+                return {Severity::error, "rejected the device's certificate", "the device's certificate has expired",
+                        device_certificate_fix};
+            return {Severity::error, "", "the server's certificate has expired (or the device's clock is wrong)",
+                    {"show clock detail; ntp server <ip>", "Check the server's certificate dates"}};
+        case alert::certificate_revoked:
+            return {Severity::error, "", "a certificate in the exchange is revoked",
+                    sent_by_server ? device_certificate_fix : server_trust_fix};
+        case alert::certificate_required:
+            return {Severity::error, "asked for the device's certificate and got none",
+                    "the server requires a client certificate and the device sent none",
+                    device_certificate_fix};
+        case alert::handshake_failure:
+        case alert::insufficient_security:
+            return {Severity::error, "",
+                    "no cipher suite or TLS version in common, or the server refused the device's certificate",
+                    {"show ip http client secure-status (the device's TLS versions and cipher suites)",
+                     "ip http client secure-ciphersuite <suites the server accepts>"}};
+        case alert::protocol_version:
+            return {Severity::error, "", "the device offered only TLS versions the other side does not accept",
+                    {"Upgrade IOS XE: the licensing server requires TLS 1.2 or later",
+                     "show ip http client secure-status"}};
+        case alert::decrypt_error:
+        case alert::bad_record_mac:
+            return {Severity::error, "",
+                    "a signature or record did not verify: a wrong private key for the certificate, or a "
+                    "middlebox altering the TLS stream",
+                    {"crypto pki trustpoint <TP> / regenerate the key pair and certificate"}};
+        case alert::access_denied:
+            return {Severity::error, "", "the server refuses this device", {"Check the device's registration (show license status)"}};
+        case alert::unrecognized_name:
+            return {Severity::warning, "", "the server does not know the name in the SNI", {"license smart url default"}};
+        case alert::unexpected_message:
+        case alert::illegal_parameter:
+        case alert::decode_error:
+        case alert::internal_error:
+            return {Severity::error, "", "the TLS implementation on the other side failed, or a middlebox altered the "
+                                     "handshake", {}};
+        case alert::user_canceled:
+            return {Severity::warning, "", "the sender cancelled the handshake", {}};
+        case alert::no_application_protocol:
+            return {Severity::error, "", "no application protocol (ALPN) in common", {}};
+        default:
+            return {Severity::error, "", "the sender ended the handshake", {}};
+    }
+}
+
+}  // namespace trustcap

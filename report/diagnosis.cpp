@@ -1,0 +1,75 @@
+#include "report/diagnosis.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace trustcap {
+namespace {
+
+std::string lowered_first(std::string text) {
+    if (text.size() > 1 && std::isupper(static_cast<unsigned char>(text[0])) &&
+        !std::isupper(static_cast<unsigned char>(text[1])))
+        text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    return text;
+}
+
+std::string name_of(const FlowReport& flow) {
+    std::string server = flow.server_name.empty() ? flow.server.to_string() : flow.server_name;
+    std::string kind = flow.kind == "licensing" || flow.kind == "legacy" ? "licensing connection"
+                       : flow.kind == "onprem"                          ? "connection to the on-prem server"
+                                                                        : "connection";
+    return "The " + kind + (kind == "connection to the on-prem server" ? " " : " to ") + server;
+}
+
+const Finding* most_serious(const std::vector<Finding>& findings) {
+    for (Severity severity : {Severity::error, Severity::warning})
+        for (const Finding& finding : findings)
+            if (finding.severity == severity) return &finding;
+    return nullptr;
+}
+
+std::string diagnose_flow(const FlowReport& flow) {
+    const Finding* finding = most_serious(flow.findings);
+    auto step_with = [&](StepStatus status) {
+        return std::find_if(flow.steps.begin(), flow.steps.end(), [&](const StepResult& s) { return s.status == status; });
+    };
+    auto failed = step_with(StepStatus::fail);
+    if (failed != flow.steps.end()) {
+        std::string why = finding ? lowered_first(finding->summary) : failed->detail;
+        return name_of(flow) + " failed at step " + step_name(failed->name) + ": " + why;
+    }
+    for (StepStatus status : {StepStatus::unknown, StepStatus::not_seen}) {
+        auto hidden = step_with(status);
+        if (hidden == flow.steps.end()) continue;
+        std::string why = finding ? lowered_first(finding->summary) : hidden->detail;
+        return name_of(flow) + " cannot be judged at step " + step_name(hidden->name) + ": " + why;
+    }
+    if (finding) return name_of(flow) + " went through every step, but " + lowered_first(finding->summary);
+    return name_of(flow) + " passed every step";
+}
+
+}  // namespace
+
+std::string diagnose(const Report& report) {
+    if (report.healthy) {
+        std::size_t count = report.flows.size();
+        if (count == 1) return diagnose_flow(report.flows.front()) + ".";
+        return "All " + std::to_string(count) + " checked connections passed every step.";
+    }
+    for (const FlowReport& flow : report.flows)
+        if (!flow.healthy) return diagnose_flow(flow) + ".";
+    const Finding* capture_problem = nullptr;
+    for (Severity severity : {Severity::error, Severity::warning}) {
+        for (const Finding& finding : report.findings) {
+            if (!finding.flow && finding.severity == severity) {
+                capture_problem = &finding;
+                break;
+            }
+        }
+        if (capture_problem) break;
+    }
+    if (capture_problem) return capture_problem->summary + ".";
+    return "No licensing connection could be checked.";
+}
+
+}  // namespace trustcap
