@@ -42,7 +42,7 @@ const std::vector<std::string> server_trust_fix = {
 
 }  // namespace
 
-AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server) {
+AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server, bool public_server) {
     switch (description) {
         case alert::unknown_ca:
             if (sent_by_server)
@@ -50,6 +50,10 @@ AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server) {
                         "the server does not accept the device's certificate: it is expired, self-signed by a "
                         "trustpoint the server does not know, or not the one the device registered with",
                         device_certificate_fix};
+            if (!public_server)
+                return {Severity::error, "rejected the server's certificate",
+                        "the device does not trust the on-prem server's certificate: its CA is not in a trustpoint",
+                        server_trust_fix};
             return {Severity::error, "rejected the server's certificate",
                     "the device does not trust the server's certificate chain: usually a firewall or proxy "
                     "decrypting TLS and presenting its own certificate",

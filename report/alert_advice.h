@@ -17,6 +17,8 @@ struct AlertAdvice {
     std::vector<std::string> fix;
 };
 
-AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server);
+// `public_server`: the server should present a chain from a public CA (the
+// Cisco cloud), not its own (an on-prem SSM or CSLU).
+AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server, bool public_server = true);
 
 }  // namespace trustcap

@@ -83,7 +83,7 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert) {
                             "the handshake.",
                             {alert.frame});
     }
-    AlertAdvice advice = advice_for_alert(alert.alert->description, from_server);
+    AlertAdvice advice = advice_for_alert(alert.alert->description, from_server, context.expect_public_chain);
     bool warning = alert.alert->level == alert_level_warning;
     std::string name = tls_alert_description_name(alert.alert->description);
     std::string explanation = "The " + who + " ended the TLS handshake with the alert " + name + ": most likely " +
