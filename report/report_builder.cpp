@@ -60,18 +60,28 @@ TlsReport tls_report(const TlsSummary& summary) {
 
 // What the device's configuration shows: the legacy server, a proxy it
 // was told about but did not use.
-void add_configuration_findings(const TcpFlow& flow, const FlowIdentity& identity, FlowReport& report,
-                                const LicensingTargets& targets) {
+void add_configuration_findings(const TcpFlow& flow, const FlowIdentity& identity, const ConnectionDissector* connection,
+                                FlowReport& report, const LicensingTargets& targets) {
     std::uint64_t first_frame = flow.side(Direction::client_to_server).syn_frames.empty()
                                     ? flow.first_frame
                                     : flow.side(Direction::client_to_server).syn_frames.front();
+    std::uint64_t naming_frame = first_frame;  // the frame that shows the server's name
+    if (connection) {
+        for (const TlsMessage& message : connection->tls().messages()) {
+            if (message.kind == TlsMessageKind::client_hello) {
+                naming_frame = message.frame;
+                break;
+            }
+        }
+        if (connection->http()) naming_frame = connection->http()->request_frame;
+    }
     if (identity.kind == "legacy") {
         report.findings.push_back(Finding{
             "legacy.tools_cisco_com", Severity::warning, flow.id,
             "The device talks to tools.cisco.com: traditional Smart Licensing / Call Home",
             "Since IOS XE 17.3.2, Smart Licensing Using Policy reports to smartreceiver.cisco.com; a device still "
             "sending to tools.cisco.com has an old transport or URL configured.",
-            {first_frame},
+            {naming_frame},
             {"license smart transport smart", "license smart url default", "show license status"}});
     }
     bool direct = !report.proxy && !identity.configured_proxy;
@@ -127,8 +137,18 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         report.findings.insert(report.findings.end(), tls.findings.begin(), tls.findings.end());
         if (evidence.connection->carries_tls()) report.tls = tls_report(evidence.tls);
     }
+    if (tcp.one_sided) {
+        // With one direction missing, what the dissectors saw is half a conversation.
+        for (StepResult* step : {&tls_step, &appdata_step}) {
+            if (tcp.handshake.status == StepStatus::fail) continue;
+            step->status = StepStatus::unknown;
+            step->frames.clear();
+            step->detail = "only one direction was captured";
+        }
+        std::erase_if(report.findings, [](const Finding& f) { return f.id.starts_with("tls.") || f.id == "app.no_response"; });
+    }
     report.steps = {proxy.connect, tcp.handshake, tls_step, appdata_step, tcp.teardown};
-    add_configuration_findings(flow, identity, report, targets);
+    add_configuration_findings(flow, identity, evidence.connection, report, targets);
     report.timeline = build_timeline(flow, evidence.connection, evidence.tls);
     report.timeline_omitted = flow.timeline_omitted;
     report.client_statistics = statistics_of(flow.side(Direction::client_to_server));

@@ -314,7 +314,13 @@ TcpAssessment assess_tcp(const TcpFlow& flow) {
     result.one_sided = is_one_sided(flow);
     assess_handshake(flow, result);
     assess_teardown(flow, result);
-    if (result.one_sided && result.teardown.status == StepStatus::not_seen) result.teardown.status = StepStatus::unknown;
+    if (result.one_sided && result.teardown.status != StepStatus::fail) {
+        // The other side's FIN may well be there on the wire: nothing can be said of the close.
+        result.teardown.status = StepStatus::unknown;
+        result.teardown.frames.clear();
+        result.teardown.detail = "only one direction was captured";
+        std::erase_if(result.findings, [](const Finding& f) { return f.id == "capture.ended_mid_flow"; });
+    }
     assess_capture_quality(flow, result);
     return result;
 }

@@ -12,6 +12,9 @@ void CaptureSession::record_ip_packet(std::span<const std::uint8_t> ip_packet, D
                                       std::chrono::nanoseconds gap)
 {
     const Timestamp time = clock_.advance(gap);
+    if (captured_direction_ && direction != *captured_direction_) {
+        return;
+    }
     writer_.write(time, link_.wrap(ip_packet, direction, time));
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <span>
 
 namespace pcapgen {
@@ -22,10 +23,15 @@ public:
     void record_ip_packet(std::span<const std::uint8_t> ip_packet, Direction direction,
                           std::chrono::nanoseconds gap);
 
+    // From now on only packets in `direction` are written, as by a capture filter on one direction; the others
+    // still take their time.
+    void capture_only(Direction direction) { captured_direction_ = direction; }
+
 private:
     PcapWriter writer_;
     LinkEncapsulation link_;
     CaptureClock clock_;
+    std::optional<Direction> captured_direction_;
 };
 
 }  // namespace pcapgen

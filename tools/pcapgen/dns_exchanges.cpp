@@ -10,7 +10,6 @@ namespace pcapgen {
 namespace {
 
 constexpr std::uint16_t dns_port = 53;
-constexpr const char* smartreceiver_name = "smartreceiver.cisco.com";
 
 Bytes udp_packet(const IpAddress& source, std::uint16_t source_port, const IpAddress& destination,
                  std::uint16_t destination_port, std::uint8_t ttl, std::uint16_t identification,
@@ -28,13 +27,19 @@ Bytes udp_packet(const IpAddress& source, std::uint16_t source_port, const IpAdd
 
 }  // namespace
 
-void record_dns_lookup(CaptureSession& session, const DnsLookup& lookup, std::chrono::nanoseconds gap)
+void record_dns_query(CaptureSession& session, const DnsLookup& lookup, std::chrono::nanoseconds gap)
 {
     session.record_ip_packet(udp_packet(lab::device_ipv4, lookup.device_port, lab::dns_resolver_ipv4, dns_port, 255,
-                                        lookup.device_ip_identification, dns_a_query(lookup.id, smartreceiver_name)),
+                                        lookup.device_ip_identification, dns_a_query(lookup.id, lookup.name)),
                              Direction::from_device, gap);
-    const Bytes response = dns_a_response(lookup.id, smartreceiver_name,
-                                          lookup.answer ? dns_rcode_no_error : dns_rcode_name_error, lookup.answer);
+}
+
+void record_dns_lookup(CaptureSession& session, const DnsLookup& lookup, std::chrono::nanoseconds gap)
+{
+    record_dns_query(session, lookup, gap);
+    const Bytes response = dns_a_response(lookup.id, lookup.name,
+                                          lookup.answer ? dns_rcode_no_error : lookup.rcode_without_answer,
+                                          lookup.answer);
     session.record_ip_packet(udp_packet(lab::dns_resolver_ipv4, dns_port, lab::device_ipv4, lookup.device_port, 64,
                                         lookup.resolver_ip_identification, response),
                              Direction::to_device, dns_resolver_reply_time);

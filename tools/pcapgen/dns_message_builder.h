@@ -10,6 +10,7 @@
 namespace pcapgen {
 
 inline constexpr std::uint8_t dns_rcode_no_error = 0;
+inline constexpr std::uint8_t dns_rcode_server_failure = 2;  // SERVFAIL
 inline constexpr std::uint8_t dns_rcode_name_error = 3;  // NXDOMAIN
 
 // A recursive query (RD set) for the A record of `name`.

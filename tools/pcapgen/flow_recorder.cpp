@@ -46,9 +46,8 @@ Bytes FlowRecorder::tcp_bytes(const TcpSegment& segment) const
     return tcp_segment(header, segment.payload, source.address, destination.address);
 }
 
-Ipv4Header FlowRecorder::ipv4_header(Side sender)
+Ipv4Header FlowRecorder::ipv4_header(Side sender, HostIpProfile& sender_profile)
 {
-    HostIpProfile& sender_profile = profile(sender);
     Ipv4Header header;
     header.source = conversation_.endpoint(sender).address;
     header.destination = conversation_.endpoint(opposite(sender)).address;
@@ -73,13 +72,25 @@ Ipv6Header FlowRecorder::ipv6_header(Side sender) const
     return header;
 }
 
-Bytes FlowRecorder::ip_packet(const TcpSegment& segment)
+Bytes FlowRecorder::ip_packet(const TcpSegment& segment) { return ip_packet(segment, profile(segment.sender)); }
+
+Bytes FlowRecorder::ip_packet(const TcpSegment& segment, HostIpProfile& sender_profile)
 {
     const Bytes transport = tcp_bytes(segment);
     if (conversation_.endpoint(segment.sender).address.is_ipv6()) {
+        if (&sender_profile != &profile(segment.sender)) {
+            throw std::logic_error("forged IPv6 packets are not supported");
+        }
         return ipv6_packet(ipv6_header(segment.sender), transport);
     }
-    return ipv4_packet(ipv4_header(segment.sender), transport);
+    return ipv4_packet(ipv4_header(segment.sender, sender_profile), transport);
+}
+
+void FlowRecorder::hand_over(Side side, HostIpProfile answering_host) { profile(side) = std::move(answering_host); }
+
+void FlowRecorder::record_forged(const TcpSegment& segment, HostIpProfile& forger, std::chrono::nanoseconds gap)
+{
+    session_.record_ip_packet(ip_packet(segment, forger), direction_of(segment.sender), gap);
 }
 
 void FlowRecorder::record(const TcpSegment& segment, std::chrono::nanoseconds gap)
@@ -96,7 +107,7 @@ void FlowRecorder::record_as_fragments(const TcpSegment& segment, std::size_t ma
         conversation_.endpoint(segment.sender).address.is_ipv6()
             ? ipv6_fragments(ipv6_header(segment.sender), transport, max_fragment_payload,
                              next_ipv6_fragment_identification_++)
-            : ipv4_fragments(ipv4_header(segment.sender), transport, max_fragment_payload);
+            : ipv4_fragments(ipv4_header(segment.sender, profile(segment.sender)), transport, max_fragment_payload);
     if (order.size() != fragments.size()) {
         throw std::invalid_argument("fragment order does not name every fragment");
     }

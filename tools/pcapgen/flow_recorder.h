@@ -36,6 +36,14 @@ public:
 
     void record(const TcpSegment& segment, std::chrono::nanoseconds gap);
 
+    // From now on another host answers in `side`'s name, with its own IP header habits (an intercepting
+    // firewall that takes over the connection after the server's SYN-ACK).
+    void hand_over(Side side, HostIpProfile answering_host);
+
+    // A segment in the sender's name that another host forged (an IPS injecting a RST): the sender's addresses,
+    // `forger`'s IP header habits.
+    void record_forged(const TcpSegment& segment, HostIpProfile& forger, std::chrono::nanoseconds gap);
+
     // One segment as fragments of a single datagram, written in `order` (indexes into the offset-ordered
     // fragments); `gap` comes before the first written, `gap_between` before each of the others.
     void record_as_fragments(const TcpSegment& segment, std::size_t max_fragment_payload,
@@ -47,7 +55,8 @@ public:
 
 private:
     Bytes tcp_bytes(const TcpSegment& segment) const;
-    Ipv4Header ipv4_header(Side sender);
+    Bytes ip_packet(const TcpSegment& segment, HostIpProfile& sender_profile);
+    Ipv4Header ipv4_header(Side sender, HostIpProfile& sender_profile);
     Ipv6Header ipv6_header(Side sender) const;
     HostIpProfile& profile(Side side) { return side == Side::client ? client_profile_ : server_profile_; }
     [[nodiscard]] const HostIpProfile& profile(Side side) const

@@ -77,4 +77,16 @@ std::string proxy_authentication_required()
                        "Cache access denied: this proxy requires authentication.\n");
 }
 
+std::string proxy_forbidden()
+{
+    return with_length("HTTP/1.1 403 Forbidden\r\n"
+                       "Server: squid/5.7\r\n"
+                       "Mime-Version: 1.0\r\n"
+                       "Date: Tue, 12 Mar 2024 09:15:00 GMT\r\n"
+                       "Content-Type: text/plain;charset=utf-8\r\n"
+                       "X-Squid-Error: ERR_ACCESS_DENIED 0\r\n"
+                       "Connection: close\r\n",
+                       "Access denied: this proxy does not allow CONNECT to smartreceiver.cisco.com:443.\n");
+}
+
 }  // namespace pcapgen

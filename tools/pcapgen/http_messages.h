@@ -15,5 +15,7 @@ std::string proxy_connect_request(std::string_view target);
 std::string proxy_connection_established();
 // Squid's refusal when the proxy wants credentials: Basic, realm "corp".
 std::string proxy_authentication_required();
+// Squid's refusal when its access rules do not allow the tunnel: 403 Forbidden.
+std::string proxy_forbidden();
 
 }  // namespace pcapgen

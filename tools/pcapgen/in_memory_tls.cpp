@@ -10,11 +10,23 @@ namespace {
 
 Side side_of(const SSL* ssl) { return SSL_is_server(ssl) == 1 ? Side::server : Side::client; }
 
+Bytes from_hex(std::string_view hex)
+{
+    Bytes bytes;
+    for (std::size_t index = 0; index + 1 < hex.size(); index += 2) {
+        bytes.push_back(static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(index, 2)), nullptr, 16)));
+    }
+    return bytes;
+}
+
 }  // namespace
 
 InMemoryTls::InMemoryTls(SSL_CTX* client_context, SSL_CTX* server_context, std::string_view server_name,
                          std::string_view expected_host)
 {
+    for (SSL_CTX* const context : {client_context, server_context}) {
+        SSL_CTX_set_keylog_callback(context, on_key_log_line);
+    }
     for (const Side side : {Side::client, Side::server}) {
         Endpoint& endpoint = state(side);
         endpoint.ssl.reset(
@@ -43,6 +55,29 @@ void InMemoryTls::on_tls_event(const SSL* ssl, int where, int value)
         auto* self = static_cast<InMemoryTls*>(SSL_get_ex_data(ssl, 0));
         self->state(side_of(ssl)).alert_sent = static_cast<std::uint8_t>(value & 0xff);
     }
+}
+
+// "LABEL <client random> <secret>", both in hex (NSS key log format).
+void InMemoryTls::on_key_log_line(const SSL* ssl, const char* line)
+{
+    const std::string_view text(line);
+    const std::size_t label_end = text.find(' ');
+    const std::size_t random_end = text.find(' ', label_end + 1);
+    if (label_end == std::string_view::npos || random_end == std::string_view::npos) {
+        return;
+    }
+    auto* self = static_cast<InMemoryTls*>(SSL_get_ex_data(ssl, 0));
+    self->state(side_of(ssl)).secrets[std::string(text.substr(0, label_end))] = from_hex(text.substr(random_end + 1));
+}
+
+const Bytes& InMemoryTls::secret(Side side, std::string_view keylog_label) const
+{
+    const auto& secrets = state(side).secrets;
+    const auto found = secrets.find(keylog_label);
+    if (found == secrets.end()) {
+        throw std::logic_error("no " + std::string(keylog_label) + " was derived");
+    }
+    return found->second;
 }
 
 bool InMemoryTls::handshake_complete(Side side) const

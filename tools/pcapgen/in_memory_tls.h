@@ -5,6 +5,7 @@
 #include "tcp_conversation.h"
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@ public:
     [[nodiscard]] bool peer_closed(Side side) const { return state(side).peer_closed; }
     // The plaintext received so far, emptied by the call.
     std::string take_received(Side side);
+    // A secret the side derived, by its key-log label (e.g. "CLIENT_HANDSHAKE_TRAFFIC_SECRET"); throws if none.
+    [[nodiscard]] const Bytes& secret(Side side, std::string_view keylog_label) const;
 
 private:
     struct Endpoint {
@@ -47,9 +50,11 @@ private:
         std::optional<std::string> failure;
         std::optional<std::uint8_t> alert_sent;
         bool peer_closed = false;
+        std::map<std::string, Bytes, std::less<>> secrets;  // by key-log label
     };
 
     static void on_tls_event(const SSL* ssl, int where, int value);
+    static void on_key_log_line(const SSL* ssl, const char* line);
     Endpoint& state(Side side) { return endpoints_[static_cast<std::size_t>(side)]; }
     [[nodiscard]] const Endpoint& state(Side side) const { return endpoints_[static_cast<std::size_t>(side)]; }
     void read_available(Side side);

@@ -15,6 +15,11 @@ enum class LabKey {
     big_chain_intermediate_1,
     big_chain_intermediate_2,
     big_chain_intermediate_3,
+    fortinet_ca,
+    fortigate_ssl_inspection_ca,
+    fortigate_leaf,
+    tools_cisco_com,
+    onprem_ssm,
 };
 
 // PKCS#8 PEM.

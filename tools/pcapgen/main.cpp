@@ -15,7 +15,7 @@ constexpr const char* usage =
     "usage: trustcap-pcapgen OUTDIR\n"
     "         Writes the generated test captures into OUTDIR.\n"
     "       trustcap-pcapgen --tls OUTDIR\n"
-    "         Writes the captures with real TLS, and the lab root CA they need as --ca-bundle, into OUTDIR.\n"
+    "         Writes the captures with real TLS, and the lab root CAs they need as --ca-bundle, into OUTDIR.\n"
     "       trustcap-pcapgen --span FILE CONNECTIONS\n"
     "         Writes a large span-port-like capture for benchmarks.\n";
 
@@ -35,6 +35,8 @@ void write_tls_captures(const std::filesystem::path& output_directory)
     const pcapgen::LabPki pki;
     pki.write_root_ca_pem(output_directory / pcapgen::lab_root_ca_file_name);
     std::cout << pcapgen::lab_root_ca_file_name << '\n';
+    pki.write_root_ca_2021_pem(output_directory / pcapgen::lab_root_ca_2021_file_name);
+    std::cout << pcapgen::lab_root_ca_2021_file_name << '\n';
     for (const pcapgen::TlsScenario& scenario : pcapgen::all_tls_scenarios()) {
         pcapgen::seed_openssl_random(scenario.file_name);
         scenario.write(output_directory / scenario.file_name, pki);

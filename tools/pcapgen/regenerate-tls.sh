@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rewrites the captures with real TLS in pcaps/generated-tls/ (and lab-root-ca.pem, the CA bundle trustcap
-# needs for them) with an already built generator.
+# Rewrites the captures with real TLS in pcaps/generated-tls/ (and lab-root-ca.pem and lab-root-ca-2021.pem, the
+# CA bundles trustcap needs for them) with an already built generator.
 #   usage: tools/pcapgen/regenerate-tls.sh path/to/trustcap-pcapgen
 # The expected-verdict files (*.expected.json) and README.md are kept: they are written by hand from what
 # tshark shows. With tshark installed, each capture's frame count is checked against its expected file.

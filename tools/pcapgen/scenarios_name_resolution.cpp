@@ -26,6 +26,32 @@ void write_dns_nxdomain(const std::filesystem::path& file, const LabPki&)
     record_dns_lookup(session, lookup, retry_after);
 }
 
+void write_dns_servfail(const std::filesystem::path& file, const LabPki&)
+{
+    constexpr auto retry_after = 2'003'981'204ns;
+    CaptureSession session(file, ethernet_link());
+    DnsLookup lookup = smartreceiver_lookup();
+    lookup.answer.reset();
+    lookup.rcode_without_answer = dns_rcode_server_failure;
+    record_dns_lookup(session, lookup, 0ns);
+
+    lookup.id = 0x51c9;
+    lookup.device_port = 61077;
+    ++lookup.device_ip_identification;
+    ++lookup.resolver_ip_identification;
+    record_dns_lookup(session, lookup, retry_after);
+}
+
+void write_dns_no_answer(const std::filesystem::path& file, const LabPki&)
+{
+    constexpr auto retransmit_after = 1'000'208'417ns;
+    CaptureSession session(file, ethernet_link());
+    DnsLookup lookup = smartreceiver_lookup();
+    record_dns_query(session, lookup, 0ns);
+    ++lookup.device_ip_identification;
+    record_dns_query(session, lookup, retransmit_after);
+}
+
 void write_dns_answer_then_no_sni(const std::filesystem::path& file, const LabPki& pki)
 {
     DirectLicensingCapture capture(file);

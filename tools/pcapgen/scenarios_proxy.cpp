@@ -44,4 +44,26 @@ void write_proxy_auth_required(const std::filesystem::path& file, const LabPki&)
     recorder.record(conversation.ack(Side::server), proxy_local_reply_time);
 }
 
+void write_proxy_forbidden(const std::filesystem::path& file, const LabPki&)
+{
+    CaptureSession session(file, ethernet_link());
+    TcpConversation conversation = proxy_conversation();
+    FlowRecorder recorder(session, conversation, device_ip_profile(), proxy_ip_profile());
+    record_handshake(recorder);
+    record_connect_to_smartreceiver(recorder);
+    record_stream_bytes(recorder, Side::server, text_bytes(proxy_forbidden()), proxy_local_reply_time);
+    recorder.record(conversation.fin(Side::server), gap::back_to_back);
+    recorder.record(conversation.fin(Side::client), gap::local_reaction);
+    recorder.record(conversation.ack(Side::server), proxy_local_reply_time);
+}
+
+void write_proxy_bypassed(const std::filesystem::path& file, const LabPki& pki)
+{
+    // The device goes to smartreceiver directly; trustcap is told the device should use the proxy.
+    DirectLicensingCapture capture(file);
+    const LicensingTlsContexts contexts = licensing_tls_contexts(pki, TlsVersion::tls12);
+    InMemoryTls tls(contexts.device.get(), contexts.server.get(), smartreceiver_host, smartreceiver_host);
+    record_healthy_tls_session(capture.recorder(), tls);
+}
+
 }  // namespace pcapgen

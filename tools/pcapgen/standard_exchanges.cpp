@@ -7,8 +7,8 @@ namespace pcapgen {
 TcpConversation licensing_conversation(const LicensingConnectionParameters& parameters)
 {
     const TcpEndpoint client{parameters.over_ipv6 ? lab::device_ipv6 : lab::device_ipv4, parameters.client_port};
-    const TcpEndpoint server{parameters.over_ipv6 ? lab::smartreceiver_ipv6 : lab::smartreceiver_ipv4,
-                             parameters.server_port};
+    const IpAddress smartreceiver = parameters.over_ipv6 ? lab::smartreceiver_ipv6 : lab::smartreceiver_ipv4;
+    const TcpEndpoint server{parameters.server_address.value_or(smartreceiver), parameters.server_port};
     TcpHostSettings client_settings;
     client_settings.initial_sequence_number = parameters.client_initial_sequence_number;
     client_settings.syn_window = 64240;

@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace pcapgen {
 
 struct LicensingConnectionParameters {
     bool over_ipv6 = false;
+    std::optional<IpAddress> server_address;  // another server than smartreceiver, e.g. an on-prem SSM
     std::uint16_t client_port = 51512;
     std::uint16_t server_port = 443;
     std::uint32_t client_initial_sequence_number = 0x5f3a9c21;
@@ -18,7 +20,8 @@ struct LicensingConnectionParameters {
     std::uint64_t payload_seed = 0x7472757374636170;
 };
 
-// The device's connection to smartreceiver.cisco.com (or to `server_port` on the same server).
+// The device's connection to smartreceiver.cisco.com (or to `server_port` on the same server, or to
+// `server_address`).
 TcpConversation licensing_conversation(const LicensingConnectionParameters& parameters = {});
 
 // The sizes of the request and the response every complete connection carries.

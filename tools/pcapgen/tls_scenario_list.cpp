@@ -15,6 +15,20 @@ std::vector<TlsScenario> all_tls_scenarios()
         {"dns-nxdomain.pcap", write_dns_nxdomain},
         {"dns-answer-then-no-sni.pcap", write_dns_answer_then_no_sni},
         {"tls12-big-chain-reordered.pcap", write_tls12_big_chain_reordered},
+        {"tls12-interception-fortinet.pcap", write_tls12_interception_fortinet},
+        {"tls13-client-abort.pcap", write_tls13_client_abort},
+        {"tls13-server-rejects-device-certificate.pcap", write_tls13_server_rejects_device_certificate},
+        {"tls12-reset-injected.pcap", write_tls12_reset_injected},
+        {"legacy-tools-cisco-com.pcap", write_legacy_tools_cisco_com},
+        {"proxy-bypassed.pcap", write_proxy_bypassed},
+        {"proxy-forbidden.pcap", write_proxy_forbidden},
+        {"dns-servfail.pcap", write_dns_servfail},
+        {"dns-no-answer.pcap", write_dns_no_answer},
+        {"onprem-ssm-self-signed.pcap", write_onprem_ssm_self_signed},
+        {"capture-2021-valid-then.pcap", write_capture_2021_valid_then},
+        {"one-sided-device-only.pcap", write_one_sided_device_only},
+        {"tls12-alert-protocol-version.pcap", write_tls12_alert_protocol_version},
+        {"tls12-alert-certificate-expired.pcap", write_tls12_alert_certificate_expired},
     };
 }
 

@@ -13,12 +13,19 @@ namespace pcapgen {
 
 using namespace std::chrono_literals;
 
-DirectLicensingCapture::DirectLicensingCapture(const std::filesystem::path& file)
-    : session_(file, ethernet_link()), conversation_(licensing_conversation()), recorder_(session_, conversation_)
+DirectLicensingCapture::DirectLicensingCapture(const std::filesystem::path& file, const DirectCaptureSetup& setup)
+    : session_(file, ethernet_link(), default_snapshot_length, TimestampPrecision::microseconds, setup.start),
+      conversation_(licensing_conversation(setup.connection)),
+      recorder_(session_, conversation_, device_ip_profile(), setup.server_ip_profile)
 {
     constexpr auto dns_answer_to_syn = 412'906ns;
-    record_dns_lookup(session_, smartreceiver_lookup(), 0ns);
-    record_handshake(recorder_, dns_answer_to_syn);
+    if (setup.captured_direction) {
+        session_.capture_only(*setup.captured_direction);
+    }
+    if (setup.lookup) {
+        record_dns_lookup(session_, *setup.lookup, 0ns);
+    }
+    record_handshake(recorder_, setup.lookup ? dns_answer_to_syn : 0ns);
 }
 
 LicensingTlsContexts licensing_tls_contexts(const LabPki& pki, TlsVersion version)
@@ -52,6 +59,13 @@ void record_healthy_tls_session(FlowRecorder& recorder, InMemoryTls& tls)
     }
     record_smart_transport_exchange(recorder, tls);
     record_orderly_close(recorder, tls);
+}
+
+void record_handshake_flight(FlowRecorder& recorder, InMemoryTls& tls, Side sender, std::chrono::nanoseconds gap)
+{
+    if (record_stream_bytes(recorder, sender, tls.advance(sender), gap) > 1) {
+        recorder.record(recorder.conversation().ack(opposite(sender)), gap::local_reaction);
+    }
 }
 
 void require_alert_sent(const InMemoryTls& tls, Side side, std::uint8_t description)

@@ -19,6 +19,8 @@ std::vector<TlsScenario> all_tls_scenarios();
 
 // The file trustcap gets as --ca-bundle for these captures.
 inline constexpr std::string_view lab_root_ca_file_name = "lab-root-ca.pem";
+// The --ca-bundle for the capture from 2021 (its root, "Trustcap Lab Root CA 2021").
+inline constexpr std::string_view lab_root_ca_2021_file_name = "lab-root-ca-2021.pem";
 
 // scenarios_tls_healthy.cpp
 void write_tls12_mutual_healthy(const std::filesystem::path& file, const LabPki& pki);
@@ -30,12 +32,34 @@ void write_tls12_expired_device_certificate(const std::filesystem::path& file, c
 void write_tls12_server_unknown_ca(const std::filesystem::path& file, const LabPki& pki);
 void write_tls12_no_response(const std::filesystem::path& file, const LabPki& pki);
 
+// scenarios_tls_middleboxes.cpp
+void write_tls12_interception_fortinet(const std::filesystem::path& file, const LabPki& pki);
+void write_tls13_client_abort(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_reset_injected(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_tls_alerts.cpp
+void write_tls12_alert_protocol_version(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_alert_certificate_expired(const std::filesystem::path& file, const LabPki& pki);
+void write_tls13_server_rejects_device_certificate(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_tls_other_servers.cpp
+void write_legacy_tools_cisco_com(const std::filesystem::path& file, const LabPki& pki);
+void write_onprem_ssm_self_signed(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_tls_capture_views.cpp
+void write_capture_2021_valid_then(const std::filesystem::path& file, const LabPki& pki);
+void write_one_sided_device_only(const std::filesystem::path& file, const LabPki& pki);
+
 // scenarios_proxy.cpp
 void write_tls12_mutual_via_proxy(const std::filesystem::path& file, const LabPki& pki);
 void write_proxy_auth_required(const std::filesystem::path& file, const LabPki& pki);
+void write_proxy_forbidden(const std::filesystem::path& file, const LabPki& pki);
+void write_proxy_bypassed(const std::filesystem::path& file, const LabPki& pki);
 
 // scenarios_name_resolution.cpp
 void write_dns_nxdomain(const std::filesystem::path& file, const LabPki& pki);
 void write_dns_answer_then_no_sni(const std::filesystem::path& file, const LabPki& pki);
+void write_dns_servfail(const std::filesystem::path& file, const LabPki& pki);
+void write_dns_no_answer(const std::filesystem::path& file, const LabPki& pki);
 
 }  // namespace pcapgen
