@@ -28,15 +28,25 @@ const Finding* most_serious(const std::vector<Finding>& findings) {
     return nullptr;
 }
 
+// Findings that name the root cause behind the symptom the first error shows.
+const Finding* root_cause(const std::vector<Finding>& findings, const Finding* shown) {
+    for (const char* id : {"tls.interception", "tls.client_cert_expired", "tcp.reset_injected"})
+        for (const Finding& finding : findings)
+            if (finding.id == id && &finding != shown) return &finding;
+    return nullptr;
+}
+
 std::string diagnose_flow(const FlowReport& flow) {
     const Finding* finding = most_serious(flow.findings);
+    std::string cause;
+    if (const Finding* deeper = root_cause(flow.findings, finding)) cause = "; " + lowered_first(deeper->summary);
     auto step_with = [&](StepStatus status) {
         return std::find_if(flow.steps.begin(), flow.steps.end(), [&](const StepResult& s) { return s.status == status; });
     };
     auto failed = step_with(StepStatus::fail);
     if (failed != flow.steps.end()) {
         std::string why = finding ? lowered_first(finding->summary) : failed->detail;
-        return name_of(flow) + " failed at step " + step_name(failed->name) + ": " + why;
+        return name_of(flow) + " failed at step " + step_name(failed->name) + ": " + why + cause;
     }
     for (StepStatus status : {StepStatus::unknown, StepStatus::not_seen}) {
         auto hidden = step_with(status);
