@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,9 +8,6 @@ namespace trustcap {
 
 enum class StepName { connect, tcp, tls, appdata, teardown };
 enum class StepStatus { pass, fail, not_seen, unknown, not_applicable };
-
-inline constexpr std::array<StepName, 5> all_steps = {StepName::connect, StepName::tcp, StepName::tls,
-                                                      StepName::appdata, StepName::teardown};
 
 struct StepResult {
     StepName name = StepName::tcp;

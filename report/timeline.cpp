@@ -41,6 +41,7 @@ std::string tcp_info(const FlowPacket& packet, const Endpoint& source, const End
     if (packet.tcp_flags & tcp_flag::ack) info += " Ack=" + std::to_string(packet.relative_ack);
     info += " Win=" + std::to_string(packet.window) + " Len=" + std::to_string(packet.payload_length);
     if (packet.notes & packet_note::cut_by_snaplen) info += " [Packet size limited during capture]";
+    if (packet.notes & packet_note::reassembled_ip) info += " [Reassembled from IP fragments]";
     return info;
 }
 
