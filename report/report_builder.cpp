@@ -1,11 +1,11 @@
 #include "report/report_builder.h"
 
 #include <algorithm>
-#include <map>
 
 #include "dissect/tls_names.h"
+#include "report/capture_checks.h"
+#include "report/configuration_checks.h"
 #include "report/diagnosis.h"
-#include "report/dns_checks.h"
 #include "report/flow_identity.h"
 #include "report/plain_http_checks.h"
 #include "report/proxy_checks.h"
@@ -58,48 +58,6 @@ TlsReport tls_report(const TlsSummary& summary) {
     return report;
 }
 
-// What the device's configuration shows: the legacy server, a proxy it
-// was told about but did not use.
-void add_configuration_findings(const TcpFlow& flow, const FlowIdentity& identity, const ConnectionDissector* connection,
-                                FlowReport& report, const LicensingTargets& targets) {
-    std::uint64_t first_frame = flow.side(Direction::client_to_server).syn_frames.empty()
-                                    ? flow.first_frame
-                                    : flow.side(Direction::client_to_server).syn_frames.front();
-    std::uint64_t naming_frame = first_frame;  // the frame that shows the server's name
-    if (connection) {
-        for (const TlsMessage& message : connection->tls().messages()) {
-            if (message.kind == TlsMessageKind::client_hello) {
-                naming_frame = message.frame;
-                break;
-            }
-        }
-        if (connection->http()) naming_frame = connection->http()->request_frame;
-    }
-    if (identity.kind == "legacy") {
-        report.findings.push_back(Finding{
-            "legacy.tools_cisco_com", Severity::warning, flow.id,
-            "The device talks to tools.cisco.com: traditional Smart Licensing / Call Home",
-            "Since IOS XE 17.3.2, Smart Licensing Using Policy reports to smartreceiver.cisco.com; a device still "
-            "sending to tools.cisco.com has an old transport or URL configured.",
-            {naming_frame},
-            {"license smart transport smart", "license smart url default", "show license status"}});
-    }
-    bool direct = !report.proxy && !identity.configured_proxy;
-    bool licensing = identity.kind == "licensing" || identity.kind == "legacy";
-    if (!targets.proxies.empty() && direct && licensing) {
-        const NamedEndpoint& proxy = targets.proxies.front();
-        report.findings.push_back(Finding{
-            "proxy.bypassed", Severity::error, flow.id,
-            "The device went straight to " + flow.server.to_string() + " instead of through the proxy " +
-                proxy.to_string(),
-            "The proxy named with --proxy was not used: the device has no proxy configured, or another transport.",
-            {first_frame},
-            {"license smart proxy address " + (proxy.address ? proxy.address->to_string() : proxy.host),
-             "license smart proxy port " + (proxy.port ? std::to_string(*proxy.port) : std::string("<port>")),
-             "show license status (Transport: Smart, proxy)"}});
-    }
-}
-
 FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity, TcpAssessment tcp,
                       const LicensingTargets& targets) {
     const TcpFlow& flow = *evidence.flow;
@@ -148,7 +106,8 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         std::erase_if(report.findings, [](const Finding& f) { return f.id.starts_with("tls.") || f.id == "app.no_response"; });
     }
     report.steps = {proxy.connect, tcp.handshake, tls_step, appdata_step, tcp.teardown};
-    add_configuration_findings(flow, identity, evidence.connection, report, targets);
+    std::vector<Finding> configuration = assess_configuration(flow, identity, evidence.connection, report.proxy.has_value(), targets);
+    report.findings.insert(report.findings.end(), configuration.begin(), configuration.end());
     report.timeline = build_timeline(flow, evidence.connection, evidence.tls);
     report.timeline_omitted = flow.timeline_omitted;
     report.client_statistics = statistics_of(flow.side(Direction::client_to_server));
@@ -169,34 +128,6 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
                                           frames, {}});
     }
     return report;
-}
-
-// What the capture holds instead of licensing traffic: the busiest servers
-// on port 443 and the names the device looked up.
-std::string what_was_seen(const std::vector<FlowEvidence>& flows, const DnsTransactionTable& dns) {
-    constexpr std::size_t listed = 3;
-    std::map<Endpoint, std::uint64_t> connections;
-    for (const FlowEvidence& evidence : flows)
-        if (evidence.flow->server.port == 443) ++connections[evidence.flow->server];
-    std::vector<std::pair<std::uint64_t, Endpoint>> busiest;
-    for (const auto& [server, count] : connections) busiest.emplace_back(count, server);
-    std::sort(busiest.begin(), busiest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::string text;
-    for (std::size_t i = 0; i < std::min(listed, busiest.size()); ++i)
-        text += (i == 0 ? " Seen instead on port 443: " : ", ") + busiest[i].second.to_string() + " (" +
-                std::to_string(busiest[i].first) + (busiest[i].first == 1 ? " connection)" : " connections)");
-    std::vector<std::string> names;
-    for (const DnsTransaction& transaction : dns.transactions())
-        if (std::find(names.begin(), names.end(), transaction.question.name) == names.end() && names.size() < 5)
-            names.push_back(transaction.question.name);
-    for (std::size_t i = 0; i < names.size(); ++i) text += (i == 0 ? ". Names looked up: " : ", ") + names[i];
-    return text.empty() ? text : text + ".";
-}
-
-Finding capture_finding(std::string id, Severity severity, std::string summary, std::string explanation,
-                        std::vector<std::uint64_t> frames, std::vector<std::string> fix) {
-    return Finding{std::move(id), severity, std::nullopt, std::move(summary), std::move(explanation),
-                   std::move(frames), std::move(fix)};
 }
 
 }  // namespace
@@ -234,60 +165,9 @@ Report build_report(ReportInputs inputs) {
     }
     report.other_tcp_flows = inputs.flows.size() - report.flows.size();
 
-    if (!report.capture.complete) {
-        report.findings.push_back(capture_finding(
-            "capture.truncated_file", Severity::error,
-            "The capture file is damaged after frame " + std::to_string(report.capture.frames) + ": " +
-                report.capture.damage,
-            "The file ends inside a packet record or is corrupt from there on, usually because the copy from "
-            "the device was cut short or the capture was not stopped before export. Everything up to the damage "
-            "is reported; whatever came after is not.",
-            report.capture.frames > 0 ? std::vector<std::uint64_t>{report.capture.frames} : std::vector<std::uint64_t>{},
-            {"monitor capture <name> stop, then monitor capture <name> export location flash:<file>.pcap",
-             "copy flash:<file>.pcap again and compare sizes: dir flash:<file>.pcap"}));
-    }
-    if (report.capture.malformed_packets > 0) {
-        report.findings.push_back(capture_finding(
-            "capture.malformed_packets", Severity::info,
-            std::to_string(report.capture.malformed_packets) + " frames could not be decoded (first: " +
-                report.capture.first_malformed_reason + ")",
-            "Their headers are shorter or longer than they claim. They were skipped; if they belong to the "
-            "licensing connection, steps they carried show as missing.",
-            report.capture.first_malformed_frames, {}));
-    }
-    const CaptureSummary& summary = report.capture;
-    if (summary.flows_evicted + summary.streams_cut_for_memory + summary.reassembly_cap_evictions > 0) {
-        report.findings.push_back(capture_finding(
-            "capture.memory_limit", Severity::warning,
-            "trustcap's memory limits were reached: " + std::to_string(summary.flows_evicted) +
-                " flows left the flow table early, " +
-                std::to_string(summary.streams_cut_for_memory + summary.reassembly_cap_evictions) +
-                " stream holes were given up",
-            "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
-            "memory. The flows concerned may show steps as missing that are in the capture.",
-            {}, {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"}));
-    }
-    std::vector<Finding> dns_findings = assess_dns(dns, inputs.targets);
-    report.findings.insert(report.findings.end(), dns_findings.begin(), dns_findings.end());
-    if (report.flows.empty() && !has_licensing_query(dns, inputs.targets)) {
-        std::string seen = what_was_seen(inputs.flows, dns);
-        report.findings.push_back(capture_finding(
-            "capture.no_licensing_traffic", Severity::error,
-            "No connection to a licensing server and no lookup of its name in " +
-                std::to_string(report.capture.frames) + " frames (" + std::to_string(report.other_tcp_flows) +
-                " other TCP flows)",
-            "The capture holds no attempt by the device to reach smartreceiver.cisco.com, tools.cisco.com or a "
-            "server named with --server. Either the capture ran while the device was not trying, or it was taken "
-            "on an interface the licensing traffic does not cross." + seen,
-            {},
-            {"monitor capture <name> interface <uplink> both, then trigger: license smart sync all",
-             "show license status (which transport and URL the device uses)"}));
-        report.findings.push_back(capture_finding(
-            "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
-            "Neither a DNS query for the licensing server nor a connection to it is in the capture: the device may "
-            "have no name server configured, or it did not try at all.",
-            {}, {"ip name-server <ip>", "ip domain lookup source-interface <interface>", "license smart sync all"}));
-    }
+    std::vector<Finding> capture_findings = assess_capture(report.capture, inputs.flows, report.flows.empty(),
+                                                           report.other_tcp_flows, dns, inputs.targets);
+    report.findings.insert(report.findings.end(), capture_findings.begin(), capture_findings.end());
     for (const FlowReport& flow : report.flows)
         report.findings.insert(report.findings.end(), flow.findings.begin(), flow.findings.end());
 

@@ -1,0 +1,101 @@
+#include "report/capture_checks.h"
+
+#include <algorithm>
+#include <map>
+
+#include "report/dns_checks.h"
+
+namespace trustcap {
+namespace {
+
+// What the capture holds instead of licensing traffic: the busiest servers
+// on port 443 and the names the device looked up.
+std::string what_was_seen(const std::vector<FlowEvidence>& flows, const DnsTransactionTable& dns) {
+    constexpr std::size_t listed = 3;
+    std::map<Endpoint, std::uint64_t> connections;
+    for (const FlowEvidence& evidence : flows)
+        if (evidence.flow->server.port == 443) ++connections[evidence.flow->server];
+    std::vector<std::pair<std::uint64_t, Endpoint>> busiest;
+    for (const auto& [server, count] : connections) busiest.emplace_back(count, server);
+    std::sort(busiest.begin(), busiest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string text;
+    for (std::size_t i = 0; i < std::min(listed, busiest.size()); ++i)
+        text += (i == 0 ? " Seen instead on port 443: " : ", ") + busiest[i].second.to_string() + " (" +
+                std::to_string(busiest[i].first) + (busiest[i].first == 1 ? " connection)" : " connections)");
+    std::vector<std::string> names;
+    for (const DnsTransaction& transaction : dns.transactions())
+        if (std::find(names.begin(), names.end(), transaction.question.name) == names.end() && names.size() < 5)
+            names.push_back(transaction.question.name);
+    for (std::size_t i = 0; i < names.size(); ++i) text += (i == 0 ? ". Names looked up: " : ", ") + names[i];
+    return text.empty() ? text : text + ".";
+}
+
+Finding capture_finding(std::string id, Severity severity, std::string summary, std::string explanation,
+                        std::vector<std::uint64_t> frames, std::vector<std::string> fix) {
+    return Finding{std::move(id), severity, std::nullopt, std::move(summary), std::move(explanation),
+                   std::move(frames), std::move(fix)};
+}
+
+}  // namespace
+
+std::vector<Finding> assess_capture(const CaptureSummary& capture, const std::vector<FlowEvidence>& flows,
+                                    bool no_flow_checked, std::uint64_t other_tcp_flows,
+                                    const DnsTransactionTable& dns, const LicensingTargets& targets) {
+    std::vector<Finding> findings;
+    if (!capture.complete) {
+        findings.push_back(capture_finding(
+            "capture.truncated_file", Severity::error,
+            "The capture file is damaged after frame " + std::to_string(capture.frames) + ": " +
+                capture.damage,
+            "The file ends inside a packet record or is corrupt from there on, usually because the copy from "
+            "the device was cut short or the capture was not stopped before export. Everything up to the damage "
+            "is reported; whatever came after is not.",
+            capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{},
+            {"monitor capture <name> stop, then monitor capture <name> export location flash:<file>.pcap",
+             "copy flash:<file>.pcap again and compare sizes: dir flash:<file>.pcap"}));
+    }
+    if (capture.malformed_packets > 0) {
+        findings.push_back(capture_finding(
+            "capture.malformed_packets", Severity::info,
+            std::to_string(capture.malformed_packets) + " frames could not be decoded (first: " +
+                capture.first_malformed_reason + ")",
+            "Their headers are shorter or longer than they claim. They were skipped; if they belong to the "
+            "licensing connection, steps they carried show as missing.",
+            capture.first_malformed_frames, {}));
+    }
+        if (capture.flows_evicted + capture.streams_cut_for_memory + capture.reassembly_cap_evictions > 0) {
+        findings.push_back(capture_finding(
+            "capture.memory_limit", Severity::warning,
+            "trustcap's memory limits were reached: " + std::to_string(capture.flows_evicted) +
+                " flows left the flow table early, " +
+                std::to_string(capture.streams_cut_for_memory + capture.reassembly_cap_evictions) +
+                " stream holes were given up",
+            "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
+            "memory. The flows concerned may show steps as missing that are in the capture.",
+            {}, {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"}));
+    }
+    std::vector<Finding> dns_findings = assess_dns(dns, targets);
+    findings.insert(findings.end(), dns_findings.begin(), dns_findings.end());
+    if (no_flow_checked && !has_licensing_query(dns, targets)) {
+        std::string seen = what_was_seen(flows, dns);
+        findings.push_back(capture_finding(
+            "capture.no_licensing_traffic", Severity::error,
+            "No connection to a licensing server and no lookup of its name in " +
+                std::to_string(capture.frames) + " frames (" + std::to_string(other_tcp_flows) +
+                " other TCP flows)",
+            "The capture holds no attempt by the device to reach smartreceiver.cisco.com, tools.cisco.com or a "
+            "server named with --server. Either the capture ran while the device was not trying, or it was taken "
+            "on an interface the licensing traffic does not cross." + seen,
+            {},
+            {"monitor capture <name> interface <uplink> both, then trigger: license smart sync all",
+             "show license status (which transport and URL the device uses)"}));
+        findings.push_back(capture_finding(
+            "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
+            "Neither a DNS query for the licensing server nor a connection to it is in the capture: the device may "
+            "have no name server configured, or it did not try at all.",
+            {}, {"ip name-server <ip>", "ip domain lookup source-interface <interface>", "license smart sync all"}));
+    }
+    return findings;
+}
+
+}  // namespace trustcap

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "dissect/dns_transactions.h"
+#include "report/finding.h"
+#include "report/licensing_targets.h"
+#include "report/report.h"
+#include "report/report_builder.h"
+
+namespace trustcap {
+
+// Capture-wide findings: a damaged file, undecodable frames, memory limits,
+// failed lookups of the licensing names, and no licensing traffic at all
+// (with what was seen instead).
+std::vector<Finding> assess_capture(const CaptureSummary& capture, const std::vector<FlowEvidence>& flows,
+                                    bool no_flow_checked, std::uint64_t other_tcp_flows,
+                                    const DnsTransactionTable& dns, const LicensingTargets& targets);
+
+}  // namespace trustcap
