@@ -361,6 +361,8 @@ struct DirectionState {
     std::uint32_t handshake_length = 0;
     std::uint32_t handshake_received = 0;
     bool handshake_too_long = false;
+    bool handshake_damaged = false;  // a gap fell inside it: it is skipped, not reported
+    std::uint64_t damaged_messages = 0;
     std::vector<std::uint8_t> handshake_body;
 
     bool encrypted_after_change_cipher_spec = false;
@@ -571,6 +573,13 @@ struct TlsStreamDissector::State {
 
     void finish_handshake_message(Direction direction) {
         DirectionState& state = side(direction);
+        if (state.handshake_damaged) {
+            ++state.damaged_messages;
+            state.handshake_damaged = false;
+            state.handshake_header_filled = 0;
+            state.handshake_body.clear();
+            return;
+        }
         TlsMessage message;
         message.direction = direction;
         message.frame = state.last_frame;
@@ -775,8 +784,25 @@ struct TlsStreamDissector::State {
     // being skipped anyway: only its length mattered, and that is known.
     void skip_gap(Direction direction, std::uint64_t length) {
         DirectionState& state = side(direction);
-        const bool inside_skipped_body = state.in_record && state.body_use == BodyUse::skip &&
-                                         length <= state.body_remaining;
+        const bool inside_record = state.in_record && length <= state.body_remaining;
+        const bool inside_skipped_body = inside_record && state.body_use == BodyUse::skip;
+        // A hole inside one handshake message whose length is known: that
+        // message is lost, but the messages and records after it can still
+        // be found (as Wireshark does).
+        const bool inside_handshake_message =
+            inside_record && state.body_use == BodyUse::handshake &&
+            state.handshake_header_filled == handshake_header_size &&
+            length <= state.handshake_length - state.handshake_received;
+        if (inside_handshake_message) {
+            state.handshake_damaged = true;
+            state.handshake_body.clear();
+            state.handshake_received += static_cast<std::uint32_t>(length);
+            state.body_remaining -= static_cast<std::uint32_t>(length);
+            state.next_offset += length;
+            if (state.handshake_received == state.handshake_length) finish_handshake_message(direction);
+            if (state.body_remaining == 0) finish_record(direction);
+            return;
+        }
         if (!inside_skipped_body) {
             stop(state, ReadStatus::lost_sync);
             return;
@@ -835,6 +861,10 @@ const std::optional<NotTls>& TlsStreamDissector::not_tls() const { return state_
 
 bool TlsStreamDissector::lost_sync(Direction direction) const {
     return state_->side(direction).status == ReadStatus::lost_sync;
+}
+
+std::uint64_t TlsStreamDissector::damaged_messages(Direction direction) const {
+    return state_->side(direction).damaged_messages;
 }
 
 bool TlsStreamDissector::malformed(Direction direction) const {

@@ -47,6 +47,9 @@ public:
     [[nodiscard]] const std::optional<NotTls>& not_tls() const;
     // A gap made the rest of a direction unreadable as records.
     [[nodiscard]] bool lost_sync(Direction direction) const;
+    // Handshake messages a gap fell into: skipped, while the records after
+    // them were still read.
+    [[nodiscard]] std::uint64_t damaged_messages(Direction direction) const;
     // After valid records, bytes that cannot be a TLS record header: that
     // direction was not parsed further.
     [[nodiscard]] bool malformed(Direction direction) const;

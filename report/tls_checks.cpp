@@ -392,6 +392,12 @@ TlsAssessment assess_tls(const TlsContext& context) {
                             : std::vector<std::uint64_t>{hello->frame, server_hello->frame, device_finished->frame,
                                                          server_finished->frame};
         step.detail = handshake_detail(context.summary);
+        if (context.expect_public_chain && !context.summary.server_chain &&
+            context.tls.damaged_messages(Direction::server_to_client) > 0) {
+            // The handshake completed, but the chain it must be judged by was not captured.
+            step.status = StepStatus::unknown;
+            step.detail += "; the server's certificate was not captured, so its chain cannot be checked";
+        }
         judge_certificates();
         assess_application_data(context, result);
         return result;

@@ -670,12 +670,28 @@ TEST(TlsStreamDissectorGaps, MissingBytesWithoutGapCallInsideApplicationData) {
     EXPECT_EQ(feeder.dissector.application_records(client), 2U);
 }
 
-TEST(TlsStreamDissectorGaps, GapInsideHandshakeLosesSync) {
-    const ByteVector stream = concat({record(22, handshake(2, server_hello_body())), record(23, ByteVector(30, 1))});
+TEST(TlsStreamDissectorGaps, GapInsideAHandshakeMessageLosesOnlyThatMessage) {
+    const ByteVector stream = concat({record(22, concat({handshake(2, server_hello_body()), handshake(14, {})})),
+                                      record(23, ByteVector(30, 1))});
     Feeder feeder;
     feeder.send(server, slice(stream, 0, 20));
-    feeder.gap(server, 10);
+    feeder.gap(server, 10);  // inside the Server Hello's body
     feeder.send(server, slice(stream, 30, stream.size()));
+    EXPECT_FALSE(feeder.dissector.lost_sync(server));
+    EXPECT_EQ(feeder.dissector.damaged_messages(server), 1U);
+    const auto& messages = feeder.dissector.messages();
+    ASSERT_EQ(messages.size(), 2U);
+    EXPECT_EQ(messages[0].kind, Kind::server_hello_done);
+    EXPECT_EQ(messages[1].kind, Kind::application_data);
+}
+
+TEST(TlsStreamDissectorGaps, GapAcrossHandshakeMessagesLosesSync) {
+    const ByteVector hello = handshake(2, server_hello_body());
+    const ByteVector stream = concat({record(22, concat({hello, handshake(14, {})})), record(23, ByteVector(30, 1))});
+    Feeder feeder;
+    feeder.send(server, slice(stream, 0, 20));
+    feeder.gap(server, hello.size());  // from inside the Server Hello into the next message
+    feeder.send(server, slice(stream, 20 + hello.size(), stream.size()));
     EXPECT_TRUE(feeder.dissector.lost_sync(server));
     EXPECT_FALSE(feeder.dissector.lost_sync(client));
     EXPECT_TRUE(feeder.dissector.messages().empty());

@@ -18,4 +18,14 @@ void CaptureSession::record_ip_packet(std::span<const std::uint8_t> ip_packet, D
     writer_.write(time, link_.wrap(ip_packet, direction, time));
 }
 
+void CaptureSession::record_link_frame(std::span<const std::uint8_t> frame, Direction direction,
+                                      std::chrono::nanoseconds gap)
+{
+    const Timestamp time = clock_.advance(gap);
+    if (captured_direction_ && direction != *captured_direction_) {
+        return;
+    }
+    writer_.write(time, frame);
+}
+
 }  // namespace pcapgen

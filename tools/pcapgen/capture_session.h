@@ -23,6 +23,14 @@ public:
     void record_ip_packet(std::span<const std::uint8_t> ip_packet, Direction direction,
                           std::chrono::nanoseconds gap);
 
+    // A link-layer frame written as given, `gap` after the previous frame: one the link encapsulation would not
+    // produce (a runt frame). The capture's link type must fit it.
+    void record_link_frame(std::span<const std::uint8_t> frame, Direction direction, std::chrono::nanoseconds gap);
+
+    // A packet that was on the wire `gap` after the previous frame but that the capture missed (a span port or
+    // capture buffer dropping it): its time passes, nothing is written.
+    void miss_packet(std::chrono::nanoseconds gap) { clock_.advance(gap); }
+
     // From now on only packets in `direction` are written, as by a capture filter on one direction; the others
     // still take their time.
     void capture_only(Direction direction) { captured_direction_ = direction; }

@@ -12,6 +12,7 @@ namespace pcapgen {
 inline constexpr std::uint8_t dns_rcode_no_error = 0;
 inline constexpr std::uint8_t dns_rcode_server_failure = 2;  // SERVFAIL
 inline constexpr std::uint8_t dns_rcode_name_error = 3;  // NXDOMAIN
+inline constexpr std::uint8_t dns_rcode_refused = 5;  // REFUSED
 
 // A recursive query (RD set) for the A record of `name`.
 Bytes dns_a_query(std::uint16_t id, std::string_view name);

@@ -98,6 +98,12 @@ void FlowRecorder::record(const TcpSegment& segment, std::chrono::nanoseconds ga
     session_.record_ip_packet(ip_packet(segment), direction_of(segment.sender), gap);
 }
 
+void FlowRecorder::record_uncaptured(const TcpSegment& segment, std::chrono::nanoseconds gap)
+{
+    static_cast<void>(ip_packet(segment));
+    session_.miss_packet(gap);
+}
+
 void FlowRecorder::record_as_fragments(const TcpSegment& segment, std::size_t max_fragment_payload,
                                        std::span<const std::size_t> order, std::chrono::nanoseconds gap,
                                        std::chrono::nanoseconds gap_between)

@@ -36,6 +36,10 @@ public:
 
     void record(const TcpSegment& segment, std::chrono::nanoseconds gap);
 
+    // A segment that was sent (the receiver got it) but is missing from the capture; the sender still uses up an
+    // IP ID on it.
+    void record_uncaptured(const TcpSegment& segment, std::chrono::nanoseconds gap);
+
     // From now on another host answers in `side`'s name, with its own IP header habits (an intercepting
     // firewall that takes over the connection after the server's SYN-ACK).
     void hand_over(Side side, HostIpProfile answering_host);

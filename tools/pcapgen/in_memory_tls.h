@@ -19,7 +19,7 @@ namespace pcapgen {
 class InMemoryTls {
 public:
     // `server_name` is sent as SNI unless empty; the client checks the server's certificate against
-    // `expected_host` either way.
+    // `expected_host` either way, unless that is empty (a client that does not check the name at all).
     InMemoryTls(SSL_CTX* client_context, SSL_CTX* server_context, std::string_view server_name,
                 std::string_view expected_host);
 

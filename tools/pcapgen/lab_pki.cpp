@@ -197,6 +197,12 @@ void LabPki::issue_interception_and_other_servers()
                          corp_ca_validity,
                          server_extensions("DNS:ssm.corp.example")},
                         LabKey::onprem_ssm, nullptr);
+
+    www_example_com_ = issue({{{"C", "US"}, {"O", "Trustcap Lab"}, {"CN", "www.example.com"}},
+                              0x5757574558000001,
+                              lab_validity,
+                              server_extensions("DNS:www.example.com")},
+                             LabKey::www_example_com, &root_ca_);
 }
 
 void LabPki::issue_2021_certificates()

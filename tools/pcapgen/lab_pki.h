@@ -41,6 +41,9 @@ public:
     [[nodiscard]] const TlsIdentity& tools_cisco_com() const { return tools_cisco_com_; }
     // An on-prem SSM's self-signed certificate, CN=ssm.corp.example: the device trusts this certificate itself.
     [[nodiscard]] const TlsIdentity& onprem_ssm() const { return onprem_ssm_; }
+    // A web server's certificate, CN=www.example.com (and that name alone in its SAN), issued directly by the root:
+    // its chain verifies, its name is not smartreceiver.cisco.com.
+    [[nodiscard]] const TlsIdentity& www_example_com() const { return www_example_com_; }
 
     // "Trustcap Lab Root CA 2021" and the device and smartreceiver certificates of 2021, all valid
     // 2021-01-01 .. 2022-01-01; the device's is issued by "Trustcap Lab Device Sub CA 2021", which it sends.
@@ -70,6 +73,7 @@ private:
     TlsIdentity fortigate_intercepted_smartreceiver_;
     TlsIdentity tools_cisco_com_;
     TlsIdentity onprem_ssm_;
+    TlsIdentity www_example_com_;
     TlsIdentity root_ca_2021_;
     TlsIdentity smartreceiver_2021_;
     TlsIdentity device_2021_;

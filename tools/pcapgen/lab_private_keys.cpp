@@ -515,6 +515,37 @@ OQkUC/EpClkdDi/jB0cPUEk=
 -----END PRIVATE KEY-----
 )pem";
 
+constexpr std::string_view www_example_com_pem = R"pem(
+-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQDni2GRmZQIH6Fr
+fcaBTxSR7auCVkk/Myv8loEpPvw3FlXTRAfa/6J8AICd8kNi4tjuVLQ2WTd6YZ0u
+61ssZ2GsjZUzvG7oYm2GRILuuZlwHen+ee9CPaTyuGC6bNQRtBkKlhK9ZGm+hHD5
+hG6wrQ/7KulcrWCTFoxE9Ruc3isnXcGSr+WfOh/eNd6l4sgVuhMjzUUQcxCS/B2V
+vdg3iFJryJtxTBblymoyhAYcnb3orEvjYZr6wIHKNafoLpXpPmQaRx8jAoJ+jOGJ
+CQb5lmeTwx9GGpl+lODOgCpMKXfwllE1TOkVqdJM2lHAC7OMw/AXNJIz1VsBW/dH
+t3+jZbX1AgMBAAECggEAG8gyD03NoMHm1OZ1BHvwHGhXjV58EGy76OVIHyJTEesI
+pj5B8Ql+PgGzbQAuDLXqUIJyUxkWWoVO3lvYBzZqVlFwpxIDfrecq6EZ0roLSpQU
+SPfpeNm7qnHsDUJUmcExxf7mxbnAJF9wzMeSnnlNcxYdhQS6kzt/3iBIzWQs6l6P
+lcVrohMTwDu1Bw4fGd9ZQwu3TooAze7VB/J2ZtuO/x15BIxTeIQFiDKoys9eVpyb
+go5T4HKuJd3xq30AXE0t7hDWJqZ8ngdUcHMd86O7gdjixWSXZUyY1x5g8U23Tl6A
+/NgD4C8d0FxkVKxsMr4Yqa6wZx68Q+jKv12CC3ujwQKBgQD3owR5IlVcP6OHAGhV
+l0nQWtv4N28DX9JENMnQueo34jqL+G1C2djHMobKMHeyWsadzujQZqGqOmZl6VQ+
+kk6SSbmBtPm2YJ5onpYg+dJtgpHx1z/Dr7gL2R+DGi2pYD8aUhdqyveodOuhpNuU
+fZ2jR9g1+5ZQDsGxPS9j/WR91QKBgQDvXTwi0KK/T97CA0xgS6t9vxANuwnV0zfR
+DTyuhb3RQ/wgTXqjYaFSIABTwQo4ve8/UidKdry/z52HMcObKLkWF3/JwSkI6e0G
+T7oiDjr+r/wkCB09LN3m0w6UKR+U8Bev4oqeZrn6Ea3Y8eY9p+xBtz3zXV8MbJo4
+O4Tz+trHoQKBgAU6xBVqzDKuhV2MfKeSElT8FjkfspB3rZETLE/kHTYg6Ouby3Ll
+9tX+Eyqh62Uw1ZDvlasQ/8kAgrkUPFs168LbG7fJgpx/XdkHwFPh8retUjexO/99
+7n0RkMDMBLrW9X4wzZ3Lu38rOO6o9JomLPYNxlsdfQcjyKNdj2qlJ0IhAoGAHPLT
+sQo2hJiuQhyQAh1ksiKHWIHEYL3YxEmrixfVqxdjyKxWJqhKEFqab4arK82cv7W5
+1sGhdjkvvggAtiUorUlORSI9SjywU9EUm8XI0MCL5/erQZjJhX8FBloq3aJj2vu0
+9A9McrfspI4s4EwMwK3eqi4irqf7xs07+R3fk8ECgYBtNNZr4Dftlo5vRqrjC/Xs
+9arQoiBsUDtJLID71oTNz4c1QzTjO2OZNP6nbSunCjKzA/9gD2b+OALM8axfZAah
+zQvj4Q96en7jZkrdTTIw7biq6i1ZF7hwdsiIYZ/fABGteM3+NzcayXV8M2tIXmKe
+xcXxHqHxk+cf9Gf3saR2CQ==
+-----END PRIVATE KEY-----
+)pem";
+
 }  // namespace
 
 std::string_view lab_private_key_pem(LabKey key)
@@ -548,6 +579,8 @@ std::string_view lab_private_key_pem(LabKey key)
         return tools_cisco_com_pem;
     case LabKey::onprem_ssm:
         return onprem_ssm_pem;
+    case LabKey::www_example_com:
+        return www_example_com_pem;
     }
     throw std::invalid_argument("unknown lab key");
 }

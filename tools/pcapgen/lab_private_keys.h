@@ -20,6 +20,7 @@ enum class LabKey {
     fortigate_leaf,
     tools_cisco_com,
     onprem_ssm,
+    www_example_com,
 };
 
 // PKCS#8 PEM.

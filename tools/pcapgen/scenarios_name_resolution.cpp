@@ -42,6 +42,17 @@ void write_dns_servfail(const std::filesystem::path& file, const LabPki&)
     record_dns_lookup(session, lookup, retry_after);
 }
 
+void write_dns_refused(const std::filesystem::path& file, const LabPki&)
+{
+    // The resolver refuses to resolve for the device (not in its allow-query/allow-recursion list); the device
+    // does not retry within the capture.
+    CaptureSession session(file, ethernet_link());
+    DnsLookup lookup = smartreceiver_lookup();
+    lookup.answer.reset();
+    lookup.rcode_without_answer = dns_rcode_refused;
+    record_dns_lookup(session, lookup, 0ns);
+}
+
 void write_dns_no_answer(const std::filesystem::path& file, const LabPki&)
 {
     constexpr auto retransmit_after = 1'000'208'417ns;

@@ -57,6 +57,22 @@ void write_proxy_forbidden(const std::filesystem::path& file, const LabPki&)
     recorder.record(conversation.ack(Side::server), proxy_local_reply_time);
 }
 
+void write_proxy_no_answer(const std::filesystem::path& file, const LabPki&)
+{
+    // The proxy takes the CONNECT (its delayed ACK) but never answers it; after a while it closes the connection.
+    constexpr auto proxy_delayed_ack = 40'112'507ns;
+    constexpr auto proxy_gives_up_after = 30'001'846'133ns;
+    CaptureSession session(file, ethernet_link());
+    TcpConversation conversation = proxy_conversation();
+    FlowRecorder recorder(session, conversation, device_ip_profile(), proxy_ip_profile());
+    record_handshake(recorder);
+    record_connect_to_smartreceiver(recorder);
+    recorder.record(conversation.ack(Side::server), proxy_delayed_ack);
+    recorder.record(conversation.fin(Side::server), proxy_gives_up_after);
+    recorder.record(conversation.fin(Side::client), gap::local_reaction);
+    recorder.record(conversation.ack(Side::server), proxy_local_reply_time);
+}
+
 void write_proxy_bypassed(const std::filesystem::path& file, const LabPki& pki)
 {
     // The device goes to smartreceiver directly; trustcap is told the device should use the proxy.

@@ -13,6 +13,7 @@ TcpConversation licensing_conversation(const LicensingConnectionParameters& para
     client_settings.initial_sequence_number = parameters.client_initial_sequence_number;
     client_settings.syn_window = 64240;
     client_settings.window = 502;
+    client_settings.maximum_segment_size = parameters.client_maximum_segment_size;
     TcpHostSettings server_settings;
     server_settings.initial_sequence_number = parameters.server_initial_sequence_number;
     server_settings.syn_window = 65160;

@@ -18,6 +18,7 @@ struct LicensingConnectionParameters {
     std::uint32_t client_initial_sequence_number = 0x5f3a9c21;
     std::uint32_t server_initial_sequence_number = 0xc84e1b07;
     std::uint64_t payload_seed = 0x7472757374636170;
+    std::uint16_t client_maximum_segment_size = 1460;  // what the device announces in its SYN
 };
 
 // The device's connection to smartreceiver.cisco.com (or to `server_port` on the same server, or to

@@ -29,6 +29,11 @@ std::vector<TlsScenario> all_tls_scenarios()
         {"one-sided-device-only.pcap", write_one_sided_device_only},
         {"tls12-alert-protocol-version.pcap", write_tls12_alert_protocol_version},
         {"tls12-alert-certificate-expired.pcap", write_tls12_alert_certificate_expired},
+        {"tls12-name-mismatch.pcap", write_tls12_name_mismatch},
+        {"dns-refused.pcap", write_dns_refused},
+        {"proxy-no-answer.pcap", write_proxy_no_answer},
+        {"tls12-missing-server-segment.pcap", write_tls12_missing_server_segment},
+        {"malformed-frame-in-healthy.pcap", write_malformed_frame_in_healthy},
     };
 }
 

@@ -44,6 +44,8 @@ public:
 
     FlowRecorder& recorder() { return recorder_; }
     TcpConversation& conversation() { return conversation_; }
+    // For frames outside the conversation.
+    CaptureSession& session() { return session_; }
 
 private:
     CaptureSession session_;

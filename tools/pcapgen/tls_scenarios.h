@@ -27,6 +27,13 @@ void write_tls12_mutual_healthy(const std::filesystem::path& file, const LabPki&
 void write_tls13_healthy(const std::filesystem::path& file, const LabPki& pki);
 void write_tls12_big_chain_reordered(const std::filesystem::path& file, const LabPki& pki);
 
+// scenarios_tls_certificate_names.cpp
+void write_tls12_name_mismatch(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_tls_capture_defects.cpp
+void write_tls12_missing_server_segment(const std::filesystem::path& file, const LabPki& pki);
+void write_malformed_frame_in_healthy(const std::filesystem::path& file, const LabPki& pki);
+
 // scenarios_tls_failures.cpp
 void write_tls12_expired_device_certificate(const std::filesystem::path& file, const LabPki& pki);
 void write_tls12_server_unknown_ca(const std::filesystem::path& file, const LabPki& pki);
@@ -55,11 +62,13 @@ void write_tls12_mutual_via_proxy(const std::filesystem::path& file, const LabPk
 void write_proxy_auth_required(const std::filesystem::path& file, const LabPki& pki);
 void write_proxy_forbidden(const std::filesystem::path& file, const LabPki& pki);
 void write_proxy_bypassed(const std::filesystem::path& file, const LabPki& pki);
+void write_proxy_no_answer(const std::filesystem::path& file, const LabPki& pki);
 
 // scenarios_name_resolution.cpp
 void write_dns_nxdomain(const std::filesystem::path& file, const LabPki& pki);
 void write_dns_answer_then_no_sni(const std::filesystem::path& file, const LabPki& pki);
 void write_dns_servfail(const std::filesystem::path& file, const LabPki& pki);
 void write_dns_no_answer(const std::filesystem::path& file, const LabPki& pki);
+void write_dns_refused(const std::filesystem::path& file, const LabPki& pki);
 
 }  // namespace pcapgen
