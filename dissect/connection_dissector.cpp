@@ -38,17 +38,17 @@ void ConnectionDissector::on_data(Direction direction, std::uint64_t, Bytes byte
             case Mode::http_head: read_request(bytes, frame); break;
             case Mode::awaiting_tunnel: hold_early_tunnel_bytes(bytes, frame, time); break;
             case Mode::tls: feed_tls(direction, bytes, frame, time); break;
-            case Mode::undecided:
-            case Mode::ignored: break;
+            case Mode::ignored: count_body(direction, bytes.size(), frame); break;
+            case Mode::undecided: break;
         }
     } else {
         if (server_mode_ == Mode::undecided) server_mode_ = http_ ? Mode::http_head : Mode::tls;
         switch (server_mode_) {
             case Mode::http_head: read_response(bytes, frame, time); break;
             case Mode::tls: feed_tls(direction, bytes, frame, time); break;
+            case Mode::ignored: count_body(direction, bytes.size(), frame); break;
             case Mode::undecided:
-            case Mode::awaiting_tunnel:
-            case Mode::ignored: break;
+            case Mode::awaiting_tunnel: break;
         }
     }
 }
@@ -85,6 +85,10 @@ void ConnectionDissector::read_request(Bytes bytes, std::uint64_t frame) {
     Bytes after_head = Bytes(client_head_).subspan(consumed);
     client_mode_ = connect ? Mode::awaiting_tunnel : Mode::ignored;
     if (connect && !after_head.empty()) hold_early_tunnel_bytes(after_head, frame, {});
+    if (!connect && http_->request.content_length) {
+        request_body_remaining_ = *http_->request.content_length;
+        count_body(Direction::client_to_server, after_head.size(), frame);
+    }
     client_head_.clear();
     client_head_.shrink_to_fit();
 }
@@ -109,8 +113,12 @@ void ConnectionDissector::read_response(Bytes bytes, std::uint64_t frame, const 
     server_head_.shrink_to_fit();
     if (!tunnel) {
         server_mode_ = Mode::ignored;
-        client_mode_ = Mode::ignored;
+        if (client_mode_ == Mode::awaiting_tunnel) client_mode_ = Mode::ignored;
         early_tunnel_bytes_.clear();
+        if (http_->response->content_length) {
+            response_body_remaining_ = *http_->response->content_length;
+            count_body(Direction::server_to_client, after_head.size(), frame);
+        }
         return;
     }
     tunnel_open_ = true;
@@ -121,6 +129,20 @@ void ConnectionDissector::read_response(Bytes bytes, std::uint64_t frame, const 
         feed_tls(Direction::client_to_server, early, early_tunnel_frame_, early_tunnel_time_);
     }
     if (!after_head.empty()) feed_tls(Direction::server_to_client, after_head, frame, time);
+}
+
+void ConnectionDissector::count_body(Direction direction, std::uint64_t length, std::uint64_t frame) {
+    bool request = direction == Direction::client_to_server;
+    std::uint64_t& remaining = request ? request_body_remaining_ : response_body_remaining_;
+    if (remaining == 0 || length == 0 || !http_) return;
+    remaining -= std::min(remaining, length);
+    if (remaining > 0) return;
+    if (request) {
+        http_->request_frame = frame;
+    } else if (http_->response) {
+        http_->response_frame = frame;
+    }
+    note_evidence(frame);
 }
 
 void ConnectionDissector::hold_early_tunnel_bytes(Bytes bytes, std::uint64_t frame, const Timestamp& time) {

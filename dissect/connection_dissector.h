@@ -52,6 +52,7 @@ private:
 
     void read_request(Bytes bytes, std::uint64_t frame);
     void read_response(Bytes bytes, std::uint64_t frame, const Timestamp& time);
+    void count_body(Direction direction, std::uint64_t length, std::uint64_t frame);
     void hold_early_tunnel_bytes(Bytes bytes, std::uint64_t frame, const Timestamp& time);
     void feed_tls(Direction direction, Bytes bytes, std::uint64_t frame, const Timestamp& time);
     void check_interest();
@@ -72,6 +73,10 @@ private:
     bool interest_checked_ = false;
     bool lost_interest_ = false;
     std::uint64_t tls_offset_[2] = {0, 0};
+    // Body bytes still to come after a head with Content-Length: Wireshark
+    // shows an HTTP message in the frame that completes its body.
+    std::uint64_t request_body_remaining_ = 0;
+    std::uint64_t response_body_remaining_ = 0;
     std::size_t tls_messages_seen_ = 0;
     std::vector<std::uint64_t> evidence_frames_;  // the latest frames where a message ended
 };

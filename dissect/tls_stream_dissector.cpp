@@ -53,6 +53,8 @@ constexpr std::uint16_t tls13 = 0x0304;
 constexpr std::size_t max_tls13_client_flight_records = 3;
 constexpr std::size_t max_tls13_post_handshake_records = 4;
 constexpr std::uint32_t max_tls13_ticket_record_length = 1024;
+// Tickets that carry the client's certificate chain; full-size data records are larger.
+constexpr std::uint32_t max_tls13_ticket_with_certificate_length = 6144;
 // A handshake buffer that grew past this is released once its message is done.
 constexpr std::size_t kept_buffer_capacity = 64 * 1024;
 
@@ -372,6 +374,12 @@ struct DirectionState {
 
 enum class ClientFlight : std::uint8_t { not_started, in_progress, done };
 
+// A record classified before the records after it could confirm it.
+struct TentativeRecord {
+    std::optional<std::size_t> message_index;
+    std::uint32_t length = 0;
+};
+
 struct ClientFlightRecord {
     std::optional<std::size_t> message_index;
     std::uint32_t length = 0;
@@ -400,6 +408,8 @@ struct TlsStreamDissector::State {
     bool server_application_data_seen = false;
     std::size_t post_handshake_records = 0;
     std::uint32_t last_post_handshake_length = 0;
+    std::optional<TentativeRecord> first_server_data;  // the server's first record taken as data
+    bool server_second_record_seen = false;
 
     DirectionState& side(Direction direction) { return directions[static_cast<std::size_t>(index_of(direction))]; }
     [[nodiscard]] bool is_tls13() const { return negotiated_version == tls13; }
@@ -753,8 +763,33 @@ struct TlsStreamDissector::State {
             emit_tls13(direction, TlsMessageKind::tls13_post_handshake);
             return;
         }
+        // Servers send their tickets in a row of equal-sized records; tickets
+        // carrying the client's certificate exceed the size limit above, so a
+        // first large record is application data only until its twin shows up.
+        if (first_server_data && !server_second_record_seen) {
+            server_second_record_seen = true;
+            if (length == first_server_data->length && length <= max_tls13_ticket_with_certificate_length &&
+                first_server_data->message_index) {
+                relabel_as_ticket(direction, *first_server_data);
+                ++post_handshake_records;
+                last_post_handshake_length = length;
+                emit_tls13(direction, TlsMessageKind::tls13_post_handshake);
+                return;
+            }
+        }
+        if (!server_application_data_seen && post_handshake_records == 0)
+            first_server_data = TentativeRecord{emit_tls13(direction, TlsMessageKind::application_data), length};
+        else
+            emit_tls13(direction, TlsMessageKind::application_data);
         server_application_data_seen = true;
-        emit_tls13(direction, TlsMessageKind::application_data);
+    }
+
+    void relabel_as_ticket(Direction direction, const TentativeRecord& record) {
+        DirectionState& state = side(direction);
+        messages[*record.message_index].kind = TlsMessageKind::tls13_post_handshake;
+        --state.application_records;
+        state.application_bytes -= record.length;
+        server_application_data_seen = false;
     }
 
     std::optional<std::size_t> emit_tls13(Direction direction, TlsMessageKind kind) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <vector>
 
 namespace trustcap {
 namespace {
@@ -21,7 +23,24 @@ std::string name_of(const FlowReport& flow) {
     return "The " + kind + (kind == "connection to the on-prem server" ? " " : " to ") + server;
 }
 
-const Finding* most_serious(const std::vector<Finding>& findings) {
+// The finding families that explain each step's failure, most telling first.
+std::vector<std::string> prefixes_for(StepName step) {
+    switch (step) {
+        case StepName::connect: return {"proxy."};
+        case StepName::tcp: return {"tcp.", "capture."};
+        case StepName::tls: return {"tls.alert.", "tls13.", "tls.", "tcp.reset", "tcp.", "capture."};
+        case StepName::appdata: return {"app.", "tcp.", "capture."};
+        case StepName::teardown: return {"tcp.", "capture."};
+    }
+    return {};
+}
+
+const Finding* most_serious(const std::vector<Finding>& findings, std::optional<StepName> step = std::nullopt) {
+    std::vector<std::string> prefixes = step ? prefixes_for(*step) : std::vector<std::string>{""};
+    for (Severity severity : {Severity::error, Severity::warning})
+        for (const std::string& prefix : prefixes)
+            for (const Finding& finding : findings)
+                if (finding.severity == severity && finding.id.starts_with(prefix)) return &finding;
     for (Severity severity : {Severity::error, Severity::warning})
         for (const Finding& finding : findings)
             if (finding.severity == severity) return &finding;
@@ -30,9 +49,11 @@ const Finding* most_serious(const std::vector<Finding>& findings) {
 
 // Findings that name the root cause behind the symptom the first error shows.
 const Finding* root_cause(const std::vector<Finding>& findings, const Finding* shown) {
-    for (const char* id : {"tls.interception", "tls.client_cert_expired", "tcp.reset_injected"})
+    for (const char* id : {"tls.interception", "tls.client_cert_expired", "tcp.reset_injected", "tls13.client_abort"})
         for (const Finding& finding : findings)
-            if (finding.id == id && &finding != shown) return &finding;
+            if (finding.id == id && &finding != shown &&
+                !(shown && shown->id == "tcp.reset" && finding.id == "tcp.reset_injected"))  // already says so
+                return &finding;
     return nullptr;
 }
 
@@ -45,6 +66,9 @@ std::string diagnose_flow(const FlowReport& flow) {
     };
     auto failed = step_with(StepStatus::fail);
     if (failed != flow.steps.end()) {
+        finding = most_serious(flow.findings, failed->name);
+        cause.clear();
+        if (const Finding* deeper = root_cause(flow.findings, finding)) cause = "; " + lowered_first(deeper->summary);
         std::string why = finding ? lowered_first(finding->summary) : failed->detail;
         return name_of(flow) + " failed at step " + step_name(failed->name) + ": " + why + cause;
     }

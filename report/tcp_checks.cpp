@@ -1,6 +1,7 @@
 #include "report/tcp_checks.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -220,19 +221,24 @@ void assess_teardown(const TcpFlow& flow, TcpAssessment& result) {
     if (first_rst && !graceful_before_rst) {
         std::string who = side_name(rst_sender);
         std::string context = reset_context(flow, rst_sender, *first_rst);
+        std::size_t findings_before = result.findings.size();
+        check_reset_origin(flow, rst_sender, *first_rst, result);
+        bool forged = result.findings.size() > findings_before;
+        std::string sender = forged ? "a middlebox, in the " + who + "'s name," : "the " + who;
         step.status = StepStatus::fail;
         step.frames = {*first_rst};
-        step.detail = "reset by the " + who + " at frame " + std::to_string(*first_rst) + " " + context;
-        result.findings.push_back(finding(
-            "tcp.reset", Severity::error, flow,
-            "The " + who + " reset the connection at frame " + std::to_string(*first_rst) + ", " + context,
-            rst_sender == Direction::server_to_client
-                ? "The server side aborted the connection instead of closing it. A reset sent by a firewall or "
-                  "IPS in the path looks the same from the device."
-                : "The device aborted the connection instead of closing it: its HTTPS client gave up, usually "
-                  "because of what it received just before.",
-            {*first_rst}));
-        check_reset_origin(flow, rst_sender, *first_rst, result);
+        step.detail = "reset by " + sender + " at frame " + std::to_string(*first_rst) + " " + context;
+        std::string summary = sender + " reset the connection at frame " + std::to_string(*first_rst) + ", " + context;
+        summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
+        result.findings.insert(
+            result.findings.begin() + static_cast<std::ptrdiff_t>(findings_before),
+            finding("tcp.reset", Severity::error, flow, summary,
+                    rst_sender == Direction::server_to_client
+                        ? "The server side aborted the connection instead of closing it. A reset sent by a firewall "
+                          "or IPS in the path looks the same from the device."
+                        : "The device aborted the connection instead of closing it: its HTTPS client gave up, "
+                          "usually because of what it received just before.",
+                    {*first_rst}));
         return;
     }
     if (both_fins) {

@@ -333,6 +333,8 @@ TlsAssessment assess_tls(const TlsContext& context) {
             abort_frame = close->frame;
         if (abort_frame) {
             fail(*abort_frame, "the device gave up right after the server's encrypted flight");
+            if (abort_alert && abort_alert->alert && !abort_alert->alert->encrypted)
+                result.findings.push_back(alert_finding(context, *abort_alert));
             result.findings.push_back(flow_finding(
                 context.flow, "tls13.client_abort", Severity::error,
                 "The device aborted the TLS 1.3 handshake right after the server's encrypted flight (frame " +
