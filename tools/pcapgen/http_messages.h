@@ -15,6 +15,8 @@ std::string proxy_connect_request(std::string_view target);
 std::string proxy_connection_established();
 // Squid's refusal when the proxy wants credentials: Basic, realm "corp".
 std::string proxy_authentication_required();
+// The same refusal as squid sends it by default: its ERR_CACHE_ACCESS_DENIED HTML page, ~3.5 KB in all.
+std::string proxy_authentication_required_html_page();
 // Squid's refusal when its access rules do not allow the tunnel: 403 Forbidden.
 std::string proxy_forbidden();
 

@@ -2,6 +2,7 @@
 
 #include "capture_clock.h"
 
+#include <cstddef>
 #include <stdexcept>
 
 namespace pcapgen {
@@ -61,7 +62,7 @@ SslCtxPtr make_context(const SSL_METHOD* method, const TlsEndpointSettings& sett
                     "SSL_CTX_set_cipher_list");
     require_openssl(SSL_CTX_set_ciphersuites(raw, tls13_cipher_suite), "SSL_CTX_set_ciphersuites");
     require_openssl(SSL_CTX_set1_groups_list(raw, key_exchange_group), "SSL_CTX_set1_groups_list");
-    require_openssl(SSL_CTX_set_num_tickets(raw, 1), "SSL_CTX_set_num_tickets");
+    require_openssl(SSL_CTX_set_num_tickets(raw, static_cast<std::size_t>(settings.session_tickets)), "SSL_CTX_set_num_tickets");
     // Send the chain as configured; without this OpenSSL would add the trusted root from the verify store.
     SSL_CTX_set_mode(raw, SSL_MODE_NO_AUTO_CHAIN);
 

@@ -23,6 +23,8 @@ struct TlsEndpointSettings {
     bool refuse_expired_peer_as_unknown_ca = false;
     // A server that does not ask for a client certificate (an intercepting firewall) sends no CertificateRequest.
     bool request_client_certificate = true;
+    // How many TLS 1.3 NewSessionTickets a server sends after the handshake (OpenSSL's own default is two).
+    int session_tickets = 1;
     // When certificates are judged and session tickets stamped: the capture's start, in seconds since the epoch.
     std::int64_t capture_time = capture_start.seconds;
 };

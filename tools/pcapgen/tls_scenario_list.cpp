@@ -34,6 +34,10 @@ std::vector<TlsScenario> all_tls_scenarios()
         {"proxy-no-answer.pcap", write_proxy_no_answer},
         {"tls12-missing-server-segment.pcap", write_tls12_missing_server_segment},
         {"malformed-frame-in-healthy.pcap", write_malformed_frame_in_healthy},
+        {"tls13-tickets-after-request.pcap", write_tls13_tickets_after_request},
+        {"tls13-client-alert-in-clear.pcap", write_tls13_client_alert_in_clear},
+        {"tls12-reset-injected-bare-rst.pcap", write_tls12_reset_injected_bare_rst},
+        {"proxy-auth-required-multisegment.pcap", write_proxy_auth_required_multisegment},
     };
 }
 

@@ -64,6 +64,12 @@ void write_proxy_forbidden(const std::filesystem::path& file, const LabPki& pki)
 void write_proxy_bypassed(const std::filesystem::path& file, const LabPki& pki);
 void write_proxy_no_answer(const std::filesystem::path& file, const LabPki& pki);
 
+// scenarios_tls_lab_behaviours.cpp
+void write_tls13_tickets_after_request(const std::filesystem::path& file, const LabPki& pki);
+void write_tls13_client_alert_in_clear(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_reset_injected_bare_rst(const std::filesystem::path& file, const LabPki& pki);
+void write_proxy_auth_required_multisegment(const std::filesystem::path& file, const LabPki& pki);
+
 // scenarios_name_resolution.cpp
 void write_dns_nxdomain(const std::filesystem::path& file, const LabPki& pki);
 void write_dns_answer_then_no_sni(const std::filesystem::path& file, const LabPki& pki);

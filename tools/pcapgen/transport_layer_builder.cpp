@@ -14,6 +14,7 @@ constexpr std::uint8_t tcp_option_no_operation = 1;
 constexpr std::uint8_t tcp_option_maximum_segment_size = 2;
 constexpr std::uint8_t tcp_option_window_scale = 3;
 constexpr std::uint8_t tcp_option_sack_permitted = 4;
+constexpr std::uint8_t tcp_option_sack = 5;
 constexpr std::size_t tcp_fixed_header_size = 20;
 constexpr std::size_t udp_header_size = 8;
 
@@ -38,6 +39,14 @@ Bytes tcp_syn_options(std::uint16_t maximum_segment_size, std::uint8_t window_sc
     writer.u8(tcp_option_maximum_segment_size).u8(4).u16(maximum_segment_size);
     writer.u8(tcp_option_no_operation).u8(tcp_option_window_scale).u8(3).u8(window_scale_shift);
     writer.u8(tcp_option_no_operation).u8(tcp_option_no_operation).u8(tcp_option_sack_permitted).u8(2);
+    return writer.take();
+}
+
+Bytes tcp_sack_option(std::uint32_t left_edge, std::uint32_t right_edge)
+{
+    ByteWriter writer;
+    writer.u8(tcp_option_no_operation).u8(tcp_option_no_operation).u8(tcp_option_sack).u8(10);
+    writer.u32(left_edge).u32(right_edge);
     return writer.take();
 }
 

@@ -29,6 +29,10 @@ struct TcpHeader {
 // MSS, NOP, window scale, NOP, NOP, SACK-permitted: 12 bytes, as Linux and IOS XE send on SYNs.
 Bytes tcp_syn_options(std::uint16_t maximum_segment_size, std::uint8_t window_scale_shift);
 
+// NOP, NOP and a SACK option with one block: the receiver holds the sequence numbers [left_edge, right_edge)
+// beyond a hole (RFC 2018), as Linux puts it on a duplicate ACK.
+Bytes tcp_sack_option(std::uint32_t left_edge, std::uint32_t right_edge);
+
 // With the checksum over the IPv4 or IPv6 pseudo-header of source and destination.
 Bytes tcp_segment(const TcpHeader& header, std::span<const std::uint8_t> payload, const IpAddress& source,
                   const IpAddress& destination);
