@@ -24,25 +24,6 @@ editcap -F pcapng "$staging/complete-connection.pcap" "$staging/complete-connect
 find "$output_dir" -maxdepth 1 -type f \( -name '*.pcap' -o -name '*.pcapng' \) -delete
 cp "$staging"/* "$output_dir"/
 
-status=0
-for capture in "$output_dir"/*.pcap "$output_dir"/*.pcapng; do
-    expected="${capture%.*}.expected.json"
-    if [[ ! -f "$expected" ]]; then
-        echo "missing expected verdict: $(basename "$expected")" >&2
-        status=1
-        continue
-    fi
-    if command -v tshark >/dev/null && command -v jq >/dev/null; then
-        want=$(jq -r '.capture.frames // empty' "$expected")
-        if [[ -n "$want" ]]; then
-            # tshark exits non-zero on a cut file but still prints the frames it read.
-            got=$( (tshark -r "$capture" -T fields -e frame.number 2>/dev/null || true) | wc -l)
-            if [[ "$got" -ne "$want" ]]; then
-                echo "$(basename "$capture"): tshark reads $got frames, $(basename "$expected") says $want" >&2
-                status=1
-            fi
-        fi
-    fi
-done
-echo "regenerated $(find "$output_dir" -maxdepth 1 -type f \( -name '*.pcap' -o -name '*.pcapng' \) | wc -l) captures in $output_dir"
-exit $status
+# shellcheck source=tools/pcapgen/check-expected-frames.sh
+source "$(dirname "$0")/check-expected-frames.sh"
+check_expected_frames "$output_dir" "$output_dir"/*.pcap "$output_dir"/*.pcapng
