@@ -1,0 +1,160 @@
+#include "analysis_session.h"
+
+#include "capture/flow_tracker.h"
+#include "capture/packet_decoder.h"
+#include "dissect/certificate_verifier.h"
+#include "dissect/dns_message.h"
+#include "dissect/dns_transactions.h"
+#include "dissect/tls_summary.h"
+#include "dissector_registry.h"
+#include "licensing_interest.h"
+#include "report/report_builder.h"
+
+namespace trustcap {
+namespace {
+
+
+constexpr std::size_t malformed_frames_listed = 10;
+constexpr std::uint16_t dns_port = 53;
+constexpr std::uint16_t https_port = 443;
+
+bool load_trust(const AnalysisOptions& options, TrustStore& trust, std::string& error) {
+    std::string system_error;
+    trust.add_system_default(system_error);  // a machine without a CA bundle still works with --ca-bundle
+    for (const std::string& bundle : options.ca_bundles) {
+        if (!trust.add_pem_bundle(bundle, error)) {
+            error = "--ca-bundle " + bundle + ": " + error;
+            return false;
+        }
+    }
+    return true;
+}
+
+// Ports where a bare connection attempt may be the device trying to reach a
+// licensing server (or its proxy) before anything names it.
+std::set<std::uint16_t> attempt_ports(const AnalysisOptions& options) {
+    std::set<std::uint16_t> ports{https_port};
+    for (const NamedEndpoint& proxy : options.targets.proxies)
+        if (proxy.port) ports.insert(*proxy.port);
+    for (const NamedEndpoint& server : options.targets.servers)
+        if (server.port) ports.insert(*server.port);
+    ports.insert(options.checked_ports.begin(), options.checked_ports.end());
+    return ports;
+}
+
+void add_dns(const DecodedPacket& packet, DnsTransactionTable& dns) {
+    std::string error;
+    auto message = parse_dns_message(packet.payload, error);
+    if (!message) return;
+    dns.add(*message, Endpoint{packet.source, packet.source_port}, Endpoint{packet.destination, packet.destination_port},
+            packet.frame, packet.time);
+}
+
+// The name the device meant to reach, for checking the server's certificate.
+std::string intended_host(const TcpFlow& flow, const ConnectionDissector& connection, const DnsTransactionTable& dns) {
+    for (const TlsMessage& message : connection.tls().messages())
+        if (message.kind == TlsMessageKind::client_hello && message.client_hello &&
+            !message.client_hello->server_name.empty())
+            return message.client_hello->server_name;
+    if (connection.http() && connection.http()->request.method == "CONNECT")
+        return host_of_target(connection.http()->request.target);
+    std::vector<std::string> names = dns.names_for(flow.server.ip, flow.first_frame);
+    return names.empty() ? std::string() : names.front();
+}
+
+}  // namespace
+
+struct AnalysisSession::State {
+    State(const AnalysisOptions& options, LinkType link_type)
+        : options(options),
+          service_ports(attempt_ports(options)),
+          dissectors(
+              [this](const TcpFlow& flow) {
+                  return std::make_unique<ConnectionDissector>(
+                      licensing_interest(flow, dns, this->options.targets, this->options.checked_ports));
+              },
+              dns),
+          tracker([this](std::uint16_t port) { return service_ports.contains(port); },
+                  [](const Endpoint&, const Endpoint&) { return true; },
+                  [this](const TcpFlow& flow) { return dissectors.consumer_for(flow); }, limits_of(options)),
+          decoder(link_type) {}
+
+    static FlowTracker::Limits limits_of(const AnalysisOptions& options) {
+        FlowTracker::Limits limits;
+        limits.max_flows = options.max_flows;
+        return limits;
+    }
+
+    AnalysisOptions options;
+    TrustStore trust;
+    std::set<std::uint16_t> service_ports;
+    DnsTransactionTable dns;
+    DissectorRegistry dissectors;
+    FlowTracker tracker;
+    PacketDecoder decoder;
+    CaptureSummary counted;  // what the frames showed: times, cut and malformed frames
+};
+
+AnalysisSession::AnalysisSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+AnalysisSession::~AnalysisSession() = default;
+
+std::unique_ptr<AnalysisSession> AnalysisSession::create(const AnalysisOptions& options, LinkType link_type,
+                                                         std::string& error) {
+    auto state = std::make_unique<State>(options, link_type);
+    if (!load_trust(options, state->trust, error)) return nullptr;
+    return std::unique_ptr<AnalysisSession>(new AnalysisSession(std::move(state)));
+}
+
+void AnalysisSession::add(const RawFrame& frame) {
+    CaptureSummary& counted = state_->counted;
+    if (!counted.first_time) counted.first_time = frame.time;
+    counted.last_time = frame.time;
+    if (frame.cut_by_snaplen()) ++counted.truncated_packets;
+    DecodeResult decoded = state_->decoder.decode(frame);
+    if (decoded.status == DecodeStatus::malformed) {
+        if (counted.malformed_packets++ == 0) counted.first_malformed_reason = decoded.reason;
+        if (counted.first_malformed_frames.size() < malformed_frames_listed)
+            counted.first_malformed_frames.push_back(frame.number);
+    }
+    if (decoded.status != DecodeStatus::decoded) return;
+    const DecodedPacket& packet = decoded.packet;
+    if (packet.transport == Transport::udp && (packet.source_port == dns_port || packet.destination_port == dns_port)) {
+        add_dns(packet, state_->dns);
+    } else {
+        state_->tracker.add(packet);
+    }
+}
+
+Report AnalysisSession::finish(CaptureSummary capture) {
+    State& state = *state_;
+    state.tracker.finish();
+    capture.first_time = state.counted.first_time;
+    capture.last_time = state.counted.last_time;
+    capture.truncated_packets = state.counted.truncated_packets;
+    capture.malformed_packets = state.counted.malformed_packets;
+    capture.first_malformed_reason = state.counted.first_malformed_reason;
+    capture.first_malformed_frames = state.counted.first_malformed_frames;
+    const FlowTracker::Counters& counters = state.tracker.counters();
+    capture.flows_evicted = counters.flows_evicted;
+    capture.streams_cut_for_memory = counters.streams_cut_for_memory;
+    capture.ip_datagrams_dropped = state.decoder.fragments().counters().datagrams_dropped;
+
+    ReportInputs inputs;
+    inputs.dns = &state.dns;
+    inputs.targets = state.options.targets;
+    inputs.checked_ports = state.options.checked_ports;
+    inputs.attempt_ports = state.service_ports;
+    for (const auto& flow : state.tracker.finished_flows()) {
+        for (const FlowDirection& side : flow->directions) capture.reassembly_cap_evictions += side.reassembly.cap_evictions;
+        FlowEvidence evidence{flow.get(), state.dissectors.find(flow->id), {}};
+        if (evidence.connection && evidence.connection->carries_tls() && !evidence.connection->lost_interest())
+            evidence.tls = summarize_tls(evidence.connection->tls().messages(), &state.trust, flow->first_time.seconds,
+                                         intended_host(*flow, *evidence.connection, state.dns));
+        inputs.flows.push_back(std::move(evidence));
+    }
+    inputs.capture = std::move(capture);
+    return build_report(std::move(inputs));
+}
+
+}  // namespace trustcap
