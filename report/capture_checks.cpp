@@ -74,6 +74,13 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const std::ve
             "memory. The flows concerned may show steps as missing that are in the capture.",
             {}, {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"}));
     }
+    if (capture.kernel_drops > 0) {
+        findings.push_back(capture_finding(
+            "capture.kernel_drops", Severity::warning,
+            "The capture lost " + std::to_string(capture.kernel_drops) + " packets before trustcap saw them",
+            "The kernel or the interface dropped packets (pcap_stats): steps carried by them may show as missing.",
+            {}, {"trustcap live -B <larger buffer in MiB>, or a narrower --filter"}));
+    }
     std::vector<Finding> dns_findings = assess_dns(dns, targets);
     findings.insert(findings.end(), dns_findings.begin(), dns_findings.end());
     if (no_flow_checked && !has_licensing_query(dns, targets)) {

@@ -168,7 +168,8 @@ void write_json(std::ostream& out, const Report& report, const std::string& tool
                          {"limits", Json{{"flows_evicted", capture.flows_evicted},
                                          {"streams_cut_for_memory", capture.streams_cut_for_memory},
                                          {"reassembly_cap_evictions", capture.reassembly_cap_evictions},
-                                         {"ip_datagrams_dropped", capture.ip_datagrams_dropped}}}}},
+                                         {"ip_datagrams_dropped", capture.ip_datagrams_dropped}}},
+                         {"kernel_drops", capture.kernel_drops}}},
         {"verdict", report.healthy ? "healthy" : "problem"},
         {"diagnosis", report.diagnosis},
         {"other_tcp_flows", report.other_tcp_flows}};

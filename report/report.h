@@ -99,6 +99,7 @@ struct CaptureSummary {
     std::uint64_t streams_cut_for_memory = 0;
     std::uint64_t reassembly_cap_evictions = 0;
     std::uint64_t ip_datagrams_dropped = 0;
+    std::uint64_t kernel_drops = 0;  // live capture: packets the kernel or interface dropped
 };
 
 struct Report {

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config
   libpcap-dev libssl-dev libcli11-dev nlohmann-json3-dev libgtest-dev
-  tshark
+  tshark tcpreplay jq iproute2 procps
 )
 
 missing=()

@@ -1,5 +1,7 @@
 #include "command_line.h"
 
+#include "privileges.h"
+
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -50,6 +52,43 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         "Exit status: 0 every checked flow healthy, 1 a problem was found (or nothing to check), "
         "2 unusable input or arguments.");
 
+    CLI::App* live = app.add_subcommand(
+        "live", "Capture on an interface (a span port) while the device retries, then report as for a file");
+    live->fallthrough();
+    LiveOptions& live_options = command.live;
+    std::optional<double> duration;
+    std::optional<std::uint64_t> count;
+    live->add_option("-i,--interface", live_options.capture.interface, "Interface to capture on")->required();
+    live->add_option("-s,--snaplen", live_options.capture.snaplen, "Snap length in bytes")
+        ->check(CLI::Range(96, 262144))
+        ->default_val(live_options.capture.snaplen);
+    live->add_option("-B,--buffer-size", live_options.capture.buffer_mebibytes, "Kernel buffer in MiB")
+        ->check(CLI::Range(1, 4096))
+        ->default_val(live_options.capture.buffer_mebibytes);
+    live->add_option("--duration", duration, "Stop after this many seconds")->check(CLI::PositiveNumber);
+    live->add_option("-c,--count", count, "Stop after this many packets")->check(CLI::PositiveNumber);
+    live->add_option("-w,--write", live_options.write_file, "Write the packets kept to this pcap file");
+    live->add_option("-Z,--user", live_options.user,
+                     std::string("Become this user after opening the interface (default when root: ") +
+                         default_unprivileged_user + ")");
+
+    CLI::App* epc = app.add_subcommand(
+        "epc", "Print the device's commands (Embedded Packet Capture) that capture one licensing attempt");
+    EpcOptions& epc_options = command.epc;
+    std::string idtoken;
+    epc->add_option("-i,--interface", epc_options.interface,
+                    "Interface the licensing traffic leaves by (or control-plane)")
+        ->required();
+    epc->add_option("--capture-name", epc_options.capture_name, "Name of the monitor capture")
+        ->default_val(epc_options.capture_name);
+    epc->add_option("--file", epc_options.file_name, "File written to flash:")->default_val(epc_options.file_name);
+    epc->add_option("--idtoken", idtoken, "Trigger trust establishment with this token instead of a sync");
+    epc->add_option("--copy-to", epc_options.copy_to, "Where to copy the file off the device (scp://user@host/)");
+    epc->add_option("--proxy", epc_options.proxies, "The HTTPS proxy the device uses, HOST|IP:PORT")
+        ->allow_extra_args(false);
+    epc->add_option("--server", epc_options.servers, "An on-prem SSM or CSLU, HOST|IP[:PORT]")
+        ->allow_extra_args(false);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& request) {
@@ -61,12 +100,30 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         return 2;
     }
 
-    if (!positional_file.empty() && !read_file.empty()) {
+    if (epc->parsed()) {
+        command.mode = Mode::epc;
+        if (!idtoken.empty()) epc_options.idtoken = idtoken;
+        if (auto problem = check_epc_options(epc_options)) {
+            std::cerr << "trustcap: epc: " << *problem << "\n";
+            return 2;
+        }
+        return command;
+    }
+    if (live->parsed()) {
+        command.mode = Mode::live;
+        live_options.duration_seconds = duration;
+        live_options.count = count;
+        live_options.capture.filter = command.analysis.filter;
+        if (!positional_file.empty() || !read_file.empty()) {
+            std::cerr << "trustcap: live captures from an interface; give no capture file\n";
+            return 2;
+        }
+    } else if (!positional_file.empty() && !read_file.empty()) {
         std::cerr << "trustcap: give the capture either as -r FILE or as an argument, not both\n";
         return 2;
     }
     command.analysis.file = !read_file.empty() ? read_file : positional_file;
-    if (command.analysis.file.empty()) {
+    if (command.analysis.file.empty() && command.mode == Mode::file) {
         std::cerr << "trustcap: no capture file given (trustcap FILE, trustcap -r FILE, or - for standard input); "
                      "see trustcap --help\n";
         return 2;
@@ -84,6 +141,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
             into->push_back(*endpoint);
         }
     }
+    live_options.analysis = command.analysis;
     command.format = format == "json" ? OutputFormat::json : OutputFormat::text;
     command.color = no_color ? ColorChoice::never : ColorChoice::automatic;
     return command;

@@ -4,6 +4,8 @@
 #include <variant>
 #include <string>
 
+#include "epc_commands.h"
+#include "live_analysis.h"
 #include "offline_analysis.h"
 
 namespace trustcap {
@@ -11,8 +13,13 @@ namespace trustcap {
 enum class OutputFormat { text, json };
 enum class ColorChoice { automatic, never };
 
+enum class Mode { file, live, epc };
+
 struct CommandLine {
+    Mode mode = Mode::file;
     AnalysisOptions analysis;
+    LiveOptions live;  // mode live: the interface and when to stop
+    EpcOptions epc;    // mode epc: what the device-side commands are for
     OutputFormat format = OutputFormat::text;
     std::string output_file;  // empty: standard output
     ColorChoice color = ColorChoice::automatic;

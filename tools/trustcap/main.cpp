@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "command_line.h"
+#include "live_analysis.h"
 #include "offline_analysis.h"
 #include "report/json_writer.h"
 #include "report/text_writer.h"
@@ -22,9 +23,15 @@ int main(int argc, char** argv) {
     if (const int* status = std::get_if<int>(&parsed)) return *status;
     const CommandLine& command = std::get<CommandLine>(parsed);
 
-    AnalysisOutcome outcome = analyze_file(command.analysis);
+    if (command.mode == Mode::epc) {
+        std::cout << epc_commands(command.epc) << std::flush;
+        return exit_healthy;
+    }
+    bool live = command.mode == Mode::live;
+    AnalysisOutcome outcome = live ? analyze_live(command.live) : analyze_file(command.analysis);
     if (!outcome.usable) {
-        std::cerr << "trustcap: " << command.analysis.file << ": " << outcome.error << "\n";
+        std::cerr << "trustcap: " << (live ? command.live.capture.interface : command.analysis.file) << ": "
+                  << outcome.error << "\n";
         return exit_unusable;
     }
 

@@ -1,0 +1,77 @@
+#include "capture/live_capture.h"
+
+#include <array>
+
+namespace trustcap {
+namespace {
+
+constexpr int read_timeout_milliseconds = 200;
+
+}  // namespace
+
+std::unique_ptr<LiveCapture> LiveCapture::open(const LiveCaptureSettings& settings, std::string& error) {
+    std::array<char, PCAP_ERRBUF_SIZE> errbuf{};
+    pcap_t* handle = pcap_create(settings.interface.c_str(), errbuf.data());
+    if (handle == nullptr) {
+        error = errbuf.data();
+        return nullptr;
+    }
+    pcap_set_snaplen(handle, settings.snaplen);
+    pcap_set_promisc(handle, 1);
+    pcap_set_timeout(handle, read_timeout_milliseconds);
+    pcap_set_immediate_mode(handle, 1);
+    pcap_set_buffer_size(handle, settings.buffer_mebibytes * 1024 * 1024);
+    int activated = pcap_activate(handle);
+    if (activated < 0) {
+        error = settings.interface + ": " + pcap_geterr(handle);
+        if (activated == PCAP_ERROR_PERM_DENIED)
+            error += " (run as root, or give the binary CAP_NET_RAW and CAP_NET_ADMIN)";
+        pcap_close(handle);
+        return nullptr;
+    }
+    if (!settings.filter.empty()) {
+        bpf_program program{};
+        if (pcap_compile(handle, &program, settings.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+            pcap_setfilter(handle, &program) != 0) {
+            error = "invalid filter \"" + settings.filter + "\": " + pcap_geterr(handle);
+            pcap_freecode(&program);
+            pcap_close(handle);
+            return nullptr;
+        }
+        pcap_freecode(&program);
+    }
+    return std::unique_ptr<LiveCapture>(new LiveCapture(handle));
+}
+
+LiveCapture::~LiveCapture() { pcap_close(handle_); }
+
+LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
+    pcap_pkthdr* header = nullptr;
+    const u_char* data = nullptr;
+    int result = pcap_next_ex(handle_, &header, &data);
+    if (result == 0) return ReadStatus::timeout;
+    if (result == PCAP_ERROR_BREAK) return ReadStatus::stopped;
+    if (result != 1) {
+        error_ = pcap_geterr(handle_);
+        return ReadStatus::failed;
+    }
+    frame.number = ++frames_;
+    frame.time.seconds = header->ts.tv_sec;
+    frame.time.nanoseconds = static_cast<std::uint32_t>(header->ts.tv_usec) * 1000;
+    frame.captured_length = header->caplen;
+    frame.original_length = header->len;
+    frame.data = Bytes(data, header->caplen);
+    return ReadStatus::frame;
+}
+
+void LiveCapture::stop() { pcap_breakloop(handle_); }
+
+LiveCapture::Drops LiveCapture::drops() const {
+    pcap_stat statistics{};
+    if (pcap_stats(handle_, &statistics) != 0) return {};
+    return Drops{statistics.ps_recv, statistics.ps_drop, statistics.ps_ifdrop};
+}
+
+int LiveCapture::datalink() const { return pcap_datalink(handle_); }
+
+}  // namespace trustcap

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <pcap/pcap.h>
+
+#include "capture/frame.h"
+
+namespace trustcap {
+
+struct LiveCaptureSettings {
+    std::string interface;
+    int snaplen = 262144;        // large enough for certificate chains
+    int buffer_mebibytes = 4;    // kernel buffer (-B)
+    std::string filter;          // BPF
+};
+
+// Packets from a network interface through libpcap, in immediate mode.
+// Frames are numbered in the order they are captured (after the filter),
+// as they are numbered in a file written with -w.
+class LiveCapture {
+public:
+    enum class ReadStatus { frame, timeout, stopped, failed };
+
+    // Opens and activates the interface; nullptr and a one-line `error` when it cannot.
+    static std::unique_ptr<LiveCapture> open(const LiveCaptureSettings& settings, std::string& error);
+    ~LiveCapture();
+    LiveCapture(const LiveCapture&) = delete;
+    LiveCapture& operator=(const LiveCapture&) = delete;
+
+    // The next frame, or `timeout` after a short wait without one (so the
+    // caller can check its own stop conditions), `stopped` after stop().
+    ReadStatus next(RawFrame& frame);
+
+    // Makes next() return `stopped`; safe to call from a signal handler.
+    void stop();
+
+    struct Drops {
+        std::uint64_t received = 0;
+        std::uint64_t dropped_by_kernel = 0;
+        std::uint64_t dropped_by_interface = 0;
+    };
+    [[nodiscard]] Drops drops() const;
+    [[nodiscard]] int datalink() const;
+    [[nodiscard]] pcap_t* handle() const { return handle_; }
+    [[nodiscard]] const std::string& error() const { return error_; }
+
+private:
+    explicit LiveCapture(pcap_t* handle) : handle_(handle) {}
+
+    pcap_t* handle_;
+    std::uint64_t frames_ = 0;
+    std::string error_;
+};
+
+}  // namespace trustcap

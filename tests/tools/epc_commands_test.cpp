@@ -1,0 +1,276 @@
+#include "tools/trustcap/epc_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+
+namespace trustcap {
+namespace {
+
+EpcOptions options_on(const std::string& interface) {
+    EpcOptions options;
+    options.interface = interface;
+    return options;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);) lines.push_back(line);
+    return lines;
+}
+
+bool has_line(const std::string& text, const std::string& wanted) {
+    for (const std::string& line : lines_of(text)) {
+        if (line == wanted) return true;
+    }
+    return false;
+}
+
+void expect_dns_both_ways(const std::string& text) {
+    EXPECT_TRUE(has_line(text, " permit udp any any eq 53"));
+    EXPECT_TRUE(has_line(text, " permit udp any eq 53 any"));
+    EXPECT_TRUE(has_line(text, " permit tcp any any eq 53"));
+    EXPECT_TRUE(has_line(text, " permit tcp any eq 53 any"));
+}
+
+TEST(EpcCommands, DirectCaseUsesMarkedSmartreceiverPlaceholder) {
+    std::string text = epc_commands(options_on("GigabitEthernet1/0/48"));
+    EXPECT_TRUE(has_line(text, "ip access-list extended CSSM-ACL"));
+    EXPECT_TRUE(has_line(text, " permit tcp any host <smartreceiver-address> eq 443"));
+    EXPECT_TRUE(has_line(text, " permit tcp host <smartreceiver-address> eq 443 any"));
+    expect_dns_both_ways(text);
+    EXPECT_NE(std::string::npos, text.find("ping smartreceiver.cisco.com"));
+    EXPECT_NE(std::string::npos, text.find("show ip host"));
+    EXPECT_NE(std::string::npos, text.find("several"));
+}
+
+TEST(EpcCommands, CaptureCommandsNameTheInterfaceCaptureAndFile) {
+    std::string text = epc_commands(options_on("GigabitEthernet1/0/48"));
+    EXPECT_TRUE(has_line(text, "monitor capture CSSM interface GigabitEthernet1/0/48 both"));
+    EXPECT_TRUE(has_line(text, "monitor capture CSSM access-list CSSM-ACL"));
+    EXPECT_TRUE(has_line(text, "monitor capture CSSM buffer size 100"));
+    EXPECT_TRUE(has_line(text, "monitor capture CSSM start"));
+    EXPECT_TRUE(has_line(text, "license smart sync all"));
+    EXPECT_TRUE(has_line(text, "show license status"));
+    EXPECT_TRUE(has_line(text, "show license history message"));
+    EXPECT_TRUE(has_line(text, "monitor capture CSSM stop"));
+    EXPECT_TRUE(has_line(text, "monitor capture CSSM export location flash:cssm.pcap"));
+    EXPECT_TRUE(has_line(text, "no monitor capture CSSM"));
+    EXPECT_TRUE(has_line(text, "no ip access-list extended CSSM-ACL"));
+    EXPECT_TRUE(has_line(text, "!   trustcap cssm.pcap"));
+}
+
+TEST(EpcCommands, CommandsComeInWorkflowOrder) {
+    std::string text = epc_commands(options_on("Gi1/0/48"));
+    std::vector<std::string> in_order = {"ip access-list extended CSSM-ACL\n",
+                                         "monitor capture CSSM interface Gi1/0/48 both\n",
+                                         "monitor capture CSSM start\n",
+                                         "license smart sync all\n",
+                                         "show license status\n",
+                                         "monitor capture CSSM stop\n",
+                                         "monitor capture CSSM export location flash:cssm.pcap\n",
+                                         "copy flash:cssm.pcap ",
+                                         "no monitor capture CSSM\n",
+                                         "Troubleshooting > Packet Capture",
+                                         "trustcap cssm.pcap"};
+    std::size_t previous = 0;
+    for (const std::string& piece : in_order) {
+        std::size_t at = text.find(piece, previous);
+        ASSERT_NE(std::string::npos, at) << piece;
+        previous = at;
+    }
+}
+
+TEST(EpcCommands, ProxyCasePermitsTheProxyBothWaysAndMirrorsTheOption) {
+    EpcOptions options = options_on("TenGigabitEthernet0/0/1");
+    options.proxies = {"10.1.1.8:3128"};
+    std::string text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, " permit tcp any host 10.1.1.8 eq 3128"));
+    EXPECT_TRUE(has_line(text, " permit tcp host 10.1.1.8 eq 3128 any"));
+    expect_dns_both_ways(text);
+    EXPECT_EQ(std::string::npos, text.find("<smartreceiver-address>"));
+    EXPECT_TRUE(has_line(text, "!   trustcap --proxy 10.1.1.8:3128 cssm.pcap"));
+}
+
+TEST(EpcCommands, ProxyGivenByNameGetsAnAddressPlaceholder) {
+    EpcOptions options = options_on("Gi1/0/1");
+    options.proxies = {"proxy.corp:8080"};
+    std::string text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, " permit tcp any host <address-of-proxy.corp> eq 8080"));
+    EXPECT_TRUE(has_line(text, " permit tcp host <address-of-proxy.corp> eq 8080 any"));
+    EXPECT_NE(std::string::npos, text.find("ping proxy.corp"));
+}
+
+TEST(EpcCommands, OnPremServerWithPortPermitsThatPort) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.servers = {"10.50.0.10:8443"};
+    std::string text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, " permit tcp any host 10.50.0.10 eq 8443"));
+    EXPECT_TRUE(has_line(text, " permit tcp host 10.50.0.10 eq 8443 any"));
+    EXPECT_FALSE(has_line(text, " permit tcp any host 10.50.0.10 eq 443"));
+    EXPECT_EQ(std::string::npos, text.find("<smartreceiver-address>"));
+    EXPECT_TRUE(has_line(text, "!   trustcap --server 10.50.0.10:8443 cssm.pcap"));
+}
+
+TEST(EpcCommands, OnPremServerWithoutPortPermitsHttpsAndCslu) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.servers = {"ssm.corp"};
+    std::string text = epc_commands(options);
+    for (const char* port : {"443", "8182"}) {
+        EXPECT_TRUE(has_line(text, std::string(" permit tcp any host <address-of-ssm.corp> eq ") + port));
+        EXPECT_TRUE(has_line(text, std::string(" permit tcp host <address-of-ssm.corp> eq ") + port + " any"));
+    }
+    EXPECT_TRUE(has_line(text, "!   trustcap --server ssm.corp cssm.pcap"));
+}
+
+TEST(EpcCommands, ProxiesAndServersAreAllMirrored) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.proxies = {"10.1.1.8:3128", "10.1.1.9:8080"};
+    options.servers = {"ssm.corp:8443"};
+    std::string text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, " permit tcp any host 10.1.1.9 eq 8080"));
+    EXPECT_TRUE(has_line(text, " permit tcp any host <address-of-ssm.corp> eq 8443"));
+    EXPECT_TRUE(
+        has_line(text, "!   trustcap --proxy 10.1.1.8:3128 --proxy 10.1.1.9:8080 --server ssm.corp:8443 cssm.pcap"));
+}
+
+TEST(EpcCommands, IdtokenReplacesTheSync) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.idtoken = "NmY3ZTQ5ZmMtYzQ1OS00";
+    std::string text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, "license smart trust idtoken NmY3ZTQ5ZmMtYzQ1OS00 all force"));
+    EXPECT_FALSE(has_line(text, "license smart sync all"));
+}
+
+TEST(EpcCommands, CopyDestinationIsUsedAndCompletedWithTheFileName) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.copy_to = "scp://admin@10.1.1.5/";
+    EXPECT_TRUE(has_line(epc_commands(options), "copy flash:cssm.pcap scp://admin@10.1.1.5/cssm.pcap"));
+    options.copy_to = "tftp://10.1.1.5/captures/license.pcap";
+    EXPECT_TRUE(has_line(epc_commands(options), "copy flash:cssm.pcap tftp://10.1.1.5/captures/license.pcap"));
+}
+
+TEST(EpcCommands, EmptyCopyDestinationGetsAPlaceholder) {
+    std::string text = epc_commands(options_on("Gi1/0/48"));
+    EXPECT_TRUE(has_line(text, "copy flash:cssm.pcap scp://<user>@<your-computer>/cssm.pcap"));
+}
+
+TEST(EpcCommands, CustomCaptureAndFileNamesAreUsedEverywhere) {
+    EpcOptions options = options_on("Gi2/0/1");
+    options.capture_name = "LIC_1";
+    options.file_name = "lic-2024.pcap";
+    std::string text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, "ip access-list extended LIC_1-ACL"));
+    EXPECT_TRUE(has_line(text, "monitor capture LIC_1 interface Gi2/0/1 both"));
+    EXPECT_TRUE(has_line(text, "monitor capture LIC_1 access-list LIC_1-ACL"));
+    EXPECT_TRUE(has_line(text, "monitor capture LIC_1 export location flash:lic-2024.pcap"));
+    EXPECT_TRUE(has_line(text, "no monitor capture LIC_1"));
+    EXPECT_TRUE(has_line(text, "!   - Capture Name: LIC_1"));
+    EXPECT_TRUE(has_line(text, "!   trustcap lic-2024.pcap"));
+    EXPECT_EQ(std::string::npos, text.find("CSSM"));
+}
+
+TEST(EpcCommands, ControlPlaneIsCapturedWithItsOwnForm) {
+    std::string text = epc_commands(options_on("control-plane"));
+    EXPECT_TRUE(has_line(text, "monitor capture CSSM control-plane both"));
+    EXPECT_EQ(std::string::npos, text.find("interface control-plane"));
+}
+
+TEST(EpcCommands, WebUiAlternativeListsTheSettings) {
+    std::string text = epc_commands(options_on("GigabitEthernet1"));
+    EXPECT_NE(std::string::npos, text.find("Troubleshooting > Packet Capture"));
+    EXPECT_TRUE(has_line(text, "!   - Monitor Control Plane: on"));
+    EXPECT_TRUE(has_line(text, "!   - Buffer Size (MB): 100"));
+    EXPECT_TRUE(has_line(text, "!   - Filter by: ACL CSSM-ACL"));
+    EXPECT_TRUE(has_line(text, "!   - Interface: GigabitEthernet1"));
+}
+
+TEST(EpcCommands, EveryLineIsCleanAndEveryCommentIsMarked) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.proxies = {"proxy.corp:3128"};
+    options.servers = {"10.50.0.10"};
+    options.idtoken = "token";
+    std::string text = epc_commands(options);
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ('\n', text.back());
+    EXPECT_EQ(std::string::npos, text.find('\t'));
+    EXPECT_EQ(std::string::npos, text.find('\r'));
+    for (const std::string& line : lines_of(text)) {
+        ASSERT_FALSE(line.empty());
+        EXPECT_NE(' ', line.back()) << line;
+        EXPECT_LE(line.size(), 110u) << line;
+    }
+}
+
+TEST(EpcCommands, UnusableOptionsThrowWithTheCheckMessage) {
+    try {
+        epc_commands(options_on(""));
+        FAIL() << "expected std::invalid_argument";
+    } catch (const std::invalid_argument& error) {
+        EXPECT_EQ(*check_epc_options(options_on("")), error.what());
+    }
+}
+
+TEST(CheckEpcOptions, AcceptsUsableOptions) {
+    EpcOptions options = options_on("GigabitEthernet1/0/48");
+    options.proxies = {"10.1.1.8:3128", "proxy.corp:8080"};
+    options.servers = {"10.50.0.10:8443", "ssm.corp", "10.50.0.11"};
+    options.idtoken = "NmY3ZTQ5ZmMtYzQ1OS00%0AMTY2NjE3OTk4fDdM";
+    options.copy_to = "scp://user@10.1.1.5/";
+    options.capture_name = "A-b_9";
+    EXPECT_EQ(std::nullopt, check_epc_options(options));
+    EXPECT_EQ(std::nullopt, check_epc_options(options_on("control-plane")));
+}
+
+struct BadOptionsCase {
+    const char* what;
+    EpcOptions options;
+    const char* message_mentions;
+};
+
+EpcOptions with(const std::function<void(EpcOptions&)>& change) {
+    EpcOptions options = options_on("Gi1/0/48");
+    change(options);
+    return options;
+}
+
+TEST(CheckEpcOptions, RejectsEachBadInputWithOneLine) {
+    std::vector<BadOptionsCase> cases = {
+        {"empty interface", with([](EpcOptions& o) { o.interface.clear(); }), "interface"},
+        {"interface with a space", with([](EpcOptions& o) { o.interface = "Gi 1/0/48"; }), "interface"},
+        {"interface with a control char", with([](EpcOptions& o) { o.interface = "Gi1/0/48\n"; }), "interface"},
+        {"empty capture name", with([](EpcOptions& o) { o.capture_name.clear(); }), "capture name"},
+        {"capture name too long", with([](EpcOptions& o) { o.capture_name = std::string(32, 'A'); }), "capture name"},
+        {"capture name with a dot", with([](EpcOptions& o) { o.capture_name = "CSSM.1"; }), "capture name"},
+        {"capture name with a space", with([](EpcOptions& o) { o.capture_name = "CS SM"; }), "capture name"},
+        {"file not .pcap", with([](EpcOptions& o) { o.file_name = "cssm.pcapng"; }), "file name"},
+        {"file only the suffix", with([](EpcOptions& o) { o.file_name = ".pcap"; }), "file name"},
+        {"file with flash:", with([](EpcOptions& o) { o.file_name = "flash:cssm.pcap"; }), "file name"},
+        {"proxy without port", with([](EpcOptions& o) { o.proxies = {"10.1.1.8"}; }), "proxy"},
+        {"proxy with port 0", with([](EpcOptions& o) { o.proxies = {"10.1.1.8:0"}; }), "proxy"},
+        {"proxy with port too big", with([](EpcOptions& o) { o.proxies = {"10.1.1.8:65536"}; }), "proxy"},
+        {"proxy with bad address", with([](EpcOptions& o) { o.proxies = {"10.1.1.300:3128"}; }), "proxy"},
+        {"proxy empty", with([](EpcOptions& o) { o.proxies = {""}; }), "proxy"},
+        {"proxy with a scheme", with([](EpcOptions& o) { o.proxies = {"http://proxy:3128"}; }), "proxy"},
+        {"server with bad name", with([](EpcOptions& o) { o.servers = {"ssm corp:8443"}; }), "server"},
+        {"server with empty port", with([](EpcOptions& o) { o.servers = {"ssm.corp:"}; }), "server"},
+        {"server with empty host", with([](EpcOptions& o) { o.servers = {":8443"}; }), "server"},
+        {"server as IPv6", with([](EpcOptions& o) { o.servers = {"[2001:db8::1]:8443"}; }), "IPv6"},
+        {"idtoken with a space", with([](EpcOptions& o) { o.idtoken = "abc def"; }), "idtoken"},
+        {"idtoken empty", with([](EpcOptions& o) { o.idtoken = ""; }), "idtoken"},
+        {"copy_to with a space", with([](EpcOptions& o) { o.copy_to = "scp://u@h/ x"; }), "copy"},
+    };
+    for (const BadOptionsCase& bad : cases) {
+        std::optional<std::string> message = check_epc_options(bad.options);
+        ASSERT_TRUE(message) << bad.what;
+        EXPECT_FALSE(message->empty()) << bad.what;
+        EXPECT_EQ(std::string::npos, message->find('\n')) << bad.what << ": " << *message;
+        EXPECT_NE(std::string::npos, message->find(bad.message_mentions)) << bad.what << ": " << *message;
+    }
+}
+
+}  // namespace
+}  // namespace trustcap

@@ -1,0 +1,320 @@
+#include "epc_commands.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <stdexcept>
+#include <string_view>
+
+namespace trustcap {
+
+namespace {
+
+constexpr std::size_t max_capture_name_length = 31;
+constexpr std::string_view pcap_suffix = ".pcap";
+constexpr std::uint16_t https_port = 443;
+constexpr std::uint16_t cslu_port = 8182;
+constexpr std::uint16_t dns_port = 53;
+constexpr int buffer_size_mb = 100;
+
+struct HostPort {
+    std::string host;
+    std::optional<std::uint16_t> port;
+    bool is_address = false;
+};
+
+bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
+bool has_space_or_control(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return std::isspace(byte) != 0 || std::iscntrl(byte) != 0;
+    });
+}
+
+// The text with control characters shown as '?', so that a message stays on one line.
+std::string printable(std::string_view text) {
+    std::string shown(text);
+    std::replace_if(
+        shown.begin(), shown.end(), [](char c) { return std::iscntrl(static_cast<unsigned char>(c)) != 0; }, '?');
+    return shown;
+}
+
+std::optional<std::uint16_t> parse_port(std::string_view text) {
+    if (text.empty() || text.size() > 5 || !std::all_of(text.begin(), text.end(), is_digit)) return std::nullopt;
+    unsigned value = 0;
+    for (char c : text) value = value * 10 + static_cast<unsigned>(c - '0');
+    if (value == 0 || value > 65535) return std::nullopt;
+    return static_cast<std::uint16_t>(value);
+}
+
+bool is_ipv4_address(std::string_view text) {
+    int octets = 0;
+    while (true) {
+        std::size_t dot = text.find('.');
+        std::string_view octet = text.substr(0, dot);
+        if (octet.empty() || octet.size() > 3 || !std::all_of(octet.begin(), octet.end(), is_digit)) return false;
+        if (std::stoi(std::string(octet)) > 255) return false;
+        ++octets;
+        if (dot == std::string_view::npos) break;
+        text.remove_prefix(dot + 1);
+    }
+    return octets == 4;
+}
+
+bool looks_numeric(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return is_digit(c) || c == '.'; });
+}
+
+bool is_host_name(std::string_view text) {
+    if (text.empty() || text.size() > 253 || text.front() == '.' || text.front() == '-' || text.back() == '.') {
+        return false;
+    }
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
+    });
+}
+
+// Why "HOST|IP[:PORT]" is unusable for an IPv4 access list, or nullopt.
+std::optional<std::string> endpoint_problem(const std::string& text, bool port_required) {
+    const std::string expected =
+        port_required ? "expected HOST:PORT or IP:PORT" : "expected HOST, IP, HOST:PORT or IP:PORT";
+    if (text.empty()) return "an empty value: " + expected;
+    if (has_space_or_control(text))
+        return "\"" + printable(text) + "\" contains spaces or control characters: " + expected;
+    if (text.front() == '[' || std::count(text.begin(), text.end(), ':') > 1) {
+        return text + ": IPv6 is not supported here, the capture filter is an IPv4 access list; give the IPv4 address";
+    }
+    std::size_t colon = text.find(':');
+    std::string host = text.substr(0, colon);
+    if (colon != std::string::npos && !parse_port(std::string_view(text).substr(colon + 1))) {
+        return text + ": the port must be a number from 1 to 65535";
+    }
+    if (colon == std::string::npos && port_required) return text + ": no port; " + expected;
+    if (looks_numeric(host) ? !is_ipv4_address(host) : !is_host_name(host)) {
+        return text + ": \"" + host + "\" is neither an IPv4 address nor a host name; " + expected;
+    }
+    return std::nullopt;
+}
+
+HostPort split_host_port(const std::string& text) {
+    HostPort endpoint;
+    std::size_t colon = text.find(':');
+    endpoint.host = text.substr(0, colon);
+    if (colon != std::string::npos) endpoint.port = parse_port(std::string_view(text).substr(colon + 1));
+    endpoint.is_address = is_ipv4_address(endpoint.host);
+    return endpoint;
+}
+
+// What an access-list entry names: "host 10.1.1.8", or a placeholder for a name.
+std::string acl_host(const HostPort& endpoint) {
+    return "host " + (endpoint.is_address ? endpoint.host : "<address-of-" + endpoint.host + ">");
+}
+
+std::string acl_name_for(const EpcOptions& options) { return options.capture_name + "-ACL"; }
+
+std::string copy_destination(const EpcOptions& options) {
+    std::string destination = options.copy_to.empty() ? "scp://<user>@<your-computer>/" : options.copy_to;
+    if (destination.back() == '/') destination += options.file_name;
+    return destination;
+}
+
+bool is_control_plane(const EpcOptions& options) { return options.interface == "control-plane"; }
+
+// Collects the printed lines; "!" starts an IOS XE comment, so the whole text can be pasted.
+class Script {
+public:
+    void comment(const std::string& text) { text_ += text.empty() ? "!\n" : "! " + text + "\n"; }
+    void command(const std::string& text) { text_ += text + "\n"; }
+    void acl_entry(const std::string& text) { text_ += " " + text + "\n"; }
+    [[nodiscard]] const std::string& text() const { return text_; }
+
+private:
+    std::string text_;
+};
+
+void permit_both_directions(Script& script, const std::string& protocol, const std::string& host, std::uint16_t port) {
+    const std::string port_text = std::to_string(port);
+    script.acl_entry("permit " + protocol + " any " + host + " eq " + port_text);
+    script.acl_entry("permit " + protocol + " " + host + " eq " + port_text + " any");
+}
+
+void write_access_list(Script& script, const EpcOptions& options) {
+    script.comment("1. An access list that matches only licensing traffic and DNS, in both directions.");
+    std::vector<std::string> names_to_resolve;
+    for (const std::string& proxy : options.proxies) {
+        HostPort endpoint = split_host_port(proxy);
+        script.comment("  Through the proxy " + proxy + " (license smart proxy): TCP to and from it.");
+        if (!endpoint.is_address) names_to_resolve.push_back(endpoint.host);
+    }
+    for (const std::string& server : options.servers) {
+        HostPort endpoint = split_host_port(server);
+        script.comment(endpoint.port
+                           ? "  The on-prem SSM/CSLU " + server + ": TCP to and from it."
+                           : "  The on-prem SSM/CSLU " + server + ": TCP to and from ports " +
+                                 std::to_string(https_port) + " and " + std::to_string(cslu_port) + " (CSLU).");
+        if (!endpoint.is_address) names_to_resolve.push_back(endpoint.host);
+    }
+    const bool direct = options.proxies.empty() && options.servers.empty();
+    if (direct) {
+        script.comment("  Direct to smartreceiver.cisco.com:443. An access list takes addresses, not names:");
+        script.comment("  resolve it on the device first (show ip host, or ping smartreceiver.cisco.com");
+        script.comment("  prints the address) and replace <smartreceiver-address> below. It has several");
+        script.comment("  addresses: add one pair of permit lines for each.");
+    }
+    for (const std::string& name : names_to_resolve) {
+        script.comment("  Resolve " + name + " on the device (ping " + name + " prints the address) and");
+        script.comment("  replace <address-of-" + name + "> below.");
+    }
+    script.comment("  DNS (UDP and TCP 53) shows whether the names resolved.");
+    script.command("configure terminal");
+    script.command("ip access-list extended " + acl_name_for(options));
+    for (const std::string& proxy : options.proxies) {
+        HostPort endpoint = split_host_port(proxy);
+        permit_both_directions(script, "tcp", acl_host(endpoint), *endpoint.port);
+    }
+    for (const std::string& server : options.servers) {
+        HostPort endpoint = split_host_port(server);
+        for (std::uint16_t port : endpoint.port ? std::vector<std::uint16_t>{*endpoint.port}
+                                                : std::vector<std::uint16_t>{https_port, cslu_port}) {
+            permit_both_directions(script, "tcp", acl_host(endpoint), port);
+        }
+    }
+    if (direct) permit_both_directions(script, "tcp", "host <smartreceiver-address>", https_port);
+    script.acl_entry("permit udp any any eq " + std::to_string(dns_port));
+    script.acl_entry("permit udp any eq " + std::to_string(dns_port) + " any");
+    script.acl_entry("permit tcp any any eq " + std::to_string(dns_port));
+    script.acl_entry("permit tcp any eq " + std::to_string(dns_port) + " any");
+    script.command("end");
+}
+
+void write_capture_definition(Script& script, const EpcOptions& options) {
+    const std::string capture = "monitor capture " + options.capture_name;
+    script.comment("2. The capture: both directions, filtered by the access list, a 100 MB buffer.");
+    if (is_control_plane(options)) {
+        script.comment("  On the control plane: every packet the device itself sends or receives.");
+    } else {
+        script.comment("  On the port the licensing traffic leaves by. Some Catalyst 9000 switches (the 9200)");
+        script.comment("  capture on physical ports only: for an SVI, a port channel or the management port");
+        script.comment("  give the interface as control-plane (\"control-plane both\").");
+    }
+    script.comment("  No \"limit packet-len\": trustcap needs whole packets to read the certificates.");
+    script.command(capture +
+                   (is_control_plane(options) ? " control-plane both" : " interface " + options.interface + " both"));
+    script.command(capture + " access-list " + acl_name_for(options));
+    script.command(capture + " buffer size " + std::to_string(buffer_size_mb));
+    script.command("show monitor capture " + options.capture_name);
+}
+
+void write_capture_run(Script& script, const EpcOptions& options) {
+    const std::string capture = "monitor capture " + options.capture_name;
+    script.comment("3. Start the capture, then make the device talk to the licensing server.");
+    script.command(capture + " start");
+    if (options.idtoken) {
+        script.command("license smart trust idtoken " + *options.idtoken + " all force");
+    } else {
+        script.command("license smart sync all");
+    }
+    script.comment("  Wait until these show the outcome (a minute or two; repeat them): the trust code");
+    script.comment("  installed or the report acknowledged, or the communication failure.");
+    script.command("show license status");
+    script.command("show license history message");
+    script.comment("");
+    script.comment("4. Stop, save to flash:" + options.file_name + ", copy it off the device, clean up.");
+    script.command(capture + " stop");
+    script.command(capture + " export location flash:" + options.file_name);
+    if (options.copy_to.empty()) {
+        script.comment("  Replace <user> and <your-computer> (or use tftp://, ftp://, usbflash0:).");
+    }
+    script.command("copy flash:" + options.file_name + " " + copy_destination(options));
+    script.command("no " + capture);
+    script.command("configure terminal");
+    script.command("no ip access-list extended " + acl_name_for(options));
+    script.command("end");
+}
+
+void write_web_ui_alternative(Script& script, const EpcOptions& options) {
+    script.comment("5. On a Catalyst 9800 the web UI can run the capture instead of block 2 to 4");
+    script.comment("  (create the access list of block 1 first):");
+    script.comment("  Troubleshooting > Packet Capture > + Add");
+    script.comment("  - Capture Name: " + options.capture_name);
+    script.comment("  - Filter by: ACL " + acl_name_for(options));
+    script.comment("  - Monitor Control Plane: on");
+    script.comment("  - Buffer Size (MB): " + std::to_string(buffer_size_mb));
+    script.comment("  - Interface: " +
+                   (is_control_plane(options) ? std::string("none (the control plane is enough)") : options.interface));
+    script.comment("  - Apply to Device, Start, trigger the sync as in block 3, Stop, then Export");
+    script.comment("    (Desktop, pcap) to save the file on your computer.");
+}
+
+void write_trustcap_command(Script& script, const EpcOptions& options) {
+    std::string command = "trustcap";
+    for (const std::string& proxy : options.proxies) command += " --proxy " + proxy;
+    for (const std::string& server : options.servers) command += " --server " + server;
+    command += " " + options.file_name;
+    script.comment("6. On your computer, analyse the copied file:");
+    script.comment("  " + command);
+}
+
+}  // namespace
+
+std::optional<std::string> check_epc_options(const EpcOptions& options) {
+    if (options.interface.empty()) {
+        return "no interface: give the one the licensing traffic leaves by, e.g. GigabitEthernet1/0/48";
+    }
+    if (has_space_or_control(options.interface)) {
+        return "interface \"" + printable(options.interface) +
+               "\" contains spaces or control characters; write it as one word, "
+               "e.g. GigabitEthernet1/0/48";
+    }
+    const std::string& name = options.capture_name;
+    bool name_valid =
+        !name.empty() && name.size() <= max_capture_name_length && std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+        });
+    if (!name_valid) {
+        return "capture name \"" + printable(name) + "\": use 1 to 31 letters, digits, '-' or '_'";
+    }
+    const std::string& file = options.file_name;
+    bool file_valid = file.size() > pcap_suffix.size() && file.ends_with(pcap_suffix) &&
+                      std::all_of(file.begin(), file.end(), [](char c) {
+                          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+                      });
+    if (!file_valid) {
+        return "file name \"" + printable(file) +
+               "\": use letters, digits, '-', '_' or '.', ending in .pcap, without flash:";
+    }
+    for (const std::string& proxy : options.proxies) {
+        if (auto problem = endpoint_problem(proxy, true)) return "proxy " + *problem;
+    }
+    for (const std::string& server : options.servers) {
+        if (auto problem = endpoint_problem(server, false)) return "server " + *problem;
+    }
+    if (options.idtoken && (options.idtoken->empty() || has_space_or_control(*options.idtoken))) {
+        return "idtoken: the token is empty or contains spaces or control characters; paste it as one word";
+    }
+    if (has_space_or_control(options.copy_to)) {
+        return "copy destination \"" + printable(options.copy_to) + "\" contains spaces or control characters";
+    }
+    return std::nullopt;
+}
+
+std::string epc_commands(const EpcOptions& options) {
+    if (auto problem = check_epc_options(options)) throw std::invalid_argument(*problem);
+    Script script;
+    script.comment("trustcap epc: capture one licensing attempt with Embedded Packet Capture (IOS XE).");
+    script.comment("Paste each block at the privileged EXEC prompt (#), in order.");
+    script.comment("");
+    write_access_list(script, options);
+    script.comment("");
+    write_capture_definition(script, options);
+    script.comment("");
+    write_capture_run(script, options);
+    script.comment("");
+    write_web_ui_alternative(script, options);
+    script.comment("");
+    write_trustcap_command(script, options);
+    return script.text();
+}
+
+}  // namespace trustcap
