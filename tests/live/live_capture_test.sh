@@ -26,6 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 ip netns add "$namespace" 2>/dev/null || skip "network namespaces are not permitted here"
+ip netns exec "$namespace" true 2>/dev/null || skip "entering a network namespace is not permitted here (ip netns exec)"
 ip link add "$outside" type veth peer name "$inside" || skip "veth pairs are not permitted here"
 ip link set "$inside" netns "$namespace"
 ip link set "$outside" up
