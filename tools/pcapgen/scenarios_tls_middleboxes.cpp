@@ -62,11 +62,8 @@ void write_tls13_client_abort(const std::filesystem::path& file, const LabPki& p
 {
     DirectLicensingCapture capture(file);
     FlowRecorder& recorder = capture.recorder();
-    const SslCtxPtr device = make_client_context({TlsVersion::tls13, &pki.device(), pki.root_ca().get()});
-    TlsEndpointSettings firewall_settings{TlsVersion::tls13, &pki.intercepted_smartreceiver(), nullptr};
-    firewall_settings.request_client_certificate = false;
-    const SslCtxPtr firewall = make_server_context(firewall_settings);
-    InMemoryTls tls(device.get(), firewall.get(), smartreceiver_host, smartreceiver_host);
+    const LicensingTlsContexts contexts = intercepted_tls13_contexts(pki);
+    InMemoryTls tls(contexts.device.get(), contexts.server.get(), smartreceiver_host, smartreceiver_host);
     record_handshake_flight(recorder, tls, Side::client, gap::local_reaction);
     record_handshake_flight(recorder, tls, Side::server, tls_gap::server_answer);
 

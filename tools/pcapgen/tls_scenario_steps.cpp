@@ -34,6 +34,14 @@ LicensingTlsContexts licensing_tls_contexts(const LabPki& pki, TlsVersion versio
             make_server_context({version, &pki.smartreceiver(), pki.root_ca().get()})};
 }
 
+LicensingTlsContexts intercepted_tls13_contexts(const LabPki& pki)
+{
+    TlsEndpointSettings firewall_settings{TlsVersion::tls13, &pki.intercepted_smartreceiver(), nullptr};
+    firewall_settings.request_client_certificate = false;
+    return {make_client_context({TlsVersion::tls13, &pki.device(), pki.root_ca().get()}),
+            make_server_context(firewall_settings)};
+}
+
 void record_smart_transport_exchange(FlowRecorder& recorder, InMemoryTls& tls)
 {
     record_application_data(recorder, tls, Side::client, smart_transport_request(), gap::local_reaction);

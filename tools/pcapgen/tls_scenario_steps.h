@@ -61,6 +61,10 @@ struct LicensingTlsContexts {
 };
 LicensingTlsContexts licensing_tls_contexts(const LabPki& pki, TlsVersion version);
 
+// TLS 1.3 through an intercepting firewall: the device as above; the "server" presents the firewall's
+// certificate for smartreceiver.cisco.com and asks for no client certificate.
+LicensingTlsContexts intercepted_tls13_contexts(const LabPki& pki);
+
 // The device's /SmartTransport request and the server's response, each one record, and the device's ACK.
 void record_smart_transport_exchange(FlowRecorder& recorder, InMemoryTls& tls);
 
