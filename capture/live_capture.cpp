@@ -1,5 +1,7 @@
 #include "capture/live_capture.h"
 
+#include <poll.h>
+
 #include <array>
 
 namespace trustcap {
@@ -18,7 +20,6 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveCaptureSettings& settin
     }
     pcap_set_snaplen(handle, settings.snaplen);
     pcap_set_promisc(handle, 1);
-    pcap_set_timeout(handle, read_timeout_milliseconds);
     pcap_set_immediate_mode(handle, 1);
     pcap_set_buffer_size(handle, settings.buffer_mebibytes * 1024 * 1024);
     int activated = pcap_activate(handle);
@@ -40,15 +41,30 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveCaptureSettings& settin
         }
         pcap_freecode(&program);
     }
+    // libpcap's read timeout does not fire on an idle Linux interface: wait
+    // with poll() instead, so that stop conditions are checked while nothing
+    // arrives.
+    if (pcap_setnonblock(handle, 1, errbuf.data()) != 0 || pcap_get_selectable_fd(handle) < 0) {
+        error = settings.interface + ": cannot wait for packets without blocking: " + errbuf.data();
+        pcap_close(handle);
+        return nullptr;
+    }
     return std::unique_ptr<LiveCapture>(new LiveCapture(handle));
 }
 
 LiveCapture::~LiveCapture() { pcap_close(handle_); }
 
 LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
+    if (stop_requested_) return ReadStatus::stopped;
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     int result = pcap_next_ex(handle_, &header, &data);
+    if (result == 0) {
+        pollfd readable{pcap_get_selectable_fd(handle_), POLLIN, 0};
+        poll(&readable, 1, read_timeout_milliseconds);  // a signal ends it early
+        if (stop_requested_) return ReadStatus::stopped;
+        result = pcap_next_ex(handle_, &header, &data);
+    }
     if (result == 0) return ReadStatus::timeout;
     if (result == PCAP_ERROR_BREAK) return ReadStatus::stopped;
     if (result != 1) {
@@ -64,7 +80,10 @@ LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
     return ReadStatus::frame;
 }
 
-void LiveCapture::stop() { pcap_breakloop(handle_); }
+void LiveCapture::stop() {
+    stop_requested_ = true;
+    pcap_breakloop(handle_);
+}
 
 LiveCapture::Drops LiveCapture::drops() const {
     pcap_stat statistics{};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -52,6 +53,8 @@ private:
 
     pcap_t* handle_;
     std::uint64_t frames_ = 0;
+    std::atomic<bool> stop_requested_{false};  // set from a signal handler
+    static_assert(std::atomic<bool>::is_always_lock_free);
     std::string error_;
 };
 
