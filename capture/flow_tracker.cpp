@@ -8,6 +8,7 @@ namespace {
 constexpr std::size_t max_syn_frames_kept = 16;
 constexpr std::size_t max_rst_frames_kept = 8;
 constexpr std::int64_t sweep_interval_seconds = 10;
+constexpr std::int64_t completion_sweep_interval_nanoseconds = 250'000'000;
 
 constexpr std::size_t max_missing_data_frames_kept = 8;
 constexpr std::size_t max_cut_frames_kept = 16;
@@ -90,12 +91,27 @@ FlowTracker::Key FlowTracker::key_of(const Endpoint& a, const Endpoint& b) {
     return a < b ? Key{a, b} : Key{b, a};
 }
 
-void FlowTracker::add(const DecodedPacket& packet) {
-    if (!swept_once_ || packet.time.seconds - last_sweep_.seconds >= sweep_interval_seconds) {
-        expire_idle(packet.time);
-        last_sweep_ = packet.time;
+void FlowTracker::finish_flows_early(FlowCompletionTimes times, FinishedListener listener) {
+    early_completion_ = times;
+    finished_listener_ = std::move(listener);
+}
+
+void FlowTracker::advance_clock(const Timestamp& now) {
+    latest_time_ = std::max(latest_time_, now);
+    if (!swept_once_ || now.seconds - last_sweep_.seconds >= sweep_interval_seconds) {
+        expire_idle(now);
+        last_sweep_ = now;
         swept_once_ = true;
     }
+    if (early_completion_ &&
+        now.total_nanoseconds() - last_completion_sweep_.total_nanoseconds() >= completion_sweep_interval_nanoseconds) {
+        finish_due_flows(now);
+        last_completion_sweep_ = now;
+    }
+}
+
+void FlowTracker::add(const DecodedPacket& packet) {
+    advance_clock(packet.time);
     if (packet.transport == Transport::tcp) {
         add_tcp(packet);
     } else if (packet.icmp && packet.icmp->quote && packet.icmp->quote->protocol == 6) {
@@ -116,7 +132,7 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
         ActiveFlow& existing = *found->second;
         bool same_attempt = existing.client == source && existing.client_isn == packet.tcp.seq;
         if (!same_attempt) {  // port reuse, or a SYN after a flow seen mid-stream
-            retire(existing);
+            retire(existing, packet.time);
             table_.erase(found);
             found = table_.end();
         }
@@ -355,10 +371,26 @@ void FlowTracker::release_streams(ActiveFlow& active) {
     active.to_client.reset();
 }
 
-void FlowTracker::retire(ActiveFlow& active) {
+void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     if (!active.record) return;
     release_streams(active);
+    active.record->watched_until = now;
     finished_.push_back(std::move(active.record));
+    active.gap_recorder.reset();
+    active.consumer.reset();
+    if (finished_listener_) finished_listener_(*finished_.back());
+}
+
+void FlowTracker::finish_due_flows(const Timestamp& now) {
+    for (auto& [key, active] : table_) {
+        if (!active->record) continue;
+        double silence = now.seconds_since(active->last_seen);
+        if (active->closed ? silence < early_completion_->after_close_seconds
+                           : silence < early_completion_->after_silence_seconds)
+            continue;
+        if (!active->closed) active->record->ended_by_idle_timeout = true;
+        retire(*active, now);
+    }
 }
 
 void FlowTracker::expire_idle(const Timestamp& now) {
@@ -369,7 +401,7 @@ void FlowTracker::expire_idle(const Timestamp& now) {
             continue;
         }
         if (active.record && !active.closed) active.record->ended_by_idle_timeout = true;
-        retire(active);
+        retire(active, now);
         it = table_.erase(it);
     }
 }
@@ -385,14 +417,14 @@ void FlowTracker::make_room() {
     for (std::size_t i = 0; i < count; ++i) {
         auto found = table_.find(candidates[i].second);
         if (found->second->record && !found->second->closed) found->second->record->evicted = true;
-        retire(*found->second);
+        retire(*found->second, latest_time_);
         table_.erase(found);
         ++counters_.flows_evicted;
     }
 }
 
 void FlowTracker::finish() {
-    for (auto& [key, active] : table_) retire(*active);
+    for (auto& [key, active] : table_) retire(*active, latest_time_);
     table_.clear();
     std::sort(finished_.begin(), finished_.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +21,14 @@ struct FlowTrackerLimits {
     std::int64_t idle_timeout_seconds = 600;            // capture time without a packet
     std::size_t max_total_buffered_bytes = 256u << 20;  // out-of-order bytes over all flows
     TcpStreamReassembler::Limits reassembly;
+};
+
+// When a flow counts as finished while the capture goes on (live capture).
+// Without it a flow finishes only at the idle timeout, on port reuse, on
+// eviction or at the end of the capture.
+struct FlowCompletionTimes {
+    double after_close_seconds = 2;  // after RST or both FINs: late retransmissions and resets still count
+    double after_silence_seconds = 60;  // without a packet, open or not
 };
 
 // The bidirectional TCP flow table. Each flow is keyed by its 5-tuple; the
@@ -51,6 +60,8 @@ public:
     using FlowSelector = std::function<bool(const Endpoint& client, const Endpoint& server)>;
     // Returns the consumer of a checked flow's bytes, or nullptr for none.
     using ConsumerFactory = std::function<std::unique_ptr<StreamConsumer>(const TcpFlow& flow)>;
+    // Told of every checked flow as it finishes, with its record complete.
+    using FinishedListener = std::function<void(const TcpFlow& flow)>;
 
     FlowTracker(ServicePortTest is_service_port, FlowSelector select, ConsumerFactory make_consumer,
                 Limits limits = {});
@@ -58,8 +69,17 @@ public:
     FlowTracker(const FlowTracker&) = delete;
     FlowTracker& operator=(const FlowTracker&) = delete;
 
+    // Flows finish early (see FlowCompletionTimes), each reported to
+    // `listener` as it does. A finished flow keeps a table entry without a
+    // record until it goes idle, so its stragglers start no new flow.
+    void finish_flows_early(FlowCompletionTimes times, FinishedListener listener);
+
     // A decoded TCP packet, or an ICMP error quoting one.
     void add(const DecodedPacket& packet);
+
+    // The capture's clock moved without a packet (live capture): flows that
+    // are due finish.
+    void advance_clock(const Timestamp& now);
 
     // End of the capture: flushes every stream; afterwards finished_flows()
     // holds every checked flow, in the order of their first frame.
@@ -87,8 +107,9 @@ private:
     void record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
     void reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction, std::uint8_t& notes);
     void release_streams(ActiveFlow& active);
-    void retire(ActiveFlow& active);
+    void retire(ActiveFlow& active, const Timestamp& now);
     void expire_idle(const Timestamp& now);
+    void finish_due_flows(const Timestamp& now);
     void make_room();
     void enforce_byte_cap(ActiveFlow& active, std::uint64_t frame);
 
@@ -103,6 +124,10 @@ private:
     std::size_t total_buffered_bytes_ = 0;
     Timestamp last_sweep_;
     bool swept_once_ = false;
+    std::optional<FlowCompletionTimes> early_completion_;
+    FinishedListener finished_listener_;
+    Timestamp last_completion_sweep_;
+    Timestamp latest_time_;
 };
 
 }  // namespace trustcap

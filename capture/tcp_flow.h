@@ -92,6 +92,7 @@ struct TcpFlow {
     std::vector<FlowPacket> timeline;
     std::uint64_t timeline_omitted = 0;
     bool ended_by_idle_timeout = false;
+    Timestamp watched_until;  // when the flow was taken as finished: nothing of it was seen after
     bool evicted = false;  // dropped early because the flow table was full
 
     FlowDirection& side(Direction direction) { return directions[index_of(direction)]; }
