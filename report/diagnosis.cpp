@@ -57,6 +57,8 @@ const Finding* root_cause(const std::vector<Finding>& findings, const Finding* s
     return nullptr;
 }
 
+}  // namespace
+
 std::string diagnose_flow(const FlowReport& flow) {
     const Finding* finding = most_serious(flow.findings);
     std::string cause;
@@ -81,8 +83,6 @@ std::string diagnose_flow(const FlowReport& flow) {
     if (finding) return name_of(flow) + " went through every step, but " + lowered_first(finding->summary);
     return name_of(flow) + " passed every step";
 }
-
-}  // namespace
 
 std::string diagnose(const Report& report) {
     if (report.healthy) {

@@ -11,4 +11,7 @@ namespace trustcap {
 // step tls: the server sent a fatal TLS alert: Unknown CA (frame 719)".
 std::string diagnose(const Report& report);
 
+// One connection in one sentence, without the final full stop.
+std::string diagnose_flow(const FlowReport& flow);
+
 }  // namespace trustcap

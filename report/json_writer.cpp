@@ -2,141 +2,10 @@
 
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
-#include "report/time_format.h"
+#include "report/json_values.h"
 
 namespace trustcap {
 namespace {
-
-using Json = nlohmann::ordered_json;
-
-Json endpoint_json(const Endpoint& endpoint) { return Json{{"ip", endpoint.ip.to_string()}, {"port", endpoint.port}}; }
-
-Json optional_time(const std::optional<Timestamp>& time, int digits) {
-    return time ? Json(iso8601_utc(*time, digits)) : Json(nullptr);
-}
-
-Json finding_json(const Finding& finding) {
-    return Json{{"id", finding.id},
-                {"severity", severity_name(finding.severity)},
-                {"flow", finding.flow ? Json(*finding.flow) : Json(nullptr)},
-                {"summary", finding.summary},
-                {"explanation", finding.explanation},
-                {"frames", finding.frames},
-                {"fix", finding.fix}};
-}
-
-Json timeline_json(const TimelineRow& row, int digits) {
-    Json entry{{"frame", row.frame},
-               {"time", iso8601_utc(row.time, digits)},
-               {"src", row.source.to_string()},
-               {"dst", row.destination.to_string()},
-               {"protocol", row.protocol},
-               {"info", row.info}};
-    if (row.source_port) entry["src_port"] = *row.source_port;
-    if (row.destination_port) entry["dst_port"] = *row.destination_port;
-    if (row.tcp_flags) entry["tcp_flags"] = *row.tcp_flags;
-    if (row.icmp_type) entry["icmp_type"] = *row.icmp_type;
-    if (row.icmp_code) entry["icmp_code"] = *row.icmp_code;
-    if (!row.tls_handshake_types.empty()) entry["tls_handshake_types"] = row.tls_handshake_types;
-    if (!row.tls_alerts.empty()) {
-        Json alerts = Json::array();
-        for (const auto& [level, description] : row.tls_alerts)
-            alerts.push_back(Json{{"level", level}, {"description", description}});
-        entry["tls_alerts"] = alerts;
-    }
-    return entry;
-}
-
-Json statistics_json(const SideStatistics& side) {
-    return Json{{"packets", side.packets},
-                {"payload_bytes", side.payload_bytes},
-                {"retransmissions", side.retransmissions},
-                {"inconsistent_retransmissions", side.inconsistent_retransmissions},
-                {"out_of_order", side.out_of_order},
-                {"overlaps", side.overlaps},
-                {"bytes_not_captured", side.bytes_not_captured},
-                {"zero_window_packets", side.zero_window_packets},
-                {"cut_packets", side.cut_packets}};
-}
-
-Json certificate_json(const CertificateSummary& certificate) {
-    return Json{{"subject", certificate.subject},
-                {"issuer", certificate.issuer},
-                {"subject_cn", certificate.subject_common_name},
-                {"issuer_cn", certificate.issuer_common_name},
-                {"subject_alt_names", certificate.subject_alt_names},
-                {"serial", certificate.serial},
-                {"not_before", iso8601_utc(Timestamp{certificate.not_before, 0}, 0)},
-                {"not_after", iso8601_utc(Timestamp{certificate.not_after, 0}, 0)},
-                {"key", certificate.key_type + " " + std::to_string(certificate.key_bits)},
-                {"signature_algorithm", certificate.signature_algorithm},
-                {"sha256", certificate.sha256_fingerprint},
-                {"self_signed", certificate.self_signed}};
-}
-
-Json tls_json(const std::optional<TlsReport>& tls) {
-    if (!tls) return nullptr;
-    Json server_certs = Json::array();
-    for (const CertificateSummary& certificate : tls->server_certificates) server_certs.push_back(certificate_json(certificate));
-    Json client_certs = Json::array();
-    for (const CertificateSummary& certificate : tls->client_certificates) client_certs.push_back(certificate_json(certificate));
-    Json verification = nullptr;
-    if (tls->server_verification) {
-        const ChainVerification& result = *tls->server_verification;
-        verification = Json{{"verified", result.verified},
-                            {"result", result.result},
-                            {"error_depth", result.error_depth},
-                            {"name_matches", result.name_checked ? Json(result.name_matches) : Json(nullptr)}};
-    }
-    return Json{{"server_name", tls->server_name.empty() ? Json(nullptr) : Json(tls->server_name)},
-                {"version", tls->version.empty() ? Json(nullptr) : Json(tls->version)},
-                {"cipher", tls->cipher.empty() ? Json(nullptr) : Json(tls->cipher)},
-                {"client_certificate_requested", tls->client_certificate_requested},
-                {"server_certs", server_certs},
-                {"client_certs", client_certs},
-                {"server_chain_verification", verification}};
-}
-
-Json proxy_json(const std::optional<ProxyReport>& proxy) {
-    if (!proxy) return nullptr;
-    return Json{{"ip", proxy->proxy.ip.to_string()},
-                {"port", proxy->proxy.port},
-                {"connect_target", proxy->connect_target},
-                {"status", proxy->status ? Json(*proxy->status) : Json(nullptr)}};
-}
-
-Json flow_json(const FlowReport& flow, int digits) {
-    Json steps = Json::array();
-    for (const StepResult& step : flow.steps)
-        steps.push_back(Json{{"step", step_name(step.name)},
-                             {"status", step_status_name(step.status)},
-                             {"frames", step.frames},
-                             {"detail", step.detail}});
-    Json findings = Json::array();
-    for (const Finding& finding : flow.findings) findings.push_back(finding_json(finding));
-    Json timeline = Json::array();
-    for (const TimelineRow& row : flow.timeline) timeline.push_back(timeline_json(row, digits));
-    return Json{{"id", flow.id},
-                {"client", endpoint_json(flow.client)},
-                {"server", endpoint_json(flow.server)},
-                {"roles_guessed", flow.roles_guessed},
-                {"proxy", proxy_json(flow.proxy)},
-                {"server_name", flow.server_name.empty() ? Json(nullptr) : Json(flow.server_name)},
-                {"kind", flow.kind},
-                {"identified_by", flow.identified_by.empty() ? Json(nullptr) : Json(flow.identified_by)},
-                {"start_time", iso8601_utc(flow.start, digits)},
-                {"duration_seconds", flow.end.seconds_since(flow.start)},
-                {"healthy", flow.healthy},
-                {"tls", tls_json(flow.tls)},
-                {"tcp", Json{{"client", statistics_json(flow.client_statistics)},
-                             {"server", statistics_json(flow.server_statistics)}}},
-                {"steps", steps},
-                {"findings", findings},
-                {"timeline", timeline},
-                {"timeline_omitted", flow.timeline_omitted}};
-}
 
 // Writes `value` as a member of an object indented by `depth` levels.
 void write_indented(std::ostream& out, const Json& value, int depth) {
@@ -151,28 +20,8 @@ void write_indented(std::ostream& out, const Json& value, int depth) {
 }  // namespace
 
 void write_json(std::ostream& out, const Report& report, const std::string& tool_version) {
-    const CaptureSummary& capture = report.capture;
-    int digits = capture.precision_digits;
-    Json head{
-        {"schema_version", 1},
-        {"tool", Json{{"name", "trustcap"}, {"version", tool_version}}},
-        {"capture", Json{{"file", capture.file},
-                         {"link_type", capture.link_type},
-                         {"frames", capture.frames},
-                         {"first_time", optional_time(capture.first_time, digits)},
-                         {"last_time", optional_time(capture.last_time, digits)},
-                         {"truncated_packets", capture.truncated_packets},
-                         {"malformed_packets", capture.malformed_packets},
-                         {"complete", capture.complete},
-                         {"damage", capture.complete ? Json(nullptr) : Json(capture.damage)},
-                         {"limits", Json{{"flows_evicted", capture.flows_evicted},
-                                         {"streams_cut_for_memory", capture.streams_cut_for_memory},
-                                         {"reassembly_cap_evictions", capture.reassembly_cap_evictions},
-                                         {"ip_datagrams_dropped", capture.ip_datagrams_dropped}}},
-                         {"kernel_drops", capture.kernel_drops}}},
-        {"verdict", report.healthy ? "healthy" : "problem"},
-        {"diagnosis", report.diagnosis},
-        {"other_tcp_flows", report.other_tcp_flows}};
+    int digits = report.capture.precision_digits;
+    Json head = report_head_json(report, tool_version);
 
     out << "{";
     for (const auto& [key, value] : head.items()) {

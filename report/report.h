@@ -81,6 +81,14 @@ struct FlowReport {
     bool healthy = false;
 };
 
+// Packets the capture itself lost (kernel or interface drops, pcap_stats),
+// counted between two readings of its counters.
+struct CaptureLoss {
+    Timestamp from;  // the reading before
+    Timestamp to;    // the reading that counted them
+    std::uint64_t packets = 0;
+};
+
 struct CaptureSummary {
     std::string file;
     std::string link_type;

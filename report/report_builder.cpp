@@ -4,6 +4,7 @@
 
 #include "dissect/tls_names.h"
 #include "report/capture_checks.h"
+#include "report/capture_loss_checks.h"
 #include "report/configuration_checks.h"
 #include "report/diagnosis.h"
 #include "report/flow_identity.h"
@@ -59,7 +60,8 @@ TlsReport tls_report(const TlsSummary& summary) {
 }
 
 FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity, TcpAssessment tcp,
-                      const LicensingTargets& targets) {
+                      const JudgingContext& context) {
+    const LicensingTargets& targets = context.targets;
     const TcpFlow& flow = *evidence.flow;
     FlowReport report;
     report.id = flow.id;
@@ -112,6 +114,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     report.timeline_omitted = flow.timeline_omitted;
     report.client_statistics = statistics_of(flow.side(Direction::client_to_server));
     report.server_statistics = statistics_of(flow.side(Direction::server_to_client));
+    account_for_capture_loss(report, evidence, context.capture_losses);
 
     report.healthy = std::all_of(report.steps.begin(), report.steps.end(), step_is_good) &&
                      std::none_of(report.findings.begin(), report.findings.end(), is_problem);
@@ -130,43 +133,75 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     return report;
 }
 
+const DnsTransactionTable& dns_of(const JudgingContext& context) {
+    static const DnsTransactionTable no_dns;
+    return context.dns ? *context.dns : no_dns;
+}
+
+enum class Selection { none, identified, requested, attempt };
+
+struct Candidate {
+    const FlowEvidence* evidence = nullptr;
+    FlowIdentity identity;
+    TcpAssessment tcp;
+    Selection selection = Selection::none;
+};
+
+Candidate consider(const FlowEvidence& evidence, const JudgingContext& context) {
+    Candidate candidate{&evidence,
+                        identify_flow(*evidence.flow, evidence.connection, evidence.tls, dns_of(context), context.targets),
+                        assess_tcp(*evidence.flow), Selection::none};
+    bool requested = context.checked_ports.contains(evidence.flow->server.port) ||
+                     (context.targets.all_flows && evidence.connection && evidence.connection->carries_tls());
+    if (!candidate.identity.kind.empty()) {
+        candidate.selection = Selection::identified;
+    } else if (requested) {
+        candidate.selection = Selection::requested;
+    } else if (is_unidentified_attempt(evidence, candidate.tcp, context.attempt_ports)) {
+        candidate.selection = Selection::attempt;
+    }
+    return candidate;
+}
+
+FlowReport judge(Candidate& candidate, const JudgingContext& context) {
+    FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, std::move(candidate.tcp), context);
+    if (candidate.selection == Selection::attempt) flow.identified_by = "attempt";
+    return flow;
+}
+
 }  // namespace
+
+std::optional<FlowReport> judge_finished_flow(const FlowEvidence& evidence, const JudgingContext& context) {
+    Candidate candidate = consider(evidence, context);
+    if (candidate.selection == Selection::none) return std::nullopt;
+    return judge(candidate, context);
+}
+
+bool is_licensing_flow(const FlowReport& flow, const std::set<std::uint16_t>& checked_ports) {
+    return flow.kind != "other" || checked_ports.contains(flow.server.port);
+}
 
 Report build_report(ReportInputs inputs) {
     Report report;
     report.capture = std::move(inputs.capture);
-    static const DnsTransactionTable no_dns;
-    const DnsTransactionTable& dns = inputs.dns ? *inputs.dns : no_dns;
+    const JudgingContext& context = inputs.context;
+    const DnsTransactionTable& dns = dns_of(context);
 
-    struct Candidate {
-        const FlowEvidence* evidence;
-        FlowIdentity identity;
-        TcpAssessment tcp;
-        bool attempt;
-    };
     std::vector<Candidate> chosen;
     bool identified_flow = false;
     for (const FlowEvidence& evidence : inputs.flows) {
-        FlowIdentity identity =
-            identify_flow(*evidence.flow, evidence.connection, evidence.tls, dns, inputs.targets);
-        TcpAssessment tcp = assess_tcp(*evidence.flow);
-        bool identified = !identity.kind.empty();
-        bool requested = inputs.checked_ports.contains(evidence.flow->server.port) ||
-                         (inputs.targets.all_flows && evidence.connection && evidence.connection->carries_tls());
-        bool attempt = !identified && !requested && is_unidentified_attempt(evidence, tcp, inputs.attempt_ports);
-        identified_flow |= identified;
-        if (identified || requested || attempt) chosen.push_back({&evidence, std::move(identity), std::move(tcp), attempt});
+        Candidate candidate = consider(evidence, context);
+        identified_flow |= candidate.selection == Selection::identified;
+        if (candidate.selection != Selection::none) chosen.push_back(std::move(candidate));
     }
     for (Candidate& candidate : chosen) {
-        if (candidate.attempt && identified_flow) continue;
-        FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, std::move(candidate.tcp), inputs.targets);
-        if (candidate.attempt) flow.identified_by = "attempt";
-        report.flows.push_back(std::move(flow));
+        if (candidate.selection == Selection::attempt && identified_flow) continue;
+        report.flows.push_back(judge(candidate, context));
     }
     report.other_tcp_flows = inputs.flows.size() - report.flows.size();
 
     std::vector<Finding> capture_findings = assess_capture(report.capture, inputs.flows, report.flows.empty(),
-                                                           report.other_tcp_flows, dns, inputs.targets);
+                                                           report.other_tcp_flows, dns, context.targets);
     report.findings.insert(report.findings.end(), capture_findings.begin(), capture_findings.end());
     for (const FlowReport& flow : report.flows)
         report.findings.insert(report.findings.end(), flow.findings.begin(), flow.findings.end());

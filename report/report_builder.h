@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -20,16 +21,32 @@ struct FlowEvidence {
     TlsSummary tls;
 };
 
-struct ReportInputs {
-    CaptureSummary capture;
-    std::vector<FlowEvidence> flows;  // in the order of their first frame
+// What judging a flow needs besides the flow itself.
+struct JudgingContext {
     const DnsTransactionTable* dns = nullptr;
     LicensingTargets targets;
     std::set<std::uint16_t> checked_ports;  // --port: every connection to these is checked
     std::set<std::uint16_t> attempt_ports;  // 443 and the proxies' ports: unidentified attempts count
+    std::vector<CaptureLoss> capture_losses;
+};
+
+struct ReportInputs {
+    CaptureSummary capture;
+    std::vector<FlowEvidence> flows;  // in the order of their first frame
+    JudgingContext context;
 };
 
 // Finds the licensing connections, judges each, and judges the capture.
 Report build_report(ReportInputs inputs);
+
+// One finished flow judged on its own, as it finishes during a live capture:
+// nullopt for a flow trustcap would not check. An unidentified attempt
+// (identified_by "attempt") is left out of the final report when another
+// flow is identified.
+std::optional<FlowReport> judge_finished_flow(const FlowEvidence& evidence, const JudgingContext& context);
+
+// A flow of the licensing exchange itself (licensing, legacy or on-prem
+// server, or a port asked for with --port), not one merely checked.
+bool is_licensing_flow(const FlowReport& flow, const std::set<std::uint16_t>& checked_ports);
 
 }  // namespace trustcap

@@ -85,6 +85,35 @@ struct AnalysisSession::State {
         return limits;
     }
 
+    FlowEvidence evidence_of(const TcpFlow& flow) const {
+        FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
+        if (evidence.connection && evidence.connection->carries_tls() && !evidence.connection->lost_interest())
+            evidence.tls = summarize_tls(evidence.connection->tls().messages(), &trust, flow.first_time.seconds,
+                                         intended_host(flow, *evidence.connection, dns));
+        return evidence;
+    }
+
+    JudgingContext judging_context() const {
+        JudgingContext context;
+        context.dns = &dns;
+        context.targets = options.targets;
+        context.checked_ports = options.checked_ports;
+        context.attempt_ports = service_ports;
+        context.capture_losses = capture_losses;
+        return context;
+    }
+
+    void judge_finished(const TcpFlow& flow) {
+        std::optional<FlowReport> report = judge_finished_flow(evidence_of(flow), judging_context());
+        if (!report) return;
+        bool licensing = is_licensing_flow(*report, options.checked_ports);
+        if (licensing) {
+            ++progress.licensing_flows_judged;
+            if (report->healthy) ++progress.licensing_flows_healthy;
+        }
+        flow_listener(*report, licensing);
+    }
+
     AnalysisOptions options;
     TrustStore trust;
     std::set<std::uint16_t> service_ports;
@@ -93,6 +122,9 @@ struct AnalysisSession::State {
     FlowTracker tracker;
     PacketDecoder decoder;
     CaptureSummary counted;  // what the frames showed: times, cut and malformed frames
+    std::vector<CaptureLoss> capture_losses;
+    FlowListener flow_listener;
+    Progress progress;
 };
 
 AnalysisSession::AnalysisSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -106,8 +138,25 @@ std::unique_ptr<AnalysisSession> AnalysisSession::create(const AnalysisOptions& 
     return std::unique_ptr<AnalysisSession>(new AnalysisSession(std::move(state)));
 }
 
+void AnalysisSession::judge_flows_as_they_finish(FlowCompletionTimes times, FlowListener listener) {
+    state_->flow_listener = std::move(listener);
+    state_->tracker.finish_flows_early(times, [this](const TcpFlow& flow) { state_->judge_finished(flow); });
+}
+
+void AnalysisSession::advance_clock(const Timestamp& now) { state_->tracker.advance_clock(now); }
+
+void AnalysisSession::note_capture_loss(const CaptureLoss& loss) { state_->capture_losses.push_back(loss); }
+
+AnalysisSession::Progress AnalysisSession::progress() const {
+    Progress progress = state_->progress;
+    progress.frames = state_->counted.frames;
+    progress.tcp_flows = state_->tracker.counters().tcp_flows;
+    return progress;
+}
+
 void AnalysisSession::add(const RawFrame& frame) {
     CaptureSummary& counted = state_->counted;
+    ++counted.frames;
     if (!counted.first_time) counted.first_time = frame.time;
     counted.last_time = frame.time;
     if (frame.cut_by_snaplen()) ++counted.truncated_packets;
@@ -141,17 +190,10 @@ Report AnalysisSession::finish(CaptureSummary capture) {
     capture.ip_datagrams_dropped = state.decoder.fragments().counters().datagrams_dropped;
 
     ReportInputs inputs;
-    inputs.dns = &state.dns;
-    inputs.targets = state.options.targets;
-    inputs.checked_ports = state.options.checked_ports;
-    inputs.attempt_ports = state.service_ports;
+    inputs.context = state.judging_context();
     for (const auto& flow : state.tracker.finished_flows()) {
         for (const FlowDirection& side : flow->directions) capture.reassembly_cap_evictions += side.reassembly.cap_evictions;
-        FlowEvidence evidence{flow.get(), state.dissectors.find(flow->id), {}};
-        if (evidence.connection && evidence.connection->carries_tls() && !evidence.connection->lost_interest())
-            evidence.tls = summarize_tls(evidence.connection->tls().messages(), &state.trust, flow->first_time.seconds,
-                                         intended_host(*flow, *evidence.connection, state.dns));
-        inputs.flows.push_back(std::move(evidence));
+        inputs.flows.push_back(state.evidence_of(*flow));
     }
     inputs.capture = std::move(capture);
     return build_report(std::move(inputs));

@@ -1,0 +1,69 @@
+#include "report/capture_loss_checks.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+namespace trustcap {
+namespace {
+
+// Findings that say a packet never came.
+const std::set<std::string> absence_findings{"tcp.no_synack", "app.no_response", "proxy.no_answer",
+                                             "capture.ended_mid_flow"};
+
+std::uint64_t packets_lost_during(const TcpFlow& flow, const std::vector<CaptureLoss>& losses) {
+    std::uint64_t lost = 0;
+    for (const CaptureLoss& loss : losses)
+        if (loss.to >= flow.first_time && loss.from <= flow.watched_until) lost += loss.packets;
+    return lost;
+}
+
+std::set<std::uint64_t> frames_showing_a_failure(const FlowEvidence& evidence) {
+    const TcpFlow& flow = *evidence.flow;
+    std::set<std::uint64_t> frames;
+    for (const FlowDirection& side : flow.directions) frames.insert(side.rst_frames.begin(), side.rst_frames.end());
+    for (const IcmpError& error : flow.icmp_errors) frames.insert(error.frame);
+    if (evidence.connection) {
+        for (const TlsMessage& message : evidence.connection->tls().messages())
+            if (message.kind == TlsMessageKind::alert) frames.insert(message.frame);
+        const auto& http = evidence.connection->http();
+        if (http && http->response) frames.insert(http->response_frame);
+    }
+    return frames;
+}
+
+}  // namespace
+
+void account_for_capture_loss(FlowReport& report, const FlowEvidence& evidence, const std::vector<CaptureLoss>& losses) {
+    std::uint64_t lost = packets_lost_during(*evidence.flow, losses);
+    if (lost == 0) return;
+    std::set<std::uint64_t> shown = frames_showing_a_failure(evidence);
+    std::string hidden_steps;
+    for (StepResult& step : report.steps) {
+        if (step.status != StepStatus::fail) continue;
+        if (std::any_of(step.frames.begin(), step.frames.end(), [&](std::uint64_t f) { return shown.contains(f); }))
+            continue;
+        step.status = StepStatus::unknown;
+        step.detail = "perhaps hidden by the capture's drops: " + step.detail;
+        hidden_steps += (hidden_steps.empty() ? "" : ", ") + std::string(step_name(step.name));
+    }
+    if (hidden_steps.empty()) return;
+    std::string lost_text = std::to_string(lost) + (lost == 1 ? " packet" : " packets");
+    for (Finding& finding : report.findings) {
+        if (!absence_findings.contains(finding.id) || finding.severity != Severity::error) continue;
+        finding.severity = Severity::warning;
+        finding.explanation += " The capture lost " + lost_text +
+                               " while this connection was open: what is missing may be among them.";
+    }
+    report.findings.push_back(Finding{
+        "capture.drops_hide_step", Severity::warning, report.id,
+        "The capture lost " + lost_text + " while this connection was open; step " + hidden_steps +
+            " cannot be judged",
+        "The kernel or the interface dropped packets (pcap_stats) between the connection's first packet and the "
+        "moment it was judged. A step that failed because a packet never showed up may have happened unseen, "
+        "so it is unknown rather than failed.",
+        {},
+        {"trustcap live -B <larger buffer in MiB>, or a narrower --filter", "Trigger the exchange again: license smart sync all"}});
+}
+
+}  // namespace trustcap
