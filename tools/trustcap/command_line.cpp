@@ -45,7 +45,10 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                    "(reported as capture.memory_limit)")
         ->check(CLI::Range(1, 100'000'000))
         ->default_val(command.analysis.max_flows);
-    app.add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--format", format,
+                   "Output format: text, json (one document), or ndjson (one JSON object per line: an event for "
+                   "each flow as it is judged and each finding, then the whole report)")
+        ->check(CLI::IsMember({"text", "json", "ndjson"}));
     app.add_option("-o,--output", command.output_file, "Write the report to this file instead of standard output");
     app.add_flag("--no-color", no_color, "Never colour the text report");
     app.footer(
@@ -67,7 +70,20 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         ->default_val(live_options.capture.buffer_mebibytes);
     live->add_option("--duration", duration, "Stop after this many seconds")->check(CLI::PositiveNumber);
     live->add_option("-c,--count", count, "Stop after this many packets")->check(CLI::PositiveNumber);
-    live->add_option("-w,--write", live_options.write_file, "Write the packets kept to this pcap file");
+    live->add_flag("--until-verdict", live_options.until_verdict,
+                   "Stop as soon as the first licensing flow has been judged, with its exit status");
+    live->add_option("--flow-timeout", live_options.flow_completion.after_silence_seconds,
+                     "Judge a flow after this many seconds without a packet (a closed one 2 s after it closed)")
+        ->check(CLI::PositiveNumber)
+        ->default_val(live_options.flow_completion.after_silence_seconds);
+    std::string file_size;
+    live->add_option("-w,--write", live_options.write.path, "Write the packets kept to this pcap file");
+    live->add_option("-C,--file-size", file_size,
+                     "With -w: start a new file (FILE1, FILE2, ...) once the current one exceeds this many "
+                     "millions of bytes (or KiB, MiB, GiB with a k, m, g suffix), as tcpdump -C");
+    live->add_option("-W,--file-count", live_options.write.file_count,
+                     "With -C: keep at most this many files, overwriting the oldest (FILE0, FILE1, ...), as tcpdump -W")
+        ->check(CLI::Range(1, 100'000));
     live->add_option("-Z,--user", live_options.user,
                      std::string("Become this user after opening the interface (default when root: ") +
                          default_unprivileged_user + ")");
@@ -114,6 +130,23 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         live_options.duration_seconds = duration;
         live_options.count = count;
         live_options.capture.filter = command.analysis.filter;
+        if (!file_size.empty()) {
+            auto limit = parse_file_size_limit(file_size);
+            if (!limit) {
+                std::cerr << "trustcap: live: -C " << file_size
+                          << ": expected a positive size in millions of bytes, or with a k, m or g suffix\n";
+                return 2;
+            }
+            live_options.write.size_limit_bytes = *limit;
+        }
+        if ((live_options.write.size_limit_bytes || live_options.write.file_count) && live_options.write.path.empty()) {
+            std::cerr << "trustcap: live: -C and -W rotate the file of -w; give -w FILE\n";
+            return 2;
+        }
+        if (live_options.write.file_count && !live_options.write.size_limit_bytes) {
+            std::cerr << "trustcap: live: -W limits the files -C starts; give -C SIZE too\n";
+            return 2;
+        }
         if (!positional_file.empty() || !read_file.empty()) {
             std::cerr << "trustcap: live captures from an interface; give no capture file\n";
             return 2;
@@ -142,7 +175,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         }
     }
     live_options.analysis = command.analysis;
-    command.format = format == "json" ? OutputFormat::json : OutputFormat::text;
+    command.format = format == "json" ? OutputFormat::json : format == "ndjson" ? OutputFormat::ndjson : OutputFormat::text;
     command.color = no_color ? ColorChoice::never : ColorChoice::automatic;
     return command;
 }

@@ -10,7 +10,7 @@
 
 namespace trustcap {
 
-enum class OutputFormat { text, json };
+enum class OutputFormat { text, json, ndjson };
 enum class ColorChoice { automatic, never };
 
 enum class Mode { file, live, epc };

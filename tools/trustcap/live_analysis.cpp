@@ -4,12 +4,14 @@
 #include <chrono>
 #include <csignal>
 
-#include "analysis_session.h"
 #include "capture/link_type.h"
 #include "privileges.h"
 
 namespace trustcap {
 namespace {
+
+constexpr auto status_interval = std::chrono::milliseconds(500);
+constexpr auto drops_interval = std::chrono::milliseconds(250);
 
 std::atomic<LiveCapture*> capture_to_stop{nullptr};
 
@@ -17,34 +19,34 @@ extern "C" void stop_capture(int) {
     if (LiveCapture* capture = capture_to_stop.load()) capture->stop();
 }
 
-// Owns the -w file; every packet is flushed so an interrupted run leaves a
-// complete, readable capture.
-class PacketWriter {
-public:
-    PacketWriter(pcap_t* handle, const std::string& path, std::string& error) {
-        if (path.empty()) return;
-        dumper_ = pcap_dump_open(handle, path.c_str());
-        if (dumper_ == nullptr) error = "-w " + path + ": " + pcap_geterr(handle);
-    }
-    ~PacketWriter() {
-        if (dumper_) pcap_dump_close(dumper_);
-    }
-    PacketWriter(const PacketWriter&) = delete;
-    PacketWriter& operator=(const PacketWriter&) = delete;
+Timestamp wall_clock_now() {
+    auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+    auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count();
+    return Timestamp{nanoseconds / 1'000'000'000, static_cast<std::uint32_t>(nanoseconds % 1'000'000'000)};
+}
 
-    void write(const RawFrame& frame) {
-        if (!dumper_) return;
-        pcap_pkthdr header{};
-        header.ts.tv_sec = frame.time.seconds;
-        header.ts.tv_usec = static_cast<suseconds_t>(frame.time.nanoseconds / 1000);
-        header.caplen = frame.captured_length;
-        header.len = frame.original_length;
-        pcap_dump(reinterpret_cast<u_char*>(dumper_), &header, frame.data.data());
-        pcap_dump_flush(dumper_);
+// Turns the capture's cumulative drop counters into losses placed in time,
+// so that only the flows open when packets were lost are doubted.
+class DropWatch {
+public:
+    explicit DropWatch(const LiveCapture& capture) : capture_(capture), last_reading_(wall_clock_now()) {}
+
+    std::optional<CaptureLoss> read() {
+        LiveCapture::Drops drops = capture_.drops();
+        std::uint64_t total = drops.dropped_by_kernel + drops.dropped_by_interface;
+        Timestamp now = wall_clock_now();
+        std::optional<CaptureLoss> loss;
+        if (total > total_) loss = CaptureLoss{last_reading_, now, total - total_};
+        total_ = std::max(total, total_);
+        last_reading_ = now;
+        return loss;
     }
+    [[nodiscard]] std::uint64_t total() const { return total_; }
 
 private:
-    pcap_dumper_t* dumper_ = nullptr;
+    const LiveCapture& capture_;
+    Timestamp last_reading_;
+    std::uint64_t total_ = 0;
 };
 
 }  // namespace
@@ -61,73 +63,95 @@ std::string default_live_filter(const AnalysisOptions& analysis) {
     return filter + " or port 53 or icmp or icmp6";
 }
 
-AnalysisOutcome analyze_live(const LiveOptions& options) {
-    AnalysisOutcome outcome;
+LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observer) {
+    LiveOutcome outcome;
+    std::string& error = outcome.analysis.error;
     LiveCaptureSettings settings = options.capture;
     if (settings.filter.empty()) settings.filter = default_live_filter(options.analysis);
-    std::string error;
     auto capture = LiveCapture::open(settings, error);
-    if (!capture) {
-        outcome.error = error;
-        return outcome;
-    }
+    if (!capture) return outcome;
     // Nothing of the traffic is parsed before this point.
     std::string user = options.user.empty() ? default_unprivileged_user : options.user;
-    if (!drop_privileges(user, error)) {
-        outcome.error = error;
-        return outcome;
-    }
+    if (!drop_privileges(user, error)) return outcome;
     auto link_type = supported_link_type(capture->datalink());
     if (!link_type) {
-        outcome.error = "unsupported link type " + link_type_name(capture->datalink()) + " on " + settings.interface;
+        error = "unsupported link type " + link_type_name(capture->datalink()) + " on " + settings.interface;
         return outcome;
     }
     auto session = AnalysisSession::create(options.analysis, *link_type, error);
-    PacketWriter writer(capture->handle(), options.write_file, error);
-    if (!session || !error.empty()) {
-        outcome.error = error;
-        return outcome;
+    if (!session) return outcome;
+    std::unique_ptr<PacketFileWriter> writer;
+    if (!options.write.path.empty()) {
+        writer = PacketFileWriter::open(capture->handle(), options.write, error);
+        if (!writer) return outcome;
     }
+
+    session->judge_flows_as_they_finish(options.flow_completion, [&](const FlowReport& flow, bool licensing) {
+        if (observer.flow_judged) observer.flow_judged(flow, licensing);
+        if (options.until_verdict && licensing && !outcome.deciding_flow_healthy) {
+            outcome.deciding_flow_healthy = flow.healthy;
+            capture->stop();
+        }
+    });
 
     capture_to_stop = capture.get();
     std::signal(SIGINT, stop_capture);
     std::signal(SIGTERM, stop_capture);
     auto started = std::chrono::steady_clock::now();
+    auto last_status = started - status_interval;
+    auto last_drops_reading = started;
+    DropWatch drop_watch(*capture);
     std::uint64_t frames = 0;
     RawFrame frame;
     bool failed = false;
-    while (true) {
+    bool stop = false;
+    while (!stop) {
         LiveCapture::ReadStatus status = capture->next(frame);
         if (status == LiveCapture::ReadStatus::stopped) break;
         if (status == LiveCapture::ReadStatus::failed) {
             failed = true;
             break;
         }
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_drops_reading >= drops_interval) {
+            if (auto loss = drop_watch.read()) session->note_capture_loss(*loss);
+            last_drops_reading = now;
+        }
         if (status == LiveCapture::ReadStatus::frame) {
             ++frames;
             session->add(frame);
-            writer.write(frame);
-            if (options.count && frames >= *options.count) break;
+            if (writer && !writer->write(frame)) {
+                failed = true;
+                break;
+            }
+            stop = options.count && frames >= *options.count;
+        } else {
+            session->advance_clock(wall_clock_now());
         }
-        std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+        if (observer.status && now - last_status >= status_interval) {
+            observer.status(LiveStatus{settings.interface, session->progress(), drop_watch.total()});
+            last_status = now;
+        }
+        std::chrono::duration<double> elapsed = now - started;
         if (options.duration_seconds && elapsed.count() >= *options.duration_seconds) break;
     }
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     capture_to_stop = nullptr;
 
-    LiveCapture::Drops drops = capture->drops();
+    if (auto loss = drop_watch.read()) session->note_capture_loss(*loss);
     CaptureSummary summary;
     summary.file = "live:" + settings.interface;
     summary.link_type = link_type_name(capture->datalink());
     summary.frames = frames;
-    summary.kernel_drops = drops.dropped_by_kernel + drops.dropped_by_interface;
+    summary.kernel_drops = drop_watch.total();
     if (failed) {
         summary.complete = false;
-        summary.damage = "the capture stopped: " + capture->error();
+        summary.damage = writer && !writer->error().empty() ? "the capture stopped: " + writer->error()
+                                                            : "the capture stopped: " + capture->error();
     }
-    outcome.report = session->finish(std::move(summary));
-    outcome.usable = true;
+    outcome.analysis.report = session->finish(std::move(summary));
+    outcome.analysis.usable = true;
     return outcome;
 }
 

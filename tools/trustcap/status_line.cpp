@@ -1,0 +1,35 @@
+#include "status_line.h"
+
+namespace trustcap {
+namespace {
+
+constexpr const char* erase_line = "\r\033[K";
+
+std::string counted(std::uint64_t count, const std::string& singular, const std::string& plural) {
+    return std::to_string(count) + " " + (count == 1 ? singular : plural);
+}
+
+}  // namespace
+
+std::string StatusLine::text(const LiveStatus& status) {
+    const AnalysisSession::Progress& progress = status.progress;
+    return "live " + status.interface + ": " + counted(progress.frames, "packet", "packets") + ", " +
+           counted(progress.tcp_flows, "TCP flow", "TCP flows") + ", " +
+           counted(progress.licensing_flows_judged, "licensing flow judged", "licensing flows judged") + " (" +
+           std::to_string(progress.licensing_flows_healthy) + " healthy), " +
+           counted(status.kernel_drops, "kernel drop", "kernel drops");
+}
+
+void StatusLine::show(const LiveStatus& status) {
+    if (!enabled_) return;
+    terminal_ << erase_line << text(status) << std::flush;
+    shown_ = true;
+}
+
+void StatusLine::clear() {
+    if (!shown_) return;
+    terminal_ << erase_line << std::flush;
+    shown_ = false;
+}
+
+}  // namespace trustcap
