@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <unistd.h>
 
@@ -137,6 +138,47 @@ TEST(CommandLine, CutFileGivesThePartialReport) {
     EXPECT_FALSE(report["capture"]["complete"].get<bool>());
     EXPECT_EQ(8, report["capture"]["frames"]);
     EXPECT_EQ("pass", report["flows"][0]["steps"][1]["status"]);
+}
+
+std::vector<Json> ndjson_lines(const std::string& text) {
+    std::vector<Json> events;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) events.push_back(Json::parse(line));
+    return events;
+}
+
+// NDJSON on a file: the same events a live run streams, then the report that
+// --format json writes, as one object on the last line.
+TEST(CommandLine, NdjsonIsOneEventPerLineEndingWithTheReport) {
+    const std::string capture = std::string(TRUSTCAP_PCAPS_DIR) + "/lab/squid-bump-tls12.pcap";
+    ProcessResult events_run = run_process({trustcap_binary(), "--format", "ndjson", capture});
+    ProcessResult json_run = run_process({trustcap_binary(), "--format", "json", capture});
+    ASSERT_EQ(1, events_run.exit_status) << events_run.standard_error;
+    std::vector<Json> events = ndjson_lines(events_run.standard_output);
+    Json report = Json::parse(json_run.standard_output);
+    ASSERT_EQ(report["flows"].size(), 1u);
+    std::size_t flow_findings = report["flows"][0]["findings"].size();
+    std::size_t capture_findings = report["findings"].size() - flow_findings;
+    ASSERT_EQ(1 + flow_findings + capture_findings + 1, events.size());
+    EXPECT_EQ("flow", events[0]["event"]);
+    EXPECT_TRUE(events[0]["licensing"].get<bool>());
+    EXPECT_EQ(report["flows"][0], events[0]["flow"]);
+    for (std::size_t i = 0; i < flow_findings; ++i) {
+        EXPECT_EQ("finding", events[1 + i]["event"]);
+        EXPECT_EQ(report["flows"][0]["findings"][i]["id"], events[1 + i]["id"]);
+    }
+    EXPECT_EQ("report", events.back()["event"]);
+    EXPECT_EQ(report, events.back()["report"]);
+}
+
+TEST(CommandLine, LiveFileRotationNeedsItsCompanions) {
+    expect_one_line_error(run_process({trustcap_binary(), "live", "-i", "lo", "-C", "1"}), "give -w FILE");
+    expect_one_line_error(run_process({trustcap_binary(), "live", "-i", "lo", "-w", "x.pcap", "-W", "3"}),
+                          "give -C SIZE");
+    expect_one_line_error(run_process({trustcap_binary(), "live", "-i", "lo", "-w", "x.pcap", "-C", "2x"}),
+                          "-C 2x");
+    expect_one_line_error(run_process({trustcap_binary(), "live", "-i", "lo", "--flow-timeout", "0"}),
+                          "--flow-timeout");
 }
 
 }  // namespace
