@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -294,6 +296,236 @@ TEST_F(FlowTrackerTest, BytesAcknowledgedButNeverCapturedAreMissing) {
     EXPECT_EQ(std::vector<std::uint64_t>{6}, flow.side(Direction::client_to_server).missing_data_frames);
     EXPECT_TRUE(flow.side(Direction::server_to_client).missing_data_frames.empty());
     EXPECT_EQ(std::vector<std::uint64_t>{6}, logs[0].gap_frames);
+}
+
+
+// --- Flows finishing while the capture goes on (finish_flows_early) ---
+
+// PacketMaker's clock: frame n is sent at base_seconds + n.
+constexpr std::int64_t base_seconds = 1'710'234'900;
+Timestamp at(std::int64_t seconds_after_base, std::uint32_t milliseconds = 0) {
+    return Timestamp{base_seconds + seconds_after_base, milliseconds * 1'000'000u};
+}
+
+// What the listener was told, copied while the record is alive.
+struct Reported {
+    std::uint64_t id = 0;
+    std::uint64_t first_frame = 0;
+    Timestamp watched_until;
+    bool ended_by_idle_timeout = false;
+    std::vector<std::uint64_t> rst_frames;  // the server's
+};
+
+class EarlyFinishTest : public FlowTrackerTest {
+protected:
+    void finish_early(FlowTracker& tracker, double after_close = 2, double after_silence = 60) {
+        tracker.finish_flows_early(FlowCompletionTimes{after_close, after_silence}, [this](const TcpFlow& flow) {
+            reported.push_back(Reported{flow.id, flow.first_frame, flow.watched_until, flow.ended_by_idle_timeout,
+                                        flow.side(Direction::server_to_client).rst_frames});
+        });
+    }
+    std::vector<Reported> reported;
+};
+
+TEST_F(EarlyFinishTest, ClosedConnectionIsReportedOnceAfterTheCloseDelay) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker);
+    complete_connection(tracker);  // frames 1-8, the last ACK at base + 8 s
+    EXPECT_TRUE(reported.empty());
+
+    tracker.advance_clock(at(9, 750));  // 1.75 s after the last packet
+    EXPECT_TRUE(reported.empty());
+    EXPECT_TRUE(tracker.finished_flows().empty());
+
+    tracker.advance_clock(at(10, 50));  // 2.05 s after it, 300 ms after the last sweep
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_EQ(1u, reported[0].id);
+    EXPECT_EQ(1u, reported[0].first_frame);
+    EXPECT_EQ(at(10, 50), reported[0].watched_until);
+    EXPECT_FALSE(reported[0].ended_by_idle_timeout);
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    EXPECT_EQ(at(10, 50), tracker.finished_flows()[0]->watched_until);
+    EXPECT_EQ(8u, tracker.finished_flows()[0]->last_frame);
+
+    tracker.advance_clock(at(11));
+    tracker.advance_clock(at(70));  // past the silence delay too
+    EXPECT_EQ(1u, reported.size());
+    tracker.finish();
+    EXPECT_EQ(1u, reported.size());
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    EXPECT_EQ(at(10, 50), tracker.finished_flows()[0]->watched_until);
+    ASSERT_EQ(1u, logs.size());
+    EXPECT_EQ("hello", logs[0].to_server);
+    EXPECT_EQ("world!", logs[0].to_client);
+}
+
+TEST_F(EarlyFinishTest, ConnectionWithOnlySynsIsReportedAfterTheSilenceAsIdle) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker, 2, 5);
+    tracker.add(make.tcp(device, server, syn, 1000, 0));  // base + 1 s
+    tracker.add(make.tcp(device, server, syn, 1000, 0));  // base + 2 s
+
+    tracker.advance_clock(at(4, 500));  // past the close delay: an open flow is not done yet
+    EXPECT_TRUE(reported.empty());
+    tracker.advance_clock(at(6, 900));  // 4.9 s of silence
+    EXPECT_TRUE(reported.empty());
+    EXPECT_TRUE(tracker.finished_flows().empty());
+
+    tracker.advance_clock(at(7, 200));  // 5.2 s of silence
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_TRUE(reported[0].ended_by_idle_timeout);
+    EXPECT_EQ(at(7, 200), reported[0].watched_until);
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    EXPECT_EQ((std::vector<std::uint64_t>{1, 2}),
+              tracker.finished_flows()[0]->side(Direction::client_to_server).syn_frames);
+}
+
+TEST_F(EarlyFinishTest, DataWithoutCloseIsReportedAfterTheSilenceAsIdle) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker, 2, 10);
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
+    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    tracker.add(make.tcp(device, server, psh | ack, 1001, 5001, "hello"));
+    tracker.add(make.tcp(device, server, fin | ack, 1006, 5001));  // base + 5 s: one FIN is no close
+
+    tracker.advance_clock(at(8));
+    EXPECT_TRUE(reported.empty());
+    tracker.advance_clock(at(14, 800));
+    EXPECT_TRUE(reported.empty());
+    tracker.advance_clock(at(15, 100));
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_TRUE(reported[0].ended_by_idle_timeout);
+    EXPECT_EQ(at(15, 100), reported[0].watched_until);
+    ASSERT_EQ(1u, logs.size());
+    EXPECT_EQ("hello", logs[0].to_server);  // the streams were flushed when the flow finished
+}
+
+TEST_F(EarlyFinishTest, StragglersOfAReportedFlowStartNoNewFlow) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker);
+    complete_connection(tracker, 1000, 5000);
+    tracker.advance_clock(at(11));
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_EQ(1u, tracker.counters().tcp_flows);
+
+    make.skip_frames(4);  // frame 13 at base + 13 s
+    tracker.add(make.tcp(device, server, syn, 1000, 0));  // retransmitted SYN, same ISN
+    tracker.add(make.tcp(server, device, fin | ack, 5007, 1007));  // late retransmitted FIN
+    tracker.add(make.tcp(device, server, psh | ack, 1001, 5001, "hello"));  // late data
+    EXPECT_EQ(1u, tracker.counters().tcp_flows);
+    EXPECT_EQ(1u, tracker.counters().checked_flows);
+    EXPECT_EQ(11u, tracker.counters().tcp_packets);
+    EXPECT_EQ(1u, tracker.active_flows());
+
+    tracker.advance_clock(at(20));
+    tracker.advance_clock(at(90));
+    EXPECT_EQ(1u, reported.size());
+    tracker.finish();
+    EXPECT_EQ(1u, reported.size());
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    EXPECT_EQ(8u, flow.last_frame);  // the stragglers were not added to the finished record
+    EXPECT_EQ(std::vector<std::uint64_t>{1}, flow.side(Direction::client_to_server).syn_frames);
+    EXPECT_EQ("hello", logs[0].to_server);
+}
+
+TEST_F(EarlyFinishTest, NewSynWithAnotherIsnAfterCompletionIsANewFlowReportedSeparately) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker);
+    complete_connection(tracker, 1000, 5000);  // frames 1-8
+    tracker.advance_clock(at(11));
+    ASSERT_EQ(1u, reported.size());
+
+    make.skip_frames(4);
+    complete_connection(tracker, 900'000, 70'000);  // frames 13-20, the last at base + 20 s
+    EXPECT_EQ(1u, reported.size());  // the old entry had nothing left to report
+    EXPECT_EQ(2u, tracker.counters().tcp_flows);
+    EXPECT_EQ(2u, tracker.counters().checked_flows);
+
+    tracker.advance_clock(at(21, 500));
+    EXPECT_EQ(1u, reported.size());
+    tracker.advance_clock(at(22, 100));
+    ASSERT_EQ(2u, reported.size());
+    EXPECT_EQ(1u, reported[0].id);
+    EXPECT_EQ(2u, reported[1].id);
+    EXPECT_EQ(13u, reported[1].first_frame);
+    EXPECT_EQ(at(22, 100), reported[1].watched_until);
+    EXPECT_FALSE(reported[1].ended_by_idle_timeout);
+
+    tracker.finish();
+    EXPECT_EQ(2u, reported.size());
+    ASSERT_EQ(2u, tracker.finished_flows().size());
+    EXPECT_EQ(1u, tracker.finished_flows()[0]->first_frame);
+    EXPECT_EQ(13u, tracker.finished_flows()[1]->first_frame);
+    EXPECT_EQ(std::optional<std::uint32_t>{900'000},
+              tracker.finished_flows()[1]->side(Direction::client_to_server).initial_seq);
+}
+
+TEST_F(EarlyFinishTest, WithoutEarlyFinishingNothingFinishesBeforeTheEnd) {
+    FlowTracker tracker = make_tracker();
+    complete_connection(tracker);                                   // frames 1-8, closed
+    tracker.add(make.tcp(Endpoint{device.ip, 51600}, server, syn, 77, 0));  // frame 9, open
+    for (std::int64_t second = 10; second <= 300; second += 10) tracker.advance_clock(at(second));
+    EXPECT_TRUE(tracker.finished_flows().empty());
+    EXPECT_EQ(2u, tracker.active_flows());
+
+    tracker.finish();
+    ASSERT_EQ(2u, tracker.finished_flows().size());
+    EXPECT_EQ(1u, tracker.finished_flows()[0]->first_frame);
+    EXPECT_EQ(9u, tracker.finished_flows()[1]->first_frame);
+    EXPECT_EQ(at(300), tracker.finished_flows()[0]->watched_until);
+    EXPECT_EQ(at(300), tracker.finished_flows()[1]->watched_until);
+    EXPECT_FALSE(tracker.finished_flows()[0]->ended_by_idle_timeout);
+    EXPECT_FALSE(tracker.finished_flows()[1]->ended_by_idle_timeout);
+}
+
+TEST_F(EarlyFinishTest, FlowsStillOpenAtTheEndAreReportedByFinish) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker);
+    complete_connection(tracker);                                   // frames 1-8
+    tracker.add(make.tcp(Endpoint{device.ip, 51600}, server, syn, 77, 0));  // frame 9
+    tracker.advance_clock(at(10, 500));
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_EQ(1u, reported[0].id);
+
+    tracker.finish();
+    ASSERT_EQ(2u, reported.size());
+    EXPECT_EQ(2u, reported[1].id);
+    EXPECT_EQ(at(10, 500), reported[1].watched_until);
+    EXPECT_FALSE(reported[1].ended_by_idle_timeout);
+    ASSERT_EQ(2u, tracker.finished_flows().size());
+}
+
+TEST_F(EarlyFinishTest, ResetConnectionIsReportedAfterTheCloseDelay) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker);
+    tracker.add(make.tcp(device, server, syn, 1000, 0));                    // base + 1 s
+    tracker.add(make.tcp(server, device, rst | ack, 0, 1001, {}, 250));     // base + 2 s
+
+    tracker.advance_clock(at(3, 900));
+    EXPECT_TRUE(reported.empty());
+    tracker.advance_clock(at(4, 200));
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_FALSE(reported[0].ended_by_idle_timeout);
+    EXPECT_EQ(at(4, 200), reported[0].watched_until);
+    EXPECT_EQ(std::vector<std::uint64_t>{2}, reported[0].rst_frames);
+    tracker.finish();
+    EXPECT_EQ(1u, reported.size());
+    EXPECT_EQ(1u, tracker.finished_flows().size());
+}
+
+TEST_F(EarlyFinishTest, UncheckedFlowsAreNeverReported) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker, 2, 5);
+    Endpoint browser{device.ip, 40000};
+    tracker.add(make.tcp(browser, web, syn, 1, 0));
+    tracker.add(make.tcp(web, browser, rst | ack, 0, 2));
+    tracker.advance_clock(at(30));
+    tracker.finish();
+    EXPECT_TRUE(reported.empty());
+    EXPECT_TRUE(tracker.finished_flows().empty());
+    EXPECT_EQ(1u, tracker.counters().tcp_flows);
 }
 
 }  // namespace
