@@ -30,17 +30,6 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveCaptureSettings& settin
         pcap_close(handle);
         return nullptr;
     }
-    if (!settings.filter.empty()) {
-        bpf_program program{};
-        if (pcap_compile(handle, &program, settings.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-            pcap_setfilter(handle, &program) != 0) {
-            error = "invalid filter \"" + settings.filter + "\": " + pcap_geterr(handle);
-            pcap_freecode(&program);
-            pcap_close(handle);
-            return nullptr;
-        }
-        pcap_freecode(&program);
-    }
     // libpcap's read timeout does not fire on an idle Linux interface: wait
     // with poll() instead, so that stop conditions are checked while nothing
     // arrives.
@@ -49,10 +38,24 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveCaptureSettings& settin
         pcap_close(handle);
         return nullptr;
     }
-    return std::unique_ptr<LiveCapture>(new LiveCapture(handle));
+    auto capture = std::unique_ptr<LiveCapture>(new LiveCapture(handle));
+    if (!settings.filter.empty() && !capture->set_filter(settings.filter, error)) return nullptr;
+    return capture;
 }
 
 LiveCapture::~LiveCapture() { pcap_close(handle_); }
+
+bool LiveCapture::set_filter(const std::string& filter, std::string& error) {
+    bpf_program program{};
+    if (pcap_compile(handle_, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        error = "invalid filter \"" + filter + "\": " + pcap_geterr(handle_);
+        return false;
+    }
+    bool set = pcap_setfilter(handle_, &program) == 0;
+    if (!set) error = "cannot set the filter \"" + filter + "\": " + pcap_geterr(handle_);
+    pcap_freecode(&program);
+    return set;
+}
 
 LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
     if (stop_requested_) return ReadStatus::stopped;

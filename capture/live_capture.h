@@ -15,7 +15,7 @@ struct LiveCaptureSettings {
     std::string interface;
     int snaplen = 262144;        // large enough for certificate chains
     int buffer_mebibytes = 4;    // kernel buffer (-B)
-    std::string filter;          // BPF
+    std::string filter;          // BPF; empty: every packet
 };
 
 // Packets from a network interface through libpcap, in immediate mode.
@@ -30,6 +30,9 @@ public:
     ~LiveCapture();
     LiveCapture(const LiveCapture&) = delete;
     LiveCapture& operator=(const LiveCapture&) = delete;
+
+    // Replaces the BPF filter; false and a one-line `error` when it does not compile.
+    bool set_filter(const std::string& filter, std::string& error);
 
     // The next frame, or `timeout` after a short wait without one (so the
     // caller can check its own stop conditions), `stopped` after stop().

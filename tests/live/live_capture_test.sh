@@ -30,7 +30,8 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$namespace" 2>/dev/null || skip "network namespaces are not permitted here"
 ip netns exec "$namespace" true 2>/dev/null || skip "entering a network namespace is not permitted here (ip netns exec)"
-ip link add "$outside" type veth peer name "$inside" || skip "veth pairs are not permitted here"
+# ERSPAN and 802.1ad frames are larger than 1500 bytes.
+ip link add "$outside" mtu 9000 type veth peer name "$inside" mtu 9000 || skip "veth pairs are not permitted here"
 ip link set "$inside" netns "$namespace"
 ip link set "$outside" up
 ip netns exec "$namespace" ip link set "$inside" up
@@ -80,6 +81,10 @@ check_same_verdict generated/syn-answered-by-rst.pcap
 check_same_verdict generated/syn-icmp-admin-prohibited.pcap
 check_same_verdict generated/complete-connection.pcap --port 443
 check_same_verdict generated/server-reset-mid-stream.pcap --port 443
+# Span ports bring VLAN tags and ERSPAN: the default filter must keep them.
+check_same_verdict generated/complete-connection-qinq.pcap --port 443
+check_same_verdict generated/complete-connection-erspan-type2.pcap --port 443
+check_same_verdict generated/complete-connection-vlan.pcap --port 443
 # The live filter keeps a proxy's port only when told it (--proxy).
 check_same_verdict generated-tls/proxy-auth-required.pcap --proxy 10.20.30.8:3128
 check_same_verdict generated-tls/dns-nxdomain.pcap

@@ -51,7 +51,7 @@ private:
 
 }  // namespace
 
-std::string default_live_filter(const AnalysisOptions& analysis) {
+std::string default_live_filter(const AnalysisOptions& analysis, int datalink) {
     std::set<std::uint16_t> ports{443};
     for (const NamedEndpoint& endpoint : analysis.targets.proxies)
         if (endpoint.port) ports.insert(*endpoint.port);
@@ -60,16 +60,21 @@ std::string default_live_filter(const AnalysisOptions& analysis) {
     ports.insert(analysis.checked_ports.begin(), analysis.checked_ports.end());
     std::string filter;
     for (std::uint16_t port : ports) filter += (filter.empty() ? "tcp port " : " or tcp port ") + std::to_string(port);
-    return filter + " or port 53 or icmp or icmp6";
+    filter += " or port 53 or icmp or icmp6 or proto gre";
+    if (datalink != DLT_EN10MB) return filter;
+    // A "vlan" shifts the offsets of everything after it, so the tagged
+    // alternatives nest: untagged, one tag, two tags (802.1ad).
+    return filter + " or (vlan and (" + filter + " or (vlan and (" + filter + "))))";
 }
 
 LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observer) {
     LiveOutcome outcome;
     std::string& error = outcome.analysis.error;
-    LiveCaptureSettings settings = options.capture;
-    if (settings.filter.empty()) settings.filter = default_live_filter(options.analysis);
+    const LiveCaptureSettings& settings = options.capture;
     auto capture = LiveCapture::open(settings, error);
     if (!capture) return outcome;
+    if (settings.filter.empty() && !capture->set_filter(default_live_filter(options.analysis, capture->datalink()), error))
+        return outcome;
     // Nothing of the traffic is parsed before this point.
     std::string user = options.user.empty() ? default_unprivileged_user : options.user;
     if (!drop_privileges(user, error)) return outcome;

@@ -42,8 +42,9 @@ struct LiveOutcome {
     std::optional<bool> deciding_flow_healthy;
 };
 
-// TCP 443 and the ports of the proxies, servers and --port, DNS, ICMP.
-std::string default_live_filter(const AnalysisOptions& analysis);
+// TCP 443 and the ports of the proxies, servers and --port, DNS, ICMP, and
+// GRE (ERSPAN) whole; on Ethernet also inside one or two VLAN tags.
+std::string default_live_filter(const AnalysisOptions& analysis, int datalink);
 
 // Captures on an interface until SIGINT/SIGTERM, the duration, the count or
 // (--until-verdict) the first licensing flow judged; flows are judged as they
