@@ -42,7 +42,15 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const std::ve
                                     bool no_flow_checked, std::uint64_t other_tcp_flows,
                                     const DnsTransactionTable& dns, const LicensingTargets& targets) {
     std::vector<Finding> findings;
-    if (!capture.complete) {
+    if (!capture.complete && capture.live) {
+        findings.push_back(capture_finding(
+            "capture.stopped", Severity::error,
+            "The live capture stopped early after frame " + std::to_string(capture.frames) + ": " + capture.damage,
+            "Reading the interface or writing the -w file failed, so the run ended before it was asked to. "
+            "Everything captured until then is reported.",
+            capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{},
+            {"Check the interface is still up (ip link) and the -w file's disk has room (df), then run again"}));
+    } else if (!capture.complete) {
         findings.push_back(capture_finding(
             "capture.truncated_file", Severity::error,
             "The capture file is damaged after frame " + std::to_string(capture.frames) + ": " +

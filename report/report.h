@@ -100,8 +100,9 @@ struct CaptureSummary {
     std::uint64_t malformed_packets = 0;
     std::vector<std::uint64_t> first_malformed_frames;
     std::string first_malformed_reason;
+    bool live = false;   // captured from an interface rather than read from a file
     bool complete = true;
-    std::string damage;  // how the file ends early, when it does
+    std::string damage;  // how the file (or the live capture) ends early, when it does
     // What trustcap's memory caps cost: evidence that may be missing.
     std::uint64_t flows_evicted = 0;
     std::uint64_t streams_cut_for_memory = 0;

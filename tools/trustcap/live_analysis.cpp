@@ -147,6 +147,7 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
     if (auto loss = drop_watch.read()) session->note_capture_loss(*loss);
     CaptureSummary summary;
     summary.file = "live:" + settings.interface;
+    summary.live = true;
     summary.link_type = link_type_name(capture->datalink());
     summary.frames = frames;
     summary.kernel_drops = drop_watch.total();
