@@ -7,7 +7,7 @@ packages=(
   cmake g++ make pkg-config
   libpcap-dev libssl-dev libcli11-dev nlohmann-json3-dev libgtest-dev
   ca-certificates
-  tshark tcpreplay jq iproute2 procps
+  tshark tcpreplay jq iproute2 procps libcap2-bin
 )
 
 missing=()

@@ -110,6 +110,41 @@ else
     fail "after SIGINT: $frames frames, offline exit status $status"
 fi
 
+# Without root, as the README says: the binary given CAP_NET_RAW and
+# CAP_NET_ADMIN, started as an ordinary user; it gives both up before it
+# parses a packet, and judges as the root-started one does.
+if command -v setcap >/dev/null && command -v setpriv >/dev/null; then
+    cp "$trustcap" "$scratch/trustcap-caps"
+    setcap cap_net_raw,cap_net_admin=eip "$scratch/trustcap-caps"
+    ip netns exec "$namespace" setpriv --reuid=65534 --regid=65534 --clear-groups "$scratch/trustcap-caps" live \
+        -i "$inside" --format json --duration 4 --port 443 >"$scratch/caps.json" 2>"$scratch/live.err" &
+    live_pid=$!
+    sleep 1.5
+    capabilities=$(awk '/^CapEff/ {print $2}' "/proc/$live_pid/status")
+    tcpreplay -q -i "$outside" --topspeed "$pcaps/generated/complete-connection.pcap" >/dev/null 2>&1
+    wait "$live_pid" || true
+    "$trustcap" --format json --port 443 "$pcaps/generated/complete-connection.pcap" >"$scratch/offline.json" || true
+    if [[ $capabilities =~ ^0+$ && "$(summary "$scratch/caps.json")" == "$(summary "$scratch/offline.json")" ]]; then
+        pass "with setcap and no root: capabilities $capabilities while parsing, same verdict as offline"
+    else
+        fail "with setcap and no root: CapEff $capabilities, verdict $(summary "$scratch/caps.json" 2>/dev/null) ($(cat "$scratch/live.err"))"
+    fi
+else
+    echo "note: setcap or setpriv missing; the run without root is not checked"
+fi
+
+# A -w file that cannot be written ends the run early, with what was captured.
+start_live --duration 10 -w /dev/full
+tcpreplay -q -i "$outside" --topspeed "$pcaps/generated/complete-connection.pcap" >/dev/null 2>&1
+status=0
+wait "$live_pid" || status=$?
+stopped=$(jq -r '[.findings[] | select(.id == "capture.stopped")] | length' "$scratch/live.json" 2>/dev/null || echo invalid)
+if [[ $status -eq 1 && $stopped == 1 && $(jq -r '.capture.complete' "$scratch/live.json") == false ]]; then
+    pass "a -w write failure stops the capture early with capture.stopped"
+else
+    fail "-w /dev/full: exit $status, capture.stopped $stopped ($(cat "$scratch/live.err"))"
+fi
+
 # --until-verdict: the run ends once the licensing flow is judged (a closed
 # connection 2 s after its close), long before --duration, with its status.
 check_until_verdict() {

@@ -1,16 +1,29 @@
 #include "privileges.h"
 
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace trustcap {
+namespace {
+
+bool drop_all_capabilities(std::string& error) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3]{};
+    if (syscall(SYS_capset, &header, none) == 0) return true;
+    error = std::string("cannot give up the capture capabilities: ") + std::strerror(errno);
+    return false;
+}
+
+}  // namespace
 
 bool drop_privileges(const std::string& user, std::string& error) {
-    if (geteuid() != 0) return true;
+    if (geteuid() != 0) return drop_all_capabilities(error);
     const passwd* account = getpwnam(user.c_str());
     if (account == nullptr) {
         error = "cannot drop privileges: no user \"" + user + "\" (use -Z USER)";

@@ -10,8 +10,9 @@ namespace trustcap {
 inline constexpr const char* default_unprivileged_user = "nobody";
 
 // When running as root, becomes `user` (its group, no supplementary
-// groups). False and a one-line `error` when that fails. Does nothing for
-// a non-root process.
+// groups). A non-root process (one given CAP_NET_RAW and CAP_NET_ADMIN with
+// setcap) keeps its user and gives up every capability instead. False and a
+// one-line `error` when that fails.
 bool drop_privileges(const std::string& user, std::string& error);
 
 }  // namespace trustcap
