@@ -133,6 +133,22 @@ else
     echo "note: setcap or setpriv missing; the run without root is not checked"
 fi
 
+# On a terminal, standard error carries the status line.
+if command -v script >/dev/null; then
+    script -qfc "ip netns exec $namespace $trustcap live -i $inside --duration 4 --port 443 2>&1 >/dev/null" \
+        "$scratch/terminal.out" >/dev/null &
+    terminal_pid=$!
+    sleep 1.5
+    tcpreplay -q -i "$outside" --topspeed "$pcaps/generated/complete-connection.pcap" >/dev/null 2>&1
+    wait "$terminal_pid" || true
+    if grep -aqE "live $inside: [0-9]+ packets, 1 TCP flow, 1 licensing flow judged \(0 healthy\), 0 kernel drops" \
+        "$scratch/terminal.out"; then
+        pass "the status line counts packets, flows, licensing flows and kernel drops"
+    else
+        fail "no status line on the terminal: $(tr '\r' '\n' <"$scratch/terminal.out" | tail -3)"
+    fi
+fi
+
 # A -w file that cannot be written ends the run early, with what was captured.
 start_live --duration 10 -w /dev/full
 tcpreplay -q -i "$outside" --topspeed "$pcaps/generated/complete-connection.pcap" >/dev/null 2>&1
