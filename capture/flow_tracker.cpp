@@ -378,7 +378,10 @@ void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     finished_.push_back(std::move(active.record));
     active.gap_recorder.reset();
     active.consumer.reset();
-    if (finished_listener_) finished_listener_(*finished_.back());
+    if (finished_listener_ && !finished_listener_(*finished_.back())) {
+        finished_.pop_back();
+        ++counters_.flows_forgotten;
+    }
 }
 
 void FlowTracker::finish_due_flows(const Timestamp& now) {

@@ -54,14 +54,17 @@ public:
         std::uint64_t streams_cut_for_memory = 0;  // reassembly given up to stay under the byte cap
         std::uint64_t icmp_errors_matched = 0;
         std::uint64_t icmp_errors_unmatched = 0;
+        std::uint64_t flows_forgotten = 0;  // finished, and not kept by the listener
     };
 
     using ServicePortTest = std::function<bool(std::uint16_t port)>;
     using FlowSelector = std::function<bool(const Endpoint& client, const Endpoint& server)>;
     // Returns the consumer of a checked flow's bytes, or nullptr for none.
     using ConsumerFactory = std::function<std::unique_ptr<StreamConsumer>(const TcpFlow& flow)>;
-    // Told of every checked flow as it finishes, with its record complete.
-    using FinishedListener = std::function<void(const TcpFlow& flow)>;
+    // Told of every checked flow as it finishes, with its record complete;
+    // returns whether finished_flows() keeps the record (false: it is counted
+    // in flows_forgotten and freed, so a long live capture stays bounded).
+    using FinishedListener = std::function<bool(const TcpFlow& flow)>;
 
     FlowTracker(ServicePortTest is_service_port, FlowSelector select, ConsumerFactory make_consumer,
                 Limits limits = {});

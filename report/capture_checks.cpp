@@ -10,13 +10,10 @@ namespace {
 
 // What the capture holds instead of licensing traffic: the busiest servers
 // on port 443 and the names the device looked up.
-std::string what_was_seen(const std::vector<FlowEvidence>& flows, const DnsTransactionTable& dns) {
+std::string what_was_seen(const HttpsServerCounts& https_servers, const DnsTransactionTable& dns) {
     constexpr std::size_t listed = 3;
-    std::map<Endpoint, std::uint64_t> connections;
-    for (const FlowEvidence& evidence : flows)
-        if (evidence.flow->server.port == 443) ++connections[evidence.flow->server];
     std::vector<std::pair<std::uint64_t, Endpoint>> busiest;
-    for (const auto& [server, count] : connections) busiest.emplace_back(count, server);
+    for (const auto& [server, count] : https_servers) busiest.emplace_back(count, server);
     std::sort(busiest.begin(), busiest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::string text;
     for (std::size_t i = 0; i < std::min(listed, busiest.size()); ++i)
@@ -38,7 +35,7 @@ Finding capture_finding(std::string id, Severity severity, std::string summary, 
 
 }  // namespace
 
-std::vector<Finding> assess_capture(const CaptureSummary& capture, const std::vector<FlowEvidence>& flows,
+std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsServerCounts& https_servers,
                                     bool no_flow_checked, std::uint64_t other_tcp_flows,
                                     const DnsTransactionTable& dns, const LicensingTargets& targets) {
     std::vector<Finding> findings;
@@ -92,7 +89,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const std::ve
     std::vector<Finding> dns_findings = assess_dns(dns, targets);
     findings.insert(findings.end(), dns_findings.begin(), dns_findings.end());
     if (no_flow_checked && !has_licensing_query(dns, targets)) {
-        std::string seen = what_was_seen(flows, dns);
+        std::string seen = what_was_seen(https_servers, dns);
         findings.push_back(capture_finding(
             "capture.no_licensing_traffic", Severity::error,
             "No connection to a licensing server and no lookup of its name in " +

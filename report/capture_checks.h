@@ -14,7 +14,7 @@ namespace trustcap {
 // Capture-wide findings: a damaged file, undecodable frames, memory limits,
 // failed lookups of the licensing names, and no licensing traffic at all
 // (with what was seen instead).
-std::vector<Finding> assess_capture(const CaptureSummary& capture, const std::vector<FlowEvidence>& flows,
+std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsServerCounts& https_servers,
                                     bool no_flow_checked, std::uint64_t other_tcp_flows,
                                     const DnsTransactionTable& dns, const LicensingTargets& targets);
 

@@ -114,7 +114,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     report.timeline_omitted = flow.timeline_omitted;
     report.client_statistics = statistics_of(flow.side(Direction::client_to_server));
     report.server_statistics = statistics_of(flow.side(Direction::server_to_client));
-    account_for_capture_loss(report, evidence, context.capture_losses);
+    if (context.capture_losses) account_for_capture_loss(report, evidence, *context.capture_losses);
 
     report.healthy = std::all_of(report.steps.begin(), report.steps.end(), step_is_good) &&
                      std::none_of(report.findings.begin(), report.findings.end(), is_problem);
@@ -171,6 +171,12 @@ FlowReport judge(Candidate& candidate, const JudgingContext& context) {
 
 }  // namespace
 
+void ForgottenFlows::add(const TcpFlow& flow) {
+    ++count;
+    if (flow.server.port != 443) return;
+    if (https_servers.size() < max_servers || https_servers.contains(flow.server)) ++https_servers[flow.server];
+}
+
 std::optional<FlowReport> judge_finished_flow(const FlowEvidence& evidence, const JudgingContext& context) {
     Candidate candidate = consider(evidence, context);
     if (candidate.selection == Selection::none) return std::nullopt;
@@ -198,9 +204,12 @@ Report build_report(ReportInputs inputs) {
         if (candidate.selection == Selection::attempt && identified_flow) continue;
         report.flows.push_back(judge(candidate, context));
     }
-    report.other_tcp_flows = inputs.flows.size() - report.flows.size();
+    report.other_tcp_flows = inputs.flows.size() + inputs.forgotten.count - report.flows.size();
 
-    std::vector<Finding> capture_findings = assess_capture(report.capture, inputs.flows, report.flows.empty(),
+    HttpsServerCounts https_servers = inputs.forgotten.https_servers;
+    for (const FlowEvidence& evidence : inputs.flows)
+        if (evidence.flow->server.port == 443) ++https_servers[evidence.flow->server];
+    std::vector<Finding> capture_findings = assess_capture(report.capture, https_servers, report.flows.empty(),
                                                            report.other_tcp_flows, dns, context.targets);
     report.findings.insert(report.findings.end(), capture_findings.begin(), capture_findings.end());
     for (const FlowReport& flow : report.flows)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
@@ -21,18 +22,33 @@ struct FlowEvidence {
     TlsSummary tls;
 };
 
+// Connections per server on port 443: what a capture held instead of
+// licensing traffic.
+using HttpsServerCounts = std::map<Endpoint, std::uint64_t>;
+
+// Flows a live capture judged as they finished, found not to be checked, and
+// let go: only what the capture-wide findings still need of them.
+struct ForgottenFlows {
+    static constexpr std::size_t max_servers = 4096;
+    std::uint64_t count = 0;
+    HttpsServerCounts https_servers;  // at most max_servers; later servers are not listed
+
+    void add(const TcpFlow& flow);
+};
+
 // What judging a flow needs besides the flow itself.
 struct JudgingContext {
     const DnsTransactionTable* dns = nullptr;
     LicensingTargets targets;
     std::set<std::uint16_t> checked_ports;  // --port: every connection to these is checked
     std::set<std::uint16_t> attempt_ports;  // 443 and the proxies' ports: unidentified attempts count
-    std::vector<CaptureLoss> capture_losses;
+    const std::vector<CaptureLoss>* capture_losses = nullptr;  // none when null
 };
 
 struct ReportInputs {
     CaptureSummary capture;
     std::vector<FlowEvidence> flows;  // in the order of their first frame
+    ForgottenFlows forgotten;
     JudgingContext context;
 };
 

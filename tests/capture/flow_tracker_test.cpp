@@ -322,9 +322,11 @@ protected:
         tracker.finish_flows_early(FlowCompletionTimes{after_close, after_silence}, [this](const TcpFlow& flow) {
             reported.push_back(Reported{flow.id, flow.first_frame, flow.watched_until, flow.ended_by_idle_timeout,
                                         flow.side(Direction::server_to_client).rst_frames});
+            return keep;
         });
     }
     std::vector<Reported> reported;
+    bool keep = true;
 };
 
 TEST_F(EarlyFinishTest, ClosedConnectionIsReportedOnceAfterTheCloseDelay) {
@@ -428,6 +430,25 @@ TEST_F(EarlyFinishTest, StragglersOfAReportedFlowStartNoNewFlow) {
     EXPECT_EQ(8u, flow.last_frame);  // the stragglers were not added to the finished record
     EXPECT_EQ(std::vector<std::uint64_t>{1}, flow.side(Direction::client_to_server).syn_frames);
     EXPECT_EQ("hello", logs[0].to_server);
+}
+
+TEST_F(EarlyFinishTest, FlowsTheListenerDoesNotKeepAreCountedAndFreed) {
+    FlowTracker tracker = make_tracker();
+    keep = false;
+    finish_early(tracker);
+    complete_connection(tracker);
+    tracker.advance_clock(at(11));
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_TRUE(tracker.finished_flows().empty());
+    EXPECT_EQ(1u, tracker.counters().flows_forgotten);
+
+    keep = true;
+    make.skip_frames(4);
+    complete_connection(tracker, 900'000, 70'000);
+    tracker.finish();
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    EXPECT_EQ(2u, tracker.finished_flows()[0]->id);
+    EXPECT_EQ(1u, tracker.counters().flows_forgotten);
 }
 
 TEST_F(EarlyFinishTest, NewSynWithAnotherIsnAfterCompletionIsANewFlowReportedSeparately) {

@@ -99,19 +99,27 @@ struct AnalysisSession::State {
         context.targets = options.targets;
         context.checked_ports = options.checked_ports;
         context.attempt_ports = service_ports;
-        context.capture_losses = capture_losses;
+        context.capture_losses = &capture_losses;
         return context;
     }
 
-    void judge_finished(const TcpFlow& flow) {
+    // Keeps the flows that are reported; lets the others go (see ForgottenFlows).
+    bool judge_finished(const TcpFlow& flow) {
         std::optional<FlowReport> report = judge_finished_flow(evidence_of(flow), judging_context());
-        if (!report) return;
+        if (!report) {
+            forgotten.add(flow);
+            for (const FlowDirection& side : flow.directions)
+                forgotten_cap_evictions += side.reassembly.cap_evictions;
+            dissectors.forget(flow.id);
+            return false;
+        }
         bool licensing = is_licensing_flow(*report, options.checked_ports);
         if (licensing) {
             ++progress.licensing_flows_judged;
             if (report->healthy) ++progress.licensing_flows_healthy;
         }
         flow_listener(*report, licensing);
+        return true;
     }
 
     AnalysisOptions options;
@@ -123,6 +131,8 @@ struct AnalysisSession::State {
     PacketDecoder decoder;
     CaptureSummary counted;  // what the frames showed: times, cut and malformed frames
     std::vector<CaptureLoss> capture_losses;
+    ForgottenFlows forgotten;
+    std::uint64_t forgotten_cap_evictions = 0;
     FlowListener flow_listener;
     Progress progress;
 };
@@ -140,7 +150,7 @@ std::unique_ptr<AnalysisSession> AnalysisSession::create(const AnalysisOptions& 
 
 void AnalysisSession::judge_flows_as_they_finish(FlowCompletionTimes times, FlowListener listener) {
     state_->flow_listener = std::move(listener);
-    state_->tracker.finish_flows_early(times, [this](const TcpFlow& flow) { state_->judge_finished(flow); });
+    state_->tracker.finish_flows_early(times, [this](const TcpFlow& flow) { return state_->judge_finished(flow); });
 }
 
 void AnalysisSession::advance_clock(const Timestamp& now) { state_->tracker.advance_clock(now); }
@@ -191,6 +201,8 @@ Report AnalysisSession::finish(CaptureSummary capture) {
 
     ReportInputs inputs;
     inputs.context = state.judging_context();
+    inputs.forgotten = state.forgotten;
+    capture.reassembly_cap_evictions += state.forgotten_cap_evictions;
     for (const auto& flow : state.tracker.finished_flows()) {
         for (const FlowDirection& side : flow->directions) capture.reassembly_cap_evictions += side.reassembly.cap_evictions;
         inputs.flows.push_back(state.evidence_of(*flow));

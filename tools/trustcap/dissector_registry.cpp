@@ -42,4 +42,9 @@ const ConnectionDissector* DissectorRegistry::find(std::uint64_t flow_id) const 
     return found == dissectors_.end() ? nullptr : found->second.get();
 }
 
+void DissectorRegistry::forget(std::uint64_t flow_id) {
+    dissectors_.erase(flow_id);
+    dns_dissectors_.erase(flow_id);
+}
+
 }  // namespace trustcap

@@ -25,6 +25,8 @@ public:
 
     std::unique_ptr<StreamConsumer> consumer_for(const TcpFlow& flow);
     [[nodiscard]] const ConnectionDissector* find(std::uint64_t flow_id) const;
+    // Frees a finished flow's dissector.
+    void forget(std::uint64_t flow_id);
 
 private:
     Factory make_dissector_;
