@@ -120,7 +120,10 @@ std::string PacketFileWriter::file_name(std::uint64_t file_number) const {
 
 void PacketFileWriter::fail(const std::string& file, const std::string& reason) {
     dumper_.reset();
-    error_ = "-w " + file + ": " + reason;
+    // libpcap's messages may already start with the file's name.
+    std::string_view why = reason;
+    if (why.starts_with(file + ": ")) why.remove_prefix(file.size() + 2);
+    error_ = "-w " + file + ": " + std::string(why);
 }
 
 }  // namespace trustcap

@@ -85,6 +85,14 @@ check_same_verdict generated/server-reset-mid-stream.pcap --port 443
 check_same_verdict generated/complete-connection-qinq.pcap --port 443
 check_same_verdict generated/complete-connection-erspan-type2.pcap --port 443
 check_same_verdict generated/complete-connection-vlan.pcap --port 443
+# Ports BPF cannot see: IPv4 fragments, IPv6 extension headers and
+# fragments, MPLS labels.
+check_same_verdict generated/complete-connection-ipv4-fragments.pcap --port 443
+check_same_verdict generated/complete-connection-ipv6.pcap --port 443
+check_same_verdict generated/complete-connection-ipv6-fragments.pcap --port 443
+check_same_verdict generated/complete-connection-mpls.pcap --port 443
+# A server given by address alone: all its ports are kept.
+check_same_verdict generated/port-8443-with-background.pcap --server 146.112.59.25
 # The live filter keeps a proxy's port only when told it (--proxy).
 check_same_verdict generated-tls/proxy-auth-required.pcap --proxy 10.20.30.8:3128
 check_same_verdict generated-tls/dns-nxdomain.pcap

@@ -60,10 +60,19 @@ std::string default_live_filter(const AnalysisOptions& analysis, int datalink) {
     ports.insert(analysis.checked_ports.begin(), analysis.checked_ports.end());
     std::string filter;
     for (std::uint16_t port : ports) filter += (filter.empty() ? "tcp port " : " or tcp port ") + std::to_string(port);
+    // A server or proxy given by address alone may listen on any port.
+    for (const auto* endpoints : {&analysis.targets.proxies, &analysis.targets.servers})
+        for (const NamedEndpoint& endpoint : *endpoints)
+            if (endpoint.address && !endpoint.port) filter += " or host " + endpoint.address->to_string();
     filter += " or port 53 or icmp or icmp6 or proto gre";
+    // BPF finds no port in an IPv4 fragment after the first, nor behind an
+    // IPv6 extension header: keep those whole, the decoder reassembles them.
+    filter += " or (ip and ip[6:2] & 0x1fff != 0) or (ip6 and not (ip6 proto 6 or ip6 proto 17 or ip6 proto 58))";
     if (datalink != DLT_EN10MB) return filter;
-    // A "vlan" shifts the offsets of everything after it, so the tagged
-    // alternatives nest: untagged, one tag, two tags (802.1ad).
+    // MPLS whole ("ether proto" shifts no offset). A "vlan" shifts the offsets
+    // of everything after it, so the tagged alternatives nest: untagged, one
+    // tag, two tags (802.1ad).
+    filter += " or ether proto 0x8847 or ether proto 0x8848";
     return filter + " or (vlan and (" + filter + " or (vlan and (" + filter + "))))";
 }
 
