@@ -18,9 +18,15 @@ std::uint64_t packets_lost_during(const TcpFlow& flow, const std::vector<Capture
     return lost;
 }
 
-std::set<std::uint64_t> frames_showing_a_failure(const FlowEvidence& evidence) {
+// Frames whose capture shows a failure: a reset, an ICMP error, a TLS alert,
+// the proxy's answer, and what the TLS checks saw go wrong (bytes that are
+// not TLS, an aborted handshake).
+std::set<std::uint64_t> frames_showing_a_failure(const FlowEvidence& evidence, const std::vector<Finding>& findings) {
     const TcpFlow& flow = *evidence.flow;
     std::set<std::uint64_t> frames;
+    for (const Finding& finding : findings)
+        if (finding.id.starts_with("tls") && finding.severity == Severity::error && !absence_findings.contains(finding.id))
+            frames.insert(finding.frames.begin(), finding.frames.end());
     for (const FlowDirection& side : flow.directions) frames.insert(side.rst_frames.begin(), side.rst_frames.end());
     for (const IcmpError& error : flow.icmp_errors) frames.insert(error.frame);
     if (evidence.connection) {
@@ -37,12 +43,19 @@ std::set<std::uint64_t> frames_showing_a_failure(const FlowEvidence& evidence) {
 void account_for_capture_loss(FlowReport& report, const FlowEvidence& evidence, const std::vector<CaptureLoss>& losses) {
     std::uint64_t lost = packets_lost_during(*evidence.flow, losses);
     if (lost == 0) return;
-    std::set<std::uint64_t> shown = frames_showing_a_failure(evidence);
+    std::set<std::uint64_t> shown = frames_showing_a_failure(evidence, report.findings);
+    // A handshake that ended with a FIN ended, whatever was lost around it;
+    // an answer that never came before a FIN may be among the lost packets.
+    std::set<std::uint64_t> handshake_closes;
+    for (const FlowDirection& side : evidence.flow->directions)
+        if (side.fin_frame) handshake_closes.insert(*side.fin_frame);
     std::string hidden_steps;
     for (StepResult& step : report.steps) {
         if (step.status != StepStatus::fail) continue;
-        if (std::any_of(step.frames.begin(), step.frames.end(), [&](std::uint64_t f) { return shown.contains(f); }))
-            continue;
+        auto shows_failure = [&](std::uint64_t frame) {
+            return shown.contains(frame) || (step.name == StepName::tls && handshake_closes.contains(frame));
+        };
+        if (std::any_of(step.frames.begin(), step.frames.end(), shows_failure)) continue;
         step.status = StepStatus::unknown;
         step.detail = "perhaps hidden by the capture's drops: " + step.detail;
         hidden_steps += (hidden_steps.empty() ? "" : ", ") + std::string(step_name(step.name));

@@ -257,5 +257,49 @@ TEST(CaptureLossChecks, PassingStepsAreNeverTouched) {
     EXPECT_EQ(all_fields(before.findings), all_fields(report.findings));
 }
 
+// A connection that got through TCP (frames 1-3), then frame 4 from the device.
+TcpFlow connected_flow() {
+    TcpFlow flow = open_flow();
+    flow.side(Direction::client_to_server).syn_frames = {1};
+    flow.side(Direction::server_to_client).syn_frames = {2};
+    flow.handshake_ack_frame = 3;
+    return flow;
+}
+
+TEST(CaptureLossChecks, BytesThatAreNotTlsStand) {
+    TcpFlow flow = connected_flow();
+    FlowReport report = report_of(flow);
+    report.steps = {StepResult{StepName::tcp, StepStatus::pass, {1, 2, 3}, "SYN, SYN-ACK, ACK"},
+                    StepResult{StepName::tls, StepStatus::fail, {4}, "the device sent unknown binary data, not TLS"}};
+    report.findings = {Finding{"tls.not_tls", Severity::error, flow.id, "Not TLS (frame 4)", "", {4}, {}}};
+    const FlowReport before = report;
+    account_for_capture_loss(report, FlowEvidence{&flow, nullptr, {}}, {CaptureLoss{{101, 0}, {102, 0}, 9}});
+    EXPECT_EQ(all_fields(before.steps), all_fields(report.steps));
+    EXPECT_EQ(all_fields(before.findings), all_fields(report.findings));
+}
+
+TEST(CaptureLossChecks, AHandshakeEndedByAFinStands) {
+    TcpFlow flow = connected_flow();
+    flow.side(Direction::server_to_client).fin_frame = 6;
+    FlowReport report = report_of(flow);
+    report.steps = {StepResult{StepName::tls, StepStatus::fail, {4, 6}, "the handshake stopped: FIN from the server"}};
+    const FlowReport before = report;
+    account_for_capture_loss(report, FlowEvidence{&flow, nullptr, {}}, {CaptureLoss{{101, 0}, {102, 0}, 9}});
+    EXPECT_EQ(all_fields(before.steps), all_fields(report.steps));
+    EXPECT_TRUE(report.findings.empty());
+}
+
+TEST(CaptureLossChecks, AnAnswerMissingBeforeAFinMayBeAmongTheLostPackets) {
+    TcpFlow flow = connected_flow();
+    flow.side(Direction::client_to_server).fin_frame = 9;
+    FlowReport report = report_of(flow);
+    report.steps = {StepResult{StepName::appdata, StepStatus::fail, {8, 9}, "no answer before the device closed"}};
+    report.findings = {Finding{"app.no_response", Severity::error, flow.id, "No answer", "", {8, 9}, {}}};
+    account_for_capture_loss(report, FlowEvidence{&flow, nullptr, {}}, {CaptureLoss{{101, 0}, {102, 0}, 9}});
+    EXPECT_EQ(StepStatus::unknown, report.steps[0].status);
+    EXPECT_EQ(Severity::warning, report.findings[0].severity);
+    ASSERT_NE(nullptr, find(report, "capture.drops_hide_step"));
+}
+
 }  // namespace
 }  // namespace trustcap
