@@ -1,5 +1,7 @@
 #include "analysis_session.h"
 
+#include <algorithm>
+
 #include "capture/flow_tracker.h"
 #include "capture/packet_decoder.h"
 #include "dissect/certificate_verifier.h"
@@ -106,6 +108,8 @@ struct AnalysisSession::State {
     // Keeps the flows that are reported; lets the others go (see ForgottenFlows).
     bool judge_finished(const TcpFlow& flow) {
         std::optional<FlowReport> report = judge_finished_flow(evidence_of(flow), judging_context());
+        // Once a flow is identified, the final report leaves unidentified attempts out.
+        if (report && report->identified_by == "attempt" && identified_flow_judged) report.reset();
         if (!report) {
             forgotten.add(flow);
             for (const FlowDirection& side : flow.directions)
@@ -113,6 +117,7 @@ struct AnalysisSession::State {
             dissectors.forget(flow.id);
             return false;
         }
+        identified_flow_judged |= report->kind != "other";
         bool licensing = is_licensing_flow(*report, options.checked_ports);
         if (licensing) {
             ++progress.licensing_flows_judged;
@@ -133,6 +138,7 @@ struct AnalysisSession::State {
     std::vector<CaptureLoss> capture_losses;
     ForgottenFlows forgotten;
     std::uint64_t forgotten_cap_evictions = 0;
+    bool identified_flow_judged = false;
     FlowListener flow_listener;
     Progress progress;
 };
@@ -155,7 +161,16 @@ void AnalysisSession::judge_flows_as_they_finish(FlowCompletionTimes times, Flow
 
 void AnalysisSession::advance_clock(const Timestamp& now) { state_->tracker.advance_clock(now); }
 
-void AnalysisSession::note_capture_loss(const CaptureLoss& loss) { state_->capture_losses.push_back(loss); }
+void AnalysisSession::note_capture_loss(const CaptureLoss& loss) {
+    std::vector<CaptureLoss>& losses = state_->capture_losses;
+    // Drops read back to back are one episode: the list grows with episodes, not with time.
+    if (!losses.empty() && losses.back().to >= loss.from) {
+        losses.back().to = std::max(losses.back().to, loss.to);
+        losses.back().packets += loss.packets;
+        return;
+    }
+    losses.push_back(loss);
+}
 
 AnalysisSession::Progress AnalysisSession::progress() const {
     Progress progress = state_->progress;

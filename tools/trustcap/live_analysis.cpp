@@ -100,9 +100,10 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
         if (!writer) return outcome;
     }
 
+    bool capturing = true;  // flows judged at the end decide nothing: they were cut, not finished
     session->judge_flows_as_they_finish(options.flow_completion, [&](const FlowReport& flow, bool licensing) {
         if (observer.flow_judged) observer.flow_judged(flow, licensing);
-        if (options.until_verdict && licensing && !outcome.deciding_flow_healthy) {
+        if (capturing && options.until_verdict && licensing && !outcome.deciding_flow_healthy) {
             outcome.deciding_flow_healthy = flow.healthy;
             capture->stop();
         }
@@ -152,6 +153,7 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     capture_to_stop = nullptr;
+    capturing = false;
 
     if (auto loss = drop_watch.read()) session->note_capture_loss(*loss);
     CaptureSummary summary;
