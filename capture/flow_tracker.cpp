@@ -1,6 +1,7 @@
 #include "capture/flow_tracker.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace trustcap {
 namespace {
@@ -409,25 +410,35 @@ void FlowTracker::expire_idle(const Timestamp& now) {
     }
 }
 
-// The table is full: the least recently seen tenth goes, closed flows first.
+// The table is full: the least recently seen tenth goes; entries of flows
+// already finished first, then closed flows, then open ones.
 void FlowTracker::make_room() {
-    std::vector<std::pair<std::pair<bool, Timestamp>, Key>> candidates;
+    std::vector<std::pair<std::tuple<bool, bool, Timestamp>, Key>> candidates;
     candidates.reserve(table_.size());
-    for (const auto& [key, active] : table_) candidates.push_back({{!active->closed, active->last_seen}, key});
+    for (const auto& [key, active] : table_)
+        candidates.push_back({{active->record != nullptr, !active->closed, active->last_seen}, key});
     std::size_t count = std::max<std::size_t>(1, table_.size() / 10);
     std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count - 1),
                      candidates.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t i = 0; i < count; ++i) {
         auto found = table_.find(candidates[i].second);
-        if (found->second->record && !found->second->closed) found->second->record->evicted = true;
+        if (found->second->record) {
+            if (!found->second->closed) found->second->record->evicted = true;
+            ++counters_.flows_evicted;
+        }
         retire(*found->second, latest_time_);
         table_.erase(found);
-        ++counters_.flows_evicted;
     }
 }
 
 void FlowTracker::finish() {
-    for (auto& [key, active] : table_) retire(*active, latest_time_);
+    // In the order the flows began, so that a listener hears them so.
+    std::vector<ActiveFlow*> remaining;
+    for (auto& [key, active] : table_)
+        if (active->record) remaining.push_back(active.get());
+    std::sort(remaining.begin(), remaining.end(),
+              [](const ActiveFlow* a, const ActiveFlow* b) { return a->record->id < b->record->id; });
+    for (ActiveFlow* active : remaining) retire(*active, latest_time_);
     table_.clear();
     std::sort(finished_.begin(), finished_.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
 }

@@ -549,5 +549,29 @@ TEST_F(EarlyFinishTest, UncheckedFlowsAreNeverReported) {
     EXPECT_EQ(1u, tracker.counters().tcp_flows);
 }
 
+TEST_F(EarlyFinishTest, AFullTableLetsGoOfFinishedEntriesFirstWithoutCountingThem) {
+    FlowTracker::Limits limits;
+    limits.max_flows = 2;
+    FlowTracker tracker = make_tracker(limits);
+    finish_early(tracker);
+    complete_connection(tracker);  // frames 1-8: finished below, its entry kept without a record
+    tracker.advance_clock(at(11));
+    ASSERT_EQ(1u, reported.size());
+
+    make.skip_frames(4);
+    const Endpoint second_device{*IpAddress::parse("10.20.30.41"), 40000};
+    const Endpoint third_device{*IpAddress::parse("10.20.30.42"), 40001};
+    tracker.add(make.tcp(second_device, server, syn, 7000, 0));  // an open flow, seen after the finished one
+    tracker.add(make.tcp(third_device, server, syn, 8000, 0));   // the table is full: one entry must go
+    EXPECT_EQ(0u, tracker.counters().flows_evicted);
+    EXPECT_EQ(2u, tracker.active_flows());
+    tracker.finish();
+    ASSERT_EQ(3u, reported.size());
+    EXPECT_EQ(2u, reported[1].id);  // heard in the order the flows began
+    EXPECT_EQ(3u, reported[2].id);
+    ASSERT_EQ(3u, tracker.finished_flows().size());
+    EXPECT_FALSE(tracker.finished_flows()[1]->evicted);
+}
+
 }  // namespace
 }  // namespace trustcap
