@@ -112,6 +112,17 @@ TEST(CommandLine, WritesTheReportToAFile) {
     fs::remove(path);
 }
 
+TEST(CommandLine, AnUnusableFileLeavesTheOutputFileAlone) {
+    fs::path path = scratch_file("earlier-report.json");
+    std::ofstream(path) << "{\"verdict\": \"healthy\"}\n";
+    ProcessResult run = run_process({trustcap_binary(), "-o", path.string(), "/nonexistent/cssm.pcap"});
+    EXPECT_EQ(2, run.exit_status);
+    std::ifstream in(path);
+    std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ("{\"verdict\": \"healthy\"}\n", kept);
+    fs::remove(path);
+}
+
 TEST(CommandLine, TextReportIsPlainWhenNotATerminal) {
     ProcessResult run = run_process({trustcap_binary(), generated + "syn-unanswered.pcap"});
     EXPECT_EQ(1, run.exit_status);

@@ -61,23 +61,26 @@ int main(int argc, char** argv) {
         return exit_healthy;
     }
     std::ofstream file_output;
-    if (!command.output_file.empty()) {
+    auto open_output = [&] {
+        if (command.output_file.empty()) return true;
         file_output.open(command.output_file, std::ios::binary);
-        if (!file_output) {
-            std::cerr << "trustcap: cannot write " << command.output_file << "\n";
-            return exit_unusable;
-        }
-    }
+        if (!file_output) std::cerr << "trustcap: cannot write " << command.output_file << "\n";
+        return static_cast<bool>(file_output);
+    };
     std::ostream& out = command.output_file.empty() ? std::cout : file_output;
     bool to_terminal = command.output_file.empty() && isatty(STDOUT_FILENO) != 0;
 
+    // A live run streams into the output as it goes; a file's report is
+    // written once the file proved readable, so an unusable file leaves -o as it was.
     bool live = command.mode == Mode::live;
+    if (live && !open_output()) return exit_unusable;
     LiveOutcome outcome = live ? run_live(command, out) : LiveOutcome{analyze_file(command.analysis), std::nullopt};
     if (!outcome.analysis.usable) {
         std::cerr << "trustcap: " << (live ? command.live.capture.interface : command.analysis.file) << ": "
                   << outcome.analysis.error << "\n";
         return exit_unusable;
     }
+    if (!live && !open_output()) return exit_unusable;
     const Report& report = outcome.analysis.report;
     if (!live && command.format == OutputFormat::ndjson)
         for (const FlowReport& flow : report.flows)
