@@ -64,6 +64,15 @@ std::string NamedEndpoint::to_string() const {
     return text;
 }
 
+std::set<std::uint16_t> licensing_ports(const LicensingTargets& targets, const std::set<std::uint16_t>& checked_ports) {
+    std::set<std::uint16_t> ports{443};
+    for (const auto* endpoints : {&targets.proxies, &targets.servers})
+        for (const NamedEndpoint& endpoint : *endpoints)
+            if (endpoint.port) ports.insert(*endpoint.port);
+    ports.insert(checked_ports.begin(), checked_ports.end());
+    return ports;
+}
+
 std::string kind_of_name(const std::string& name) {
     std::string host = lower(name);
     if (!host.empty() && host.back() == '.') host.pop_back();

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct LicensingTargets {
     std::vector<NamedEndpoint> proxies;  // --proxy
     bool all_flows = false;              // --all-flows: every TLS flow is checked
 };
+
+// The ports licensing traffic may use: 443, the proxies' and servers'
+// ports, and `checked_ports` (--port).
+std::set<std::uint16_t> licensing_ports(const LicensingTargets& targets, const std::set<std::uint16_t>& checked_ports);
 
 // "licensing" for smartreceiver.cisco.com, "legacy" for tools.cisco.com, "" otherwise.
 std::string kind_of_name(const std::string& name);

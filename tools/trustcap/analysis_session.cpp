@@ -18,7 +18,6 @@ namespace {
 
 constexpr std::size_t malformed_frames_listed = 10;
 constexpr std::uint16_t dns_port = 53;
-constexpr std::uint16_t https_port = 443;
 
 bool load_trust(const AnalysisOptions& options, TrustStore& trust, std::string& error) {
     std::string system_error;
@@ -30,18 +29,6 @@ bool load_trust(const AnalysisOptions& options, TrustStore& trust, std::string& 
         }
     }
     return true;
-}
-
-// Ports where a bare connection attempt may be the device trying to reach a
-// licensing server (or its proxy) before anything names it.
-std::set<std::uint16_t> attempt_ports(const AnalysisOptions& options) {
-    std::set<std::uint16_t> ports{https_port};
-    for (const NamedEndpoint& proxy : options.targets.proxies)
-        if (proxy.port) ports.insert(*proxy.port);
-    for (const NamedEndpoint& server : options.targets.servers)
-        if (server.port) ports.insert(*server.port);
-    ports.insert(options.checked_ports.begin(), options.checked_ports.end());
-    return ports;
 }
 
 void add_dns(const DecodedPacket& packet, DnsTransactionTable& dns) {
@@ -69,7 +56,7 @@ std::string intended_host(const TcpFlow& flow, const ConnectionDissector& connec
 struct AnalysisSession::State {
     State(const AnalysisOptions& options, LinkType link_type)
         : options(options),
-          service_ports(attempt_ports(options)),
+          service_ports(licensing_ports(options.targets, options.checked_ports)),
           dissectors(
               [this](const TcpFlow& flow) {
                   return std::make_unique<ConnectionDissector>(
@@ -95,7 +82,7 @@ struct AnalysisSession::State {
         return evidence;
     }
 
-    JudgingContext judging_context() const {
+    JudgingContext make_judging_context() const {
         JudgingContext context;
         context.dns = &dns;
         context.targets = options.targets;
@@ -107,7 +94,7 @@ struct AnalysisSession::State {
 
     // Keeps the flows that are reported; lets the others go (see ForgottenFlows).
     bool judge_finished(const TcpFlow& flow) {
-        std::optional<FlowReport> report = judge_finished_flow(evidence_of(flow), judging_context());
+        std::optional<FlowReport> report = judge_finished_flow(evidence_of(flow), judging);
         // Once a flow is identified, the final report leaves unidentified attempts out.
         if (report && report->identified_by == "attempt" && identified_flow_judged) report.reset();
         if (!report) {
@@ -136,6 +123,7 @@ struct AnalysisSession::State {
     PacketDecoder decoder;
     CaptureSummary counted;  // what the frames showed: times, cut and malformed frames
     std::vector<CaptureLoss> capture_losses;
+    const JudgingContext judging = make_judging_context();  // after what it points to
     ForgottenFlows forgotten;
     std::uint64_t forgotten_cap_evictions = 0;
     bool identified_flow_judged = false;
@@ -215,7 +203,7 @@ Report AnalysisSession::finish(CaptureSummary capture) {
     capture.ip_datagrams_dropped = state.decoder.fragments().counters().datagrams_dropped;
 
     ReportInputs inputs;
-    inputs.context = state.judging_context();
+    inputs.context = state.judging;
     inputs.forgotten = state.forgotten;
     capture.reassembly_cap_evictions += state.forgotten_cap_evictions;
     for (const auto& flow : state.tracker.finished_flows()) {

@@ -52,14 +52,8 @@ private:
 }  // namespace
 
 std::string default_live_filter(const AnalysisOptions& analysis, int datalink) {
-    std::set<std::uint16_t> ports{443};
-    for (const NamedEndpoint& endpoint : analysis.targets.proxies)
-        if (endpoint.port) ports.insert(*endpoint.port);
-    for (const NamedEndpoint& endpoint : analysis.targets.servers)
-        if (endpoint.port) ports.insert(*endpoint.port);
-    ports.insert(analysis.checked_ports.begin(), analysis.checked_ports.end());
     std::string filter;
-    for (std::uint16_t port : ports) filter += (filter.empty() ? "tcp port " : " or tcp port ") + std::to_string(port);
+    for (std::uint16_t port : licensing_ports(analysis.targets, analysis.checked_ports)) filter += (filter.empty() ? "tcp port " : " or tcp port ") + std::to_string(port);
     // A server or proxy given by address alone may listen on any port.
     for (const auto* endpoints : {&analysis.targets.proxies, &analysis.targets.servers})
         for (const NamedEndpoint& endpoint : *endpoints)
