@@ -4,6 +4,8 @@
 #include <set>
 #include <string>
 
+#include "report/wording.h"
+
 namespace trustcap {
 namespace {
 
@@ -61,7 +63,7 @@ void account_for_capture_loss(FlowReport& report, const FlowEvidence& evidence, 
         hidden_steps += (hidden_steps.empty() ? "" : ", ") + std::string(step_name(step.name));
     }
     if (hidden_steps.empty()) return;
-    std::string lost_text = std::to_string(lost) + (lost == 1 ? " packet" : " packets");
+    std::string lost_text = counted(lost, "packet");
     for (Finding& finding : report.findings) {
         if (!absence_findings.contains(finding.id) || finding.severity != Severity::error) continue;
         finding.severity = Severity::warning;

@@ -6,15 +6,12 @@
 #include <string>
 
 #include "report/icmp_names.h"
+#include "report/wording.h"
 
 namespace trustcap {
 namespace {
 
 const char* side_name(Direction direction) { return direction == Direction::client_to_server ? "device" : "server"; }
-
-std::string plural(std::uint64_t count, const char* word) {
-    return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
-}
 
 std::string seconds_text(double seconds) {
     char text[32];
@@ -143,11 +140,11 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
     step.status = StepStatus::fail;
     step.frames = client.syn_frames;
     double waited = flow.last_time.seconds_since(flow.first_time);
-    step.detail = "no SYN-ACK to " + plural(attempts, "SYN") + " over " + seconds_text(waited);
+    step.detail = "no SYN-ACK to " + counted(attempts, "SYN") + " over " + seconds_text(waited);
     result.findings.push_back(finding(
         "tcp.no_synack", Severity::error, flow,
-        "No answer from " + server_text(flow) + ": " + plural(attempts, "SYN") + " (" +
-            plural(attempts - 1, "retransmission") + ") and no SYN-ACK",
+        "No answer from " + server_text(flow) + ": " + counted(attempts, "SYN") + " (" +
+            counted(attempts - 1, "retransmission") + ") and no SYN-ACK",
         "The device's connection attempts got no answer at all: something in the path drops them silently "
         "(a firewall DROP rule, a missing route or NAT), or the server is down. The device logs "
         "\"Connection timed out\".",
@@ -166,8 +163,8 @@ std::string reset_context(const TcpFlow& flow, Direction sender, std::uint64_t r
     if (peer.fin_frame && *peer.fin_frame < rst_frame) return "after the " + std::string(side_name(opposite(sender))) + "'s FIN";
     if (own.fin_frame && *own.fin_frame < rst_frame) return "after its own FIN";
     if (!client.first_data_frame && !server.first_data_frame) return "after the handshake, before any data";
-    return "after " + plural(client.payload_bytes, "byte") + " from the device and " +
-           plural(server.payload_bytes, "byte") + " from the server";
+    return "after " + counted(client.payload_bytes, "byte") + " from the device and " +
+           counted(server.payload_bytes, "byte") + " from the server";
 }
 
 std::optional<std::uint8_t> ttl_of(const TcpFlow& flow, std::uint64_t frame) {
@@ -290,7 +287,7 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
     if (cut_packets > 0) {
         result.findings.push_back(finding(
             "capture.truncated_packets", Severity::warning, flow,
-            plural(cut_packets, "packet") + " of this connection were cut short by the capture's packet length limit",
+            counted(cut_packets, "packet") + " of this connection were cut short by the capture's packet length limit",
             "The capture kept only the start of these packets, so certificates and records in them cannot be read.",
             cut_frames, {"monitor capture <name> limit packet-len 9500 (or capture without a snap length: tcpdump -s 0)"}));
     }

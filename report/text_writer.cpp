@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "report/time_format.h"
+#include "report/wording.h"
 
 namespace trustcap {
 namespace {
@@ -91,17 +92,13 @@ void write_timeline(std::ostream& out, const FlowReport& flow, const CaptureSumm
         out << "  (" << flow.timeline_omitted << " more significant packets not listed)\n";
 }
 
-std::string count(std::uint64_t value, const char* word) {
-    return std::to_string(value) + " " + word + (value == 1 ? "" : "s");
-}
-
 std::string side_summary(const SideStatistics& side) {
-    std::string text = count(side.packets, "packet") + ", " + count(side.payload_bytes, "byte");
-    if (side.retransmissions > 0) text += ", " + count(side.retransmissions, "retransmission");
+    std::string text = counted(side.packets, "packet") + ", " + counted(side.payload_bytes, "byte");
+    if (side.retransmissions > 0) text += ", " + counted(side.retransmissions, "retransmission");
     if (side.inconsistent_retransmissions > 0)
         text += " (" + std::to_string(side.inconsistent_retransmissions) + " with different bytes)";
     if (side.out_of_order > 0) text += ", " + std::to_string(side.out_of_order) + " out of order";
-    if (side.overlaps > 0) text += ", " + count(side.overlaps, "overlap");
+    if (side.overlaps > 0) text += ", " + counted(side.overlaps, "overlap");
     if (side.bytes_not_captured > 0) text += ", " + std::to_string(side.bytes_not_captured) + " bytes not captured";
     if (side.zero_window_packets > 0) text += ", " + std::to_string(side.zero_window_packets) + " zero window";
     return text;

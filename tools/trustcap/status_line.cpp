@@ -1,23 +1,21 @@
 #include "status_line.h"
 
+#include "report/wording.h"
+
 namespace trustcap {
 namespace {
 
 constexpr const char* erase_line = "\r\033[K";
 
-std::string counted(std::uint64_t count, const std::string& singular, const std::string& plural) {
-    return std::to_string(count) + " " + (count == 1 ? singular : plural);
-}
-
 }  // namespace
 
 std::string StatusLine::text(const LiveStatus& status) {
     const AnalysisSession::Progress& progress = status.progress;
-    return "live " + status.interface + ": " + counted(progress.frames, "packet", "packets") + ", " +
-           counted(progress.tcp_flows, "TCP flow", "TCP flows") + ", " +
+    return "live " + status.interface + ": " + counted(progress.frames, "packet") + ", " +
+           counted(progress.tcp_flows, "TCP flow") + ", " +
            counted(progress.licensing_flows_judged, "licensing flow judged", "licensing flows judged") + " (" +
            std::to_string(progress.licensing_flows_healthy) + " healthy), " +
-           counted(status.kernel_drops, "kernel drop", "kernel drops");
+           counted(status.kernel_drops, "kernel drop");
 }
 
 void StatusLine::show(const LiveStatus& status) {
