@@ -36,6 +36,7 @@ std::vector<Scenario> all_scenarios()
         {"unsupported-link-type-80211.pcap", write_unsupported_link_type},
         {"port-8443-with-background.pcap", write_port_8443_with_background},
         {"background-traffic-only.pcap", write_background_traffic_only},
+        {"syn-options-cut-by-snaplen.pcap", write_syn_options_cut_by_snaplen},
     };
 }
 

@@ -55,4 +55,7 @@ void write_unsupported_link_type(const std::filesystem::path& file);
 void write_port_8443_with_background(const std::filesystem::path& file);
 void write_background_traffic_only(const std::filesystem::path& file);
 
+// scenarios_real_world.cpp
+void write_syn_options_cut_by_snaplen(const std::filesystem::path& file);
+
 }  // namespace pcapgen

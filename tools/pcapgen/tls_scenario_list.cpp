@@ -38,6 +38,19 @@ std::vector<TlsScenario> all_tls_scenarios()
         {"tls13-client-alert-in-clear.pcap", write_tls13_client_alert_in_clear},
         {"tls12-reset-injected-bare-rst.pcap", write_tls12_reset_injected_bare_rst},
         {"proxy-auth-required-multisegment.pcap", write_proxy_auth_required_multisegment},
+        {"tls12-racing-forged-rst.pcap", write_tls12_racing_forged_rst},
+        {"tls12-out-of-window-rst.pcap", write_tls12_out_of_window_rst},
+        {"tls12-synack-before-syn.pcap", write_tls12_synack_before_syn},
+        {"tls12-rst-after-both-fins.pcap", write_tls12_rst_after_both_fins},
+        {"tls12-server-rst-after-device-fin.pcap", write_tls12_server_rst_after_device_fin},
+        {"tls12-warning-alert-unrecognized-name.pcap", write_tls12_warning_alert_unrecognized_name},
+        {"sslv2-client-hello-unanswered.pcap", write_sslv2_client_hello_unanswered},
+        {"sslv3-client-hello-refused.pcap", write_sslv3_client_hello_refused},
+        {"tls12-client-hello-unanswered.pcap", write_tls12_client_hello_unanswered},
+        {"proxy-client-hello-unanswered.pcap", write_proxy_client_hello_unanswered},
+        {"tls12-unknown-ca-three-attempts.pcap", write_tls12_unknown_ca_three_attempts},
+        {"syn-reset-then-healthy-retry.pcap", write_syn_reset_then_healthy_retry},
+        {"syn-at-capture-end.pcap", write_syn_at_capture_end},
     };
 }
 

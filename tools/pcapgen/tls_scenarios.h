@@ -77,4 +77,23 @@ void write_dns_servfail(const std::filesystem::path& file, const LabPki& pki);
 void write_dns_no_answer(const std::filesystem::path& file, const LabPki& pki);
 void write_dns_refused(const std::filesystem::path& file, const LabPki& pki);
 
+// scenarios_tls_real_world_tcp.cpp
+void write_tls12_racing_forged_rst(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_out_of_window_rst(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_synack_before_syn(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_rst_after_both_fins(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_server_rst_after_device_fin(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_tls_real_world_versions.cpp
+void write_tls12_warning_alert_unrecognized_name(const std::filesystem::path& file, const LabPki& pki);
+void write_sslv2_client_hello_unanswered(const std::filesystem::path& file, const LabPki& pki);
+void write_sslv3_client_hello_refused(const std::filesystem::path& file, const LabPki& pki);
+
+// scenarios_tls_real_world_attempts.cpp
+void write_tls12_client_hello_unanswered(const std::filesystem::path& file, const LabPki& pki);
+void write_proxy_client_hello_unanswered(const std::filesystem::path& file, const LabPki& pki);
+void write_tls12_unknown_ca_three_attempts(const std::filesystem::path& file, const LabPki& pki);
+void write_syn_reset_then_healthy_retry(const std::filesystem::path& file, const LabPki& pki);
+void write_syn_at_capture_end(const std::filesystem::path& file, const LabPki& pki);
+
 }  // namespace pcapgen
