@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "capture/tcp_reset_rules.h"
+
 namespace trustcap {
 namespace {
 
@@ -24,6 +26,19 @@ bool has(std::uint8_t flags, std::uint8_t flag) { return (flags & flag) != 0; }
 
 // True when `ack` acknowledges the byte at `seq` (modulo-2^32 comparison).
 bool acknowledges(std::uint32_t ack, std::uint32_t seq) { return static_cast<std::int32_t>(ack - seq) > 0; }
+
+bool opening_syn_from_client(const DecodedPacket& packet, Direction direction) {
+    return has(packet.tcp.flags, tcp_flag::syn) && !has(packet.tcp.flags, tcp_flag::ack) &&
+           direction == Direction::client_to_server;
+}
+
+// The window as Wireshark shows it: scaled once both SYNs agreed on scaling.
+std::uint32_t scaled_window(const TcpFlow& flow, const DecodedPacket& packet, Direction direction) {
+    const FlowDirection& side = flow.side(direction);
+    const FlowDirection& peer = flow.side(opposite(direction));
+    bool scaled = !has(packet.tcp.flags, tcp_flag::syn) && side.window_scale && peer.window_scale;
+    return scaled ? std::uint32_t{packet.tcp.window} << *side.window_scale : packet.tcp.window;
+}
 
 template <typename T>
 void push_capped(std::vector<T>& values, T value, std::size_t cap) {
@@ -58,13 +73,15 @@ struct FlowTracker::ActiveFlow {
     Endpoint client;
     Endpoint server;
     Timestamp last_seen;
+    std::array<SequenceState, 2> sequence;
+    std::optional<std::uint32_t> synack_ack;  // what the server's SYN-ACK acknowledged
     std::unique_ptr<TcpFlow> record;  // null for flows that are not checked
     std::unique_ptr<StreamConsumer> consumer;
     std::unique_ptr<GapRecorder> gap_recorder;  // feeds `consumer`
     std::unique_ptr<TcpStreamReassembler> to_server;
     std::unique_ptr<TcpStreamReassembler> to_client;
     std::optional<std::uint32_t> client_isn;
-    bool closed = false;  // RST seen, or both FINs
+    bool closed = false;  // a reset that ended it, or both FINs acknowledged
 
     TcpStreamReassembler* reassembler(Direction direction) {
         return direction == Direction::client_to_server ? to_server.get() : to_client.get();
@@ -131,7 +148,11 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
     auto found = table_.find(key);
     if (found != table_.end() && opening_syn) {
         ActiveFlow& existing = *found->second;
-        bool same_attempt = existing.client == source && existing.client_isn == packet.tcp.seq;
+        // A SYN-ACK captured before its SYN (capture points reorder packets
+        // microseconds apart) already says which SYN it answers.
+        bool answered_already = !existing.client_isn && existing.synack_ack == packet.tcp.seq + 1;
+        bool same_attempt =
+            existing.client == source && (existing.client_isn == packet.tcp.seq || answered_already);
         if (!same_attempt) {  // port reuse, or a SYN after a flow seen mid-stream
             retire(existing, packet.time);
             table_.erase(found);
@@ -142,8 +163,14 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
     active.last_seen = packet.time;
     Direction direction = source == active.client ? Direction::client_to_server : Direction::server_to_client;
     if (opening_syn && direction == Direction::client_to_server) active.client_isn = packet.tcp.seq;
-    if (has(flags, tcp_flag::rst)) active.closed = true;
-    if (active.record) record_packet(active, packet, direction);
+    if (has(flags, tcp_flag::syn) && has(flags, tcp_flag::ack) && direction == Direction::server_to_client &&
+        !active.synack_ack)
+        active.synack_ack = packet.tcp.ack;
+    if (active.record) {
+        record_packet(active, packet, direction);
+    } else if (has(flags, tcp_flag::rst)) {
+        active.closed = true;
+    }
 }
 
 FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPacket& packet) {
@@ -206,11 +233,14 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     side.payload_bytes += packet.payload_wire_length;
     if (first_of_side) side.first_frame = packet.frame;
     side.last_frame = packet.frame;
-    if (!side.first_ttl) {
-        side.first_ttl = packet.ip_ttl;
-    } else if (*side.first_ttl != packet.ip_ttl && !has(flags, tcp_flag::rst)) {
-        side.ttl_varies = true;
+    if (!has(flags, tcp_flag::rst)) {
+        if (!side.first_ttl) {
+            side.first_ttl = packet.ip_ttl;
+        } else if (*side.first_ttl != packet.ip_ttl) {
+            side.ttl_varies = true;
+        }
     }
+    if (opening_syn_from_client(packet, direction)) flow.roles_from_syn = true;
 
     bool significant = has(flags, tcp_flag::syn | tcp_flag::fin | tcp_flag::rst);
     std::uint8_t notes = 0;
@@ -226,12 +256,15 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
         if (packet.tcp.has_window_scale) side.window_scale = packet.tcp.window_scale;
         if (!side.initial_seq) {
             side.initial_seq = packet.tcp.seq;
-            active.reassembler(direction)->set_initial_sequence(packet.tcp.seq + 1);
+            if (TcpStreamReassembler* stream = active.reassembler(direction))
+                stream->set_initial_sequence(packet.tcp.seq + 1);
         }
     }
-    if (has(flags, tcp_flag::ack) && !syn && direction == Direction::client_to_server &&
+    // The ACK completing the handshake covers the SYN-ACK (and any data a
+    // Fast Open SYN-ACK carried).
+    if (has(flags, tcp_flag::ack) && !syn && !has(flags, tcp_flag::rst) && direction == Direction::client_to_server &&
         !flow.handshake_ack_frame && !flow.directions[1].syn_frames.empty() &&
-        (!peer.initial_seq || packet.tcp.ack == *peer.initial_seq + 1)) {
+        (!peer.initial_seq || acknowledges(packet.tcp.ack, *peer.initial_seq))) {
         flow.handshake_ack_frame = packet.frame;
         significant = true;
     }
@@ -246,7 +279,9 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     }
     if (has(flags, tcp_flag::rst)) {
         ++side.rst_packets;
-        push_capped(side.rst_frames, packet.frame, max_rst_frames_kept);
+        if (side.resets.size() < max_rst_frames_kept) side.resets.push_back(judge_reset(active, packet, direction));
+    } else {
+        note_side_went_on(active, packet, direction);
     }
     if (has(flags, tcp_flag::fin) && !side.fin_frame) {
         side.fin_frame = packet.frame;
@@ -257,13 +292,18 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
         peer.fin_acked_frame = packet.frame;
         significant = true;
     }
-    if (side.fin_acked_frame && peer.fin_acked_frame) active.closed = true;
+    bool closed_gracefully = side.fin_acked_frame && peer.fin_acked_frame;
+    active.closed = closed_gracefully || side.closing_reset() || peer.closing_reset();
 
     if (active.to_server) {
         reassemble(active, packet, direction, notes);
         if (active.consumer->frame_is_evidence(packet.frame)) significant = true;
     }
-    if (active.closed) release_streams(active);
+    advance_sequence(active.sequence[index_of(direction)], packet.tcp, packet.payload_wire_length,
+                     scaled_window(flow, packet, direction));
+    // A reset may yet prove ignored (the connection goes on), so only a
+    // graceful close lets go of the streams before the flow is retired.
+    if (closed_gracefully) release_streams(active);
 
     if (!significant && notes == 0) return;
     if (flow.timeline.size() >= limits_.max_timeline_packets) {
@@ -279,12 +319,37 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     entry.tcp_flags = flags;
     entry.relative_seq = side.initial_seq ? packet.tcp.seq - own_base : packet.tcp.seq;
     entry.relative_ack = has(flags, tcp_flag::ack) && peer.initial_seq ? packet.tcp.ack - peer_base : packet.tcp.ack;
-    bool scaled = !syn && side.window_scale && peer.window_scale;
-    entry.window = scaled ? std::uint32_t{packet.tcp.window} << *side.window_scale : packet.tcp.window;
+    entry.window = scaled_window(flow, packet, direction);
     entry.payload_length = packet.payload_wire_length;
     entry.ttl = packet.ip_ttl;
     entry.notes = notes;
     flow.timeline.push_back(entry);
+}
+
+TcpReset FlowTracker::judge_reset(const ActiveFlow& active, const DecodedPacket& packet, Direction direction) {
+    const TcpFlow& flow = *active.record;
+    TcpReset reset;
+    reset.frame = packet.frame;
+    reset.time = packet.time;
+    reset.seq = packet.tcp.seq;
+    reset.ack = packet.tcp.ack;
+    reset.has_ack = has(packet.tcp.flags, tcp_flag::ack);
+    reset.ttl = packet.ip_ttl;
+    std::optional<std::uint32_t> client_syn_unanswered;
+    const FlowDirection& client = flow.side(Direction::client_to_server);
+    if (direction == Direction::server_to_client && flow.side(Direction::server_to_client).syn_frames.empty())
+        client_syn_unanswered = client.initial_seq;
+    reset.acceptable = reset_is_acceptable(packet.tcp, active.sequence[index_of(direction)],
+                                           active.sequence[index_of(opposite(direction))], client_syn_unanswered);
+    return reset;
+}
+
+void FlowTracker::note_side_went_on(ActiveFlow& active, const DecodedPacket& packet, Direction direction) {
+    for (TcpReset& reset : active.record->side(direction).resets) {
+        if (reset.outlived || !shows_sender_went_on(reset, packet.tcp, packet.payload_wire_length)) continue;
+        reset.outlived = true;
+        reset.outlived_at = packet.frame;
+    }
 }
 
 void FlowTracker::reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction,

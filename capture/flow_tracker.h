@@ -108,6 +108,8 @@ private:
     void add_icmp_error(const DecodedPacket& packet);
     ActiveFlow& start_flow(const Key& key, const DecodedPacket& packet);
     void record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
+    TcpReset judge_reset(const ActiveFlow& active, const DecodedPacket& packet, Direction direction);
+    void note_side_went_on(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
     void reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction, std::uint8_t& notes);
     void release_streams(ActiveFlow& active);
     void retire(ActiveFlow& active, const Timestamp& now);

@@ -50,6 +50,24 @@ struct IcmpError {
     std::uint8_t code = 0;
 };
 
+// A reset as the capture saw it, judged as its receiver would (RFC 9293
+// 3.10.7.4, RFC 5961 3): in SYN-SENT it must acknowledge the SYN; later its
+// sequence number must fall in the receiver's window. A reset that the
+// connection outlives (its sender's side carries on) did not end it either.
+struct TcpReset {
+    std::uint64_t frame = 0;
+    Timestamp time;
+    std::uint32_t seq = 0;
+    std::uint32_t ack = 0;
+    bool has_ack = false;
+    std::uint8_t ttl = 0;
+    bool acceptable = true;  // false: outside the receiver's window, or not acknowledging the SYN
+    bool outlived = false;   // its sender's side went on (SYN-ACK, data) afterwards
+    std::optional<std::uint64_t> outlived_at;  // the frame showing it
+
+    [[nodiscard]] bool ended_connection() const { return acceptable && !outlived; }
+};
+
 // What one side of a connection did.
 struct FlowDirection {
     std::uint64_t packets = 0;
@@ -64,15 +82,22 @@ struct FlowDirection {
     std::optional<std::uint64_t> fin_frame;
     std::optional<std::uint32_t> fin_seq;       // sequence number the FIN occupies
     std::optional<std::uint64_t> fin_acked_frame;  // the peer's ACK covering this FIN
-    std::vector<std::uint64_t> rst_frames;  // the first few
+    std::vector<TcpReset> resets;  // the first few
     std::uint64_t rst_packets = 0;
-    std::optional<std::uint8_t> first_ttl;
-    bool ttl_varies = false;
+    std::optional<std::uint8_t> first_ttl;  // of its first packet that is not a reset
+    bool ttl_varies = false;                // among its packets that are not resets
     std::uint64_t zero_window_packets = 0;
     std::uint64_t cut_packets = 0;
     std::vector<std::uint64_t> cut_frames;  // the first few
     std::vector<std::uint64_t> missing_data_frames;  // where bytes of this side were found never captured
     TcpStreamReassembler::Counters reassembly;
+
+    // The first reset of this side that ended the connection.
+    [[nodiscard]] const TcpReset* closing_reset() const {
+        for (const TcpReset& reset : resets)
+            if (reset.ended_connection()) return &reset;
+        return nullptr;
+    }
 };
 
 // Everything the report needs to know about one TCP connection. Holds no

@@ -50,15 +50,18 @@ std::optional<std::string> decode_tcp(Bytes bytes, std::uint32_t wire_length, De
     packet.tcp.flags = *reader.u8();
     packet.tcp.window = *reader.u16be();
     if (header_length < tcp_minimum_header_length) return "TCP: data offset " + count(header_length) + " < 20";
-    if (header_length > bytes.size()) {
-        return "TCP: header length " + count(header_length) + " > " + count(bytes.size()) + " bytes captured";
+    if (header_length > wire_length) {
+        return "TCP: header length " + count(header_length) + " > " + count(wire_length) + " bytes in the packet";
     }
+    // The snap length may cut the options: the fixed header still says what
+    // the segment is, and only the cut options are unknown.
+    const std::size_t captured_header_length = std::min(header_length, bytes.size());
     if (packet.tcp.flags & tcp_flag::syn) {
-        parse_window_scale(bytes.subspan(tcp_minimum_header_length, header_length - tcp_minimum_header_length),
+        parse_window_scale(bytes.subspan(tcp_minimum_header_length, captured_header_length - tcp_minimum_header_length),
                            packet.tcp);
     }
     packet.transport = Transport::tcp;
-    packet.payload = bytes.subspan(header_length);
+    packet.payload = bytes.subspan(captured_header_length);
     packet.payload_wire_length = wire_length - static_cast<std::uint32_t>(header_length);
     return std::nullopt;
 }

@@ -29,7 +29,8 @@ std::set<std::uint64_t> frames_showing_a_failure(const FlowEvidence& evidence, c
     for (const Finding& finding : findings)
         if (finding.id.starts_with("tls") && finding.severity == Severity::error && !absence_findings.contains(finding.id))
             frames.insert(finding.frames.begin(), finding.frames.end());
-    for (const FlowDirection& side : flow.directions) frames.insert(side.rst_frames.begin(), side.rst_frames.end());
+    for (const FlowDirection& side : flow.directions)
+        for (const TcpReset& reset : side.resets) frames.insert(reset.frame);
     for (const IcmpError& error : flow.icmp_errors) frames.insert(error.frame);
     if (evidence.connection) {
         for (const TlsMessage& message : evidence.connection->tls().messages())

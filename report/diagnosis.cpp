@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "report/attempts.h"
+
 namespace trustcap {
 namespace {
 
@@ -15,83 +17,154 @@ std::string lowered_first(std::string text) {
     return text;
 }
 
+std::string server_of(const FlowReport& flow) {
+    return flow.server_name.empty() ? flow.server.to_string() : flow.server_name;
+}
+
 std::string name_of(const FlowReport& flow) {
-    std::string server = flow.server_name.empty() ? flow.server.to_string() : flow.server_name;
     std::string kind = flow.kind == "licensing" || flow.kind == "legacy" ? "licensing connection"
                        : flow.kind == "onprem"                          ? "connection to the on-prem server"
                                                                         : "connection";
-    return "The " + kind + (kind == "connection to the on-prem server" ? " " : " to ") + server;
+    return "The " + kind + (kind == "connection to the on-prem server" ? " " : " to ") + server_of(flow);
 }
 
-// The finding families that explain each step's failure, most telling first.
+// The finding families that can explain each step's failure, most telling first.
 std::vector<std::string> prefixes_for(StepName step) {
     switch (step) {
         case StepName::connect: return {"proxy."};
-        case StepName::tcp: return {"tcp.", "capture."};
-        case StepName::tls: return {"tls.alert.", "tls13.", "tls.", "tcp.reset", "tcp.", "capture."};
-        case StepName::appdata: return {"app.", "tcp.", "capture."};
-        case StepName::teardown: return {"tcp.", "capture."};
+        case StepName::tcp: return {"tcp.rst_to_syn", "tcp.icmp_unreachable", "tcp.no_synack", "tcp.reset"};
+        case StepName::tls: return {"tls.alert.", "tls13.", "tls.", "tcp.reset"};
+        case StepName::appdata: return {"app.", "tcp.reset"};
+        case StepName::teardown: return {"tcp.reset"};
     }
     return {};
 }
 
-const Finding* most_serious(const std::vector<Finding>& findings, std::optional<StepName> step = std::nullopt) {
-    std::vector<std::string> prefixes = step ? prefixes_for(*step) : std::vector<std::string>{""};
-    for (Severity severity : {Severity::error, Severity::warning})
-        for (const std::string& prefix : prefixes)
-            for (const Finding& finding : findings)
-                if (finding.severity == severity && finding.id.starts_with(prefix)) return &finding;
-    for (Severity severity : {Severity::error, Severity::warning})
+// The error that explains why `step` failed, if a finding says so.
+const Finding* reason_for(const std::vector<Finding>& findings, StepName step) {
+    for (const std::string& prefix : prefixes_for(step))
         for (const Finding& finding : findings)
-            if (finding.severity == severity) return &finding;
+            if (finding.severity == Severity::error && finding.id.starts_with(prefix)) return &finding;
     return nullptr;
 }
 
-// Findings that name the root cause behind the symptom the first error shows.
+// Findings that name the root cause behind the symptom a step's reason shows.
 const Finding* root_cause(const std::vector<Finding>& findings, const Finding* shown) {
     for (const char* id : {"tls.interception", "tls.client_cert_expired", "tcp.reset_injected", "tls13.client_abort"})
         for (const Finding& finding : findings)
-            if (finding.id == id && &finding != shown &&
+            if (finding.id == id && finding.severity == Severity::error && &finding != shown &&
                 !(shown && shown->id == "tcp.reset" && finding.id == "tcp.reset_injected"))  // already says so
                 return &finding;
     return nullptr;
 }
 
+const Finding* first_with(const std::vector<Finding>& findings, Severity severity) {
+    for (const Finding& finding : findings)
+        if (finding.severity == severity) return &finding;
+    return nullptr;
+}
+
+const StepResult* step_of(const FlowReport& flow, StepName name) {
+    for (const StepResult& step : flow.steps)
+        if (step.name == name) return &step;
+    return nullptr;
+}
+
+std::string worked(const FlowReport& flow) {
+    const StepResult* appdata = step_of(flow, StepName::appdata);
+    std::string how = name_of(flow) + " worked";
+    if (appdata && appdata->frames.size() >= 2)
+        how += " (request at frame " + std::to_string(appdata->frames[0]) + ", answer at frame " +
+               std::to_string(appdata->frames[1]) + ")";
+    return how;
+}
+
+bool step_failed(const FlowReport& flow) {
+    return std::any_of(flow.steps.begin(), flow.steps.end(), [](const StepResult& s) { return s.status == StepStatus::fail; });
+}
+
+std::string attempt_word(std::size_t number) { return "attempt " + std::to_string(number); }
+
+std::uint64_t first_frame_of(const FlowReport& flow) {
+    for (const StepResult& step : flow.steps)
+        if (!step.frames.empty()) return *std::min_element(step.frames.begin(), step.frames.end());
+    return flow.timeline.empty() ? 0 : flow.timeline.front().frame;
+}
+
+// One device's attempts at one server, in one sentence.
+std::string diagnose_group(const Report& report, const AttemptGroup& group) {
+    const FlowReport& last = last_attempt(report, group);
+    std::size_t count = group.flows.size();
+    if (count == 1) return diagnose_flow(last);
+    std::vector<std::size_t> failed;
+    for (std::size_t i = 0; i < count; ++i)
+        if (!report.flows[group.flows[i]].healthy) failed.push_back(i);
+    const FlowReport& first = report.flows[group.flows.front()];
+    if (failed.empty()) return std::to_string(count) + " connections to " + group.server + ": every one worked";
+    if (last.healthy) {
+        const FlowReport& earlier = report.flows[group.flows[failed.front()]];
+        return diagnose_flow(last) + " at " + attempt_word(count) + " (frame " + std::to_string(first_frame_of(last)) +
+               "); " + std::to_string(failed.size()) + " earlier " + (failed.size() == 1 ? "attempt" : "attempts") +
+               " did not: " + lowered_first(diagnose_flow(earlier));
+    }
+    bool all_alike = failed.size() == count &&
+                     std::all_of(group.flows.begin(), group.flows.end(), [&](std::size_t index) {
+                         return failed_alike(report.flows[index], first);
+                     });
+    if (all_alike)
+        return std::to_string(count) + " attempts to " + group.server + ", all " +
+               (step_failed(first) ? "failed" : "ended") + " the same way (first at frame " +
+               std::to_string(first_frame_of(first)) + "): " + lowered_first(diagnose_flow(first));
+    return std::to_string(count) + " attempts to " + group.server + ", the last one at frame " +
+           std::to_string(first_frame_of(last)) + ": " + lowered_first(diagnose_flow(last));
+}
+
 }  // namespace
 
 std::string diagnose_flow(const FlowReport& flow) {
-    const Finding* finding = most_serious(flow.findings);
-    std::string cause;
-    if (const Finding* deeper = root_cause(flow.findings, finding)) cause = "; " + lowered_first(deeper->summary);
-    auto step_with = [&](StepStatus status) {
-        return std::find_if(flow.steps.begin(), flow.steps.end(), [&](const StepResult& s) { return s.status == status; });
-    };
-    auto failed = step_with(StepStatus::fail);
+    auto failed = std::find_if(flow.steps.begin(), flow.steps.end(),
+                               [](const StepResult& s) { return s.status == StepStatus::fail; });
     if (failed != flow.steps.end()) {
-        finding = most_serious(flow.findings, failed->name);
-        cause.clear();
-        if (const Finding* deeper = root_cause(flow.findings, finding)) cause = "; " + lowered_first(deeper->summary);
-        std::string why = finding ? lowered_first(finding->summary) : failed->detail;
+        const Finding* reason = reason_for(flow.findings, failed->name);
+        std::string why = reason ? lowered_first(reason->summary) : failed->detail;
+        std::string cause;
+        if (const Finding* deeper = root_cause(flow.findings, reason)) cause = "; " + lowered_first(deeper->summary);
         return name_of(flow) + " failed at step " + step_name(failed->name) + ": " + why + cause;
     }
-    for (StepStatus status : {StepStatus::unknown, StepStatus::not_seen}) {
-        auto hidden = step_with(status);
-        if (hidden == flow.steps.end()) continue;
-        std::string why = finding ? lowered_first(finding->summary) : hidden->detail;
-        return name_of(flow) + " cannot be judged at step " + step_name(hidden->name) + ": " + why;
+    if (flow.healthy) {
+        if (const Finding* warning = first_with(flow.findings, Severity::warning))
+            return worked(flow) + ", but " + lowered_first(warning->summary);
+        return name_of(flow) + " passed every step";
     }
-    if (finding) return name_of(flow) + " went through every step, but " + lowered_first(finding->summary);
-    return name_of(flow) + " passed every step";
+    for (const StepResult& step : flow.steps) {
+        if (step.status != StepStatus::unknown && step.status != StepStatus::not_seen) continue;
+        if (step.name == StepName::teardown) continue;
+        return name_of(flow) + " cannot be judged at step " + step_name(step.name) + ": " + step.detail;
+    }
+    if (const Finding* error = first_with(flow.findings, Severity::error))
+        return name_of(flow) + " went through every step, but " + lowered_first(error->summary);
+    return name_of(flow) + " cannot be judged: " + step_of(flow, StepName::appdata)->detail;
 }
 
 std::string diagnose(const Report& report) {
-    if (report.healthy) {
-        std::size_t count = report.flows.size();
-        if (count == 1) return diagnose_flow(report.flows.front()) + ".";
-        return "All " + std::to_string(count) + " checked connections passed every step.";
+    if (!report.flows.empty()) {
+        // The first group that failed speaks first; otherwise the first group.
+        const AttemptGroup* speaking = nullptr;
+        for (const AttemptGroup& group : report.attempts)
+            if (!last_attempt(report, group).healthy) {
+                speaking = &group;
+                break;
+            }
+        if (report.healthy && report.attempts.size() > 1) {
+            std::string all = "All " + std::to_string(report.flows.size()) + " checked connections";
+            for (const FlowReport& flow : report.flows)
+                if (const Finding* warning = first_with(flow.findings, Severity::warning))
+                    return all + " worked, but " + lowered_first(warning->summary) + ".";
+            return all + " passed every step.";
+        }
+        if (!speaking && !report.attempts.empty()) speaking = &report.attempts.front();
+        if (speaking) return diagnose_group(report, *speaking) + ".";
     }
-    for (const FlowReport& flow : report.flows)
-        if (!flow.healthy) return diagnose_flow(flow) + ".";
     const Finding* capture_problem = nullptr;
     for (Severity severity : {Severity::error, Severity::warning}) {
         for (const Finding& finding : report.findings) {

@@ -156,12 +156,32 @@ Json capture_json(const CaptureSummary& capture) {
                 {"kernel_drops", capture.kernel_drops}};
 }
 
+Json attempts_json(const Report& report) {
+    Json groups = Json::array();
+    for (const AttemptGroup& group : report.attempts) {
+        Json flows = Json::array();
+        std::size_t failed = 0;
+        for (std::size_t index : group.flows) {
+            flows.push_back(report.flows[index].id);
+            failed += report.flows[index].healthy ? 0 : 1;
+        }
+        groups.push_back(Json{{"device", group.device.to_string()},
+                              {"server", group.server},
+                              {"flows", flows},
+                              {"connections", group.flows.size()},
+                              {"failed", failed},
+                              {"healthy", report.flows[group.flows.back()].healthy}});
+    }
+    return groups;
+}
+
 Json report_head_json(const Report& report, const std::string& tool_version) {
     return Json{{"schema_version", 1},
                 {"tool", Json{{"name", "trustcap"}, {"version", tool_version}}},
                 {"capture", capture_json(report.capture)},
                 {"verdict", report.healthy ? "healthy" : "problem"},
                 {"diagnosis", report.diagnosis},
+                {"attempts", attempts_json(report)},
                 {"other_tcp_flows", report.other_tcp_flows}};
 }
 

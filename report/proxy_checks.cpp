@@ -31,7 +31,7 @@ ProxyAssessment assess_proxy(const TcpFlow& flow, const std::optional<HttpExchan
     std::string proxy = flow.server.to_string();
     result.proxy = ProxyReport{flow.server, http->request.target, std::nullopt};
     if (!http->response) {
-        bool closed = !flow.side(Direction::server_to_client).rst_frames.empty() ||
+        bool closed = flow.side(Direction::server_to_client).closing_reset() ||
                       flow.side(Direction::server_to_client).fin_frame.has_value();
         step.status = closed ? StepStatus::fail : StepStatus::unknown;
         step.frames = {http->request_frame};

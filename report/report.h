@@ -111,9 +111,18 @@ struct CaptureSummary {
     std::uint64_t kernel_drops = 0;  // live capture: packets the kernel or interface dropped
 };
 
+// Connections from one device to one server, in the order they began: a
+// device that fails retries (a new connection a minute later, several times).
+struct AttemptGroup {
+    IpAddress device;
+    std::string server;  // the server's name, or its address and port
+    std::vector<std::size_t> flows;  // indexes into Report::flows
+};
+
 struct Report {
     CaptureSummary capture;
     std::vector<FlowReport> flows;
+    std::vector<AttemptGroup> attempts;
     std::vector<Finding> findings;  // capture-wide findings, then every flow's
     std::uint64_t other_tcp_flows = 0;
     bool healthy = false;

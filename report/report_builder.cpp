@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dissect/tls_names.h"
+#include "report/attempts.h"
 #include "report/capture_checks.h"
 #include "report/capture_loss_checks.h"
 #include "report/configuration_checks.h"
@@ -11,16 +12,27 @@
 #include "report/plain_http_checks.h"
 #include "report/proxy_checks.h"
 #include "report/tcp_checks.h"
+#include "report/teardown_checks.h"
 #include "report/timeline.h"
 #include "report/tls_checks.h"
 
 namespace trustcap {
 namespace {
 
-bool is_problem(const Finding& finding) { return finding.severity != Severity::info; }
+bool is_error(const Finding& finding) { return finding.severity == Severity::error; }
 
-bool step_is_good(const StepResult& step) {
-    return step.status == StepStatus::pass || step.status == StepStatus::not_applicable;
+// The verdict answers "did the exchange work?": the request was answered,
+// nothing failed on the way. How the connection closed, or what the capture
+// missed after the answer, is told as a warning.
+bool exchange_worked(const FlowReport& flow) {
+    auto step = [&](StepName name) {
+        return std::find_if(flow.steps.begin(), flow.steps.end(), [&](const StepResult& s) { return s.name == name; });
+    };
+    auto appdata = step(StepName::appdata);
+    return appdata != flow.steps.end() && appdata->status == StepStatus::pass &&
+           std::none_of(flow.steps.begin(), flow.steps.end(),
+                        [](const StepResult& s) { return s.status == StepStatus::fail; }) &&
+           std::none_of(flow.findings.begin(), flow.findings.end(), is_error);
 }
 
 SideStatistics statistics_of(const FlowDirection& side) {
@@ -42,8 +54,8 @@ bool is_unidentified_attempt(const FlowEvidence& evidence, const TcpAssessment& 
     const TcpFlow& flow = *evidence.flow;
     if (!attempt_ports.contains(flow.server.port)) return false;
     if (evidence.connection && (evidence.connection->carries_tls() || evidence.connection->http())) return false;
-    bool reset = !flow.side(Direction::client_to_server).rst_frames.empty() ||
-                 !flow.side(Direction::server_to_client).rst_frames.empty();
+    bool reset = flow.side(Direction::client_to_server).closing_reset() ||
+                 flow.side(Direction::server_to_client).closing_reset();
     return tcp.handshake.status == StepStatus::fail || reset || !flow.icmp_errors.empty();
 }
 
@@ -107,7 +119,10 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         }
         std::erase_if(report.findings, [](const Finding& f) { return f.id.starts_with("tls.") || f.id == "app.no_response"; });
     }
-    report.steps = {proxy.connect, tcp.handshake, tls_step, appdata_step, tcp.teardown};
+    TeardownAssessment teardown = assess_teardown(
+        flow, TeardownContext{tcp.handshake.status, appdata_step.status == StepStatus::pass, tcp.one_sided});
+    report.findings.insert(report.findings.end(), teardown.findings.begin(), teardown.findings.end());
+    report.steps = {proxy.connect, tcp.handshake, tls_step, appdata_step, teardown.teardown};
     std::vector<Finding> configuration = assess_configuration(flow, identity, evidence.connection, report.proxy.has_value(), targets);
     report.findings.insert(report.findings.end(), configuration.begin(), configuration.end());
     report.timeline = build_timeline(flow, evidence.connection, evidence.tls);
@@ -116,8 +131,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     report.server_statistics = statistics_of(flow.side(Direction::server_to_client));
     if (context.capture_losses) account_for_capture_loss(report, evidence, *context.capture_losses);
 
-    report.healthy = std::all_of(report.steps.begin(), report.steps.end(), step_is_good) &&
-                     std::none_of(report.findings.begin(), report.findings.end(), is_problem);
+    report.healthy = exchange_worked(report);
     if (report.healthy) {
         std::vector<std::uint64_t> frames;
         for (const StepResult& step : report.steps) frames.insert(frames.end(), step.frames.begin(), step.frames.end());
@@ -125,9 +139,9 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
         std::string name = report.server_name.empty() ? flow.server.to_string() : report.server_name;
         report.findings.push_back(Finding{"flow.healthy", Severity::info, flow.id,
-                                          "Every step with " + name + " passed",
-                                          "TCP handshake, TLS handshake, the device's request and the server's "
-                                          "answer, and the teardown are all in the capture.",
+                                          "The exchange with " + name + " worked",
+                                          "The device's request and the server's answer are in the capture, and no "
+                                          "step before them failed.",
                                           frames, {}});
     }
     return report;
@@ -215,9 +229,13 @@ Report build_report(ReportInputs inputs) {
     for (const FlowReport& flow : report.flows)
         report.findings.insert(report.findings.end(), flow.findings.begin(), flow.findings.end());
 
-    report.healthy = !report.flows.empty() &&
-                     std::all_of(report.flows.begin(), report.flows.end(), [](const FlowReport& f) { return f.healthy; }) &&
-                     std::none_of(report.findings.begin(), report.findings.end(), is_problem);
+    report.attempts = group_attempts(report.flows);
+    // An earlier failed attempt is told, but the device's last word decides.
+    bool capture_error = std::any_of(report.findings.begin(), report.findings.end(),
+                                     [](const Finding& f) { return !f.flow && f.severity == Severity::error; });
+    report.healthy = !report.flows.empty() && !capture_error &&
+                     std::all_of(report.attempts.begin(), report.attempts.end(),
+                                 [&](const AttemptGroup& group) { return last_attempt(report, group).healthy; });
     report.diagnosis = diagnose(report);
     return report;
 }

@@ -6,12 +6,16 @@
 #include <string>
 
 #include "report/icmp_names.h"
+#include "report/tcp_resets.h"
 #include "report/wording.h"
 
 namespace trustcap {
 namespace {
 
-const char* side_name(Direction direction) { return direction == Direction::client_to_server ? "device" : "server"; }
+// RFC 1122's initial retransmission timeout, the longest initial SYN timer
+// common stacks use (RFC 6298 stacks retransmit after 1 s): a SYN without an
+// answer for less than this, at the end of the capture, is not yet a failure.
+constexpr double syn_answer_wait_seconds = 3.0;
 
 std::string seconds_text(double seconds) {
     char text[32];
@@ -60,9 +64,9 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             step.status = StepStatus::pass;
             step.frames = {first_syn, synack, *flow.handshake_ack_frame};
             step.detail = "SYN, SYN-ACK, ACK";
-        } else if (!client.rst_frames.empty()) {
+        } else if (const TcpReset* reset = client.closing_reset()) {
             step.status = StepStatus::fail;
-            step.frames = {first_syn, synack, client.rst_frames.front()};
+            step.frames = {first_syn, synack, reset->frame};
             step.detail = "the device answered the SYN-ACK with a reset";
         } else {
             step.status = StepStatus::unknown;
@@ -71,8 +75,8 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         }
         return;
     }
-    if (!server.rst_frames.empty()) {
-        std::uint64_t rst = server.rst_frames.front();
+    if (const TcpReset* reset = server.closing_reset()) {
+        std::uint64_t rst = reset->frame;
         step.status = StepStatus::fail;
         step.frames = {first_syn, rst};
         step.detail = "the server answered the SYN with a reset (connection refused)";
@@ -86,6 +90,8 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             {"Check that the address the device resolves for the licensing server is right: show ip host, "
              "show running-config | include ip name-server",
              "Check firewalls in the path for a reject rule on TCP port " + std::to_string(flow.server.port)}));
+        if (auto forged = forged_reset_finding(flow, {reset, Direction::server_to_client}, Severity::error))
+            result.findings.push_back(*forged);
         return;
     }
     if (!flow.icmp_errors.empty()) {
@@ -114,8 +120,8 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
                                                 " from the device: show ip route " + flow.server.ip.to_string()}));
         return;
     }
-    if (!client.rst_frames.empty()) {
-        std::uint64_t rst = client.rst_frames.front();
+    if (const TcpReset* reset = client.closing_reset()) {
+        std::uint64_t rst = reset->frame;
         step.status = StepStatus::fail;
         step.frames = {first_syn, rst};
         step.detail = "the device abandoned its attempt with a reset before any answer";
@@ -123,8 +129,10 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             "tcp.reset", Severity::error, flow,
             "The device reset its own connection attempt to " + server_text(flow) + " at frame " +
                 std::to_string(rst) + ", before any answer",
-            "The device gave up waiting for the SYN-ACK and aborted the attempt. Nothing from the server was "
-            "captured: the SYN was probably dropped on the way, or the answer did not come back this way.",
+            std::string("The device gave up waiting for the SYN-ACK and aborted the attempt. ") +
+                (server.packets == 0 ? "Nothing from the server was captured: the SYN was probably dropped on the "
+                                       "way, or the answer did not come back this way."
+                                     : "The server's packets in the capture are no answer to the SYN."),
             {rst},
             {"Check the path from the device: ping " + flow.server.ip.to_string() + " source <interface>",
              "Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port)}));
@@ -137,6 +145,22 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         return;
     }
     std::uint64_t attempts = client.syn_frames.size();
+    double watched = flow.watched_until.seconds_since(flow.first_time);
+    bool device_gave_up = client.fin_frame.has_value();
+    if (attempts == 1 && !device_gave_up && watched < syn_answer_wait_seconds) {
+        step.status = StepStatus::unknown;
+        step.frames = {first_syn};
+        step.detail = "the capture ends " + seconds_text(watched) + " after the SYN, before the device would " +
+                      "retransmit it (" + seconds_text(syn_answer_wait_seconds) + " initial timer)";
+        result.findings.push_back(finding(
+            "capture.ended_mid_flow", Severity::warning, flow,
+            "The capture ends " + seconds_text(watched) + " after the SYN to " + server_text(flow) +
+                ", too soon to say that no answer came",
+            "A SYN-ACK usually comes within a round trip, but a device waits up to " +
+                seconds_text(syn_answer_wait_seconds) + " before it retransmits its SYN; the capture stopped first.",
+            {flow.last_frame}, {"monitor capture <name> stop — after the device logged the outcome"}));
+        return;
+    }
     step.status = StepStatus::fail;
     step.frames = client.syn_frames;
     double waited = flow.last_time.seconds_since(flow.first_time);
@@ -153,124 +177,6 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
          "Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port) + " to " +
              flow.server.ip.to_string(),
          "ip http client source-interface <interface> (use the interface that has the route out)"}));
-}
-
-std::string reset_context(const TcpFlow& flow, Direction sender, std::uint64_t rst_frame) {
-    const FlowDirection& client = flow.side(Direction::client_to_server);
-    const FlowDirection& server = flow.side(Direction::server_to_client);
-    const FlowDirection& own = flow.side(sender);
-    const FlowDirection& peer = flow.side(opposite(sender));
-    if (peer.fin_frame && *peer.fin_frame < rst_frame) return "after the " + std::string(side_name(opposite(sender))) + "'s FIN";
-    if (own.fin_frame && *own.fin_frame < rst_frame) return "after its own FIN";
-    if (!client.first_data_frame && !server.first_data_frame) return "after the handshake, before any data";
-    return "after " + counted(client.payload_bytes, "byte") + " from the device and " +
-           counted(server.payload_bytes, "byte") + " from the server";
-}
-
-std::optional<std::uint8_t> ttl_of(const TcpFlow& flow, std::uint64_t frame) {
-    for (const FlowPacket& packet : flow.timeline)
-        if (packet.frame == frame && !packet.is_icmp) return packet.ttl;
-    return std::nullopt;
-}
-
-// A reset whose IP TTL (hop limit) differs from that side's other packets
-// was not sent by the same host: a firewall or IPS in the path forged it.
-void check_reset_origin(const TcpFlow& flow, Direction sender, std::uint64_t rst_frame, TcpAssessment& result) {
-    const FlowDirection& side = flow.side(sender);
-    std::optional<std::uint8_t> rst_ttl = ttl_of(flow, rst_frame);
-    if (!rst_ttl || !side.first_ttl || side.first_frame == rst_frame || *rst_ttl == *side.first_ttl) return;
-    std::string who = side_name(sender);
-    result.findings.push_back(finding(
-        "tcp.reset_injected", Severity::error, flow,
-        "The reset at frame " + std::to_string(rst_frame) + " was sent by a middlebox such as a firewall or IPS, not by "
-            "the " + who,
-        "Its IP TTL is " + std::to_string(*rst_ttl) + " while the " + who + "'s other packets arrive with " +
-            std::to_string(*side.first_ttl) + ": another box between the device and the server forged it.",
-        {rst_frame},
-        {"Find the firewall or IPS that resets the connection and allow the device to reach " +
-             flow.server.to_string(),
-         "Exempt smartreceiver.cisco.com from SSL decryption and IPS signatures on it"}));
-}
-
-void assess_teardown(const TcpFlow& flow, TcpAssessment& result) {
-    StepResult& step = result.teardown;
-    step.name = StepName::teardown;
-    if (result.handshake.status == StepStatus::fail) {
-        step.status = StepStatus::not_applicable;
-        step.detail = "no connection was established";
-        return;
-    }
-    const FlowDirection& client = flow.side(Direction::client_to_server);
-    const FlowDirection& server = flow.side(Direction::server_to_client);
-
-    std::optional<std::uint64_t> first_rst;
-    Direction rst_sender = Direction::client_to_server;
-    for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
-        const auto& frames = flow.side(direction).rst_frames;
-        if (!frames.empty() && (!first_rst || frames.front() < *first_rst)) {
-            first_rst = frames.front();
-            rst_sender = direction;
-        }
-    }
-    bool both_fins = client.fin_frame && server.fin_frame;
-    bool graceful_before_rst = both_fins && (!first_rst || std::max(*client.fin_frame, *server.fin_frame) < *first_rst);
-
-    if (first_rst && !graceful_before_rst) {
-        std::string who = side_name(rst_sender);
-        std::string context = reset_context(flow, rst_sender, *first_rst);
-        std::size_t findings_before = result.findings.size();
-        check_reset_origin(flow, rst_sender, *first_rst, result);
-        bool forged = result.findings.size() > findings_before;
-        std::string sender = forged ? "a middlebox, in the " + who + "'s name," : "the " + who;
-        step.status = StepStatus::fail;
-        step.frames = {*first_rst};
-        step.detail = "reset by " + sender + " at frame " + std::to_string(*first_rst) + " " + context;
-        std::string summary = sender + " reset the connection at frame " + std::to_string(*first_rst) + ", " + context;
-        summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
-        result.findings.insert(
-            result.findings.begin() + static_cast<std::ptrdiff_t>(findings_before),
-            finding("tcp.reset", Severity::error, flow, summary,
-                    rst_sender == Direction::server_to_client
-                        ? "The server side aborted the connection instead of closing it. A reset sent by a firewall "
-                          "or IPS in the path looks the same from the device."
-                        : "The device aborted the connection instead of closing it: its HTTPS client gave up, "
-                          "usually because of what it received just before.",
-                    {*first_rst}));
-        return;
-    }
-    if (both_fins) {
-        bool client_first = *client.fin_frame < *server.fin_frame;
-        const FlowDirection& second = client_first ? server : client;
-        std::uint64_t first_fin = std::min(*client.fin_frame, *server.fin_frame);
-        std::uint64_t second_fin = std::max(*client.fin_frame, *server.fin_frame);
-        if (second.fin_acked_frame) {
-            step.status = StepStatus::pass;
-            step.frames = {first_fin, second_fin, *second.fin_acked_frame};
-            step.detail = std::string("FIN from the ") + (client_first ? "device" : "server") + ", FIN-ACK, ACK";
-            if (first_rst) step.detail += "; then a reset at frame " + std::to_string(*first_rst);
-            return;
-        }
-        step.status = StepStatus::unknown;
-        step.frames = {first_fin, second_fin};
-        step.detail = "both FINs seen; the last ACK was not captured";
-    } else {
-        step.status = StepStatus::not_seen;
-        std::optional<std::uint64_t> fin = client.fin_frame ? client.fin_frame : server.fin_frame;
-        if (fin) {
-            step.frames = {*fin};
-            step.detail = std::string("half closed: only the ") + (client.fin_frame ? "device" : "server") +
-                          " sent a FIN";
-        } else {
-            step.detail = flow.ended_by_idle_timeout ? "no FIN or reset; the flow went idle" : "no FIN or reset";
-        }
-    }
-    result.findings.push_back(finding(
-        "capture.ended_mid_flow", Severity::warning, flow,
-        "The capture ends before the connection to " + server_text(flow) + " was fully closed",
-        "The last packet of this connection is frame " + std::to_string(flow.last_frame) +
-            "; whatever happened next is not in the capture. Stop the capture only after the device "
-            "reports the result (show license status).",
-        {flow.last_frame}, {"monitor capture <name> stop — after the device logged the outcome"}));
 }
 
 void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
@@ -316,14 +222,7 @@ TcpAssessment assess_tcp(const TcpFlow& flow) {
     TcpAssessment result;
     result.one_sided = is_one_sided(flow);
     assess_handshake(flow, result);
-    assess_teardown(flow, result);
-    if (result.one_sided && result.teardown.status != StepStatus::fail) {
-        // The other side's FIN may well be there on the wire: nothing can be said of the close.
-        result.teardown.status = StepStatus::unknown;
-        result.teardown.frames.clear();
-        result.teardown.detail = "only one direction was captured";
-        std::erase_if(result.findings, [](const Finding& f) { return f.id == "capture.ended_mid_flow"; });
-    }
+    if (auto ignored = ignored_resets_finding(flow)) result.findings.push_back(*ignored);
     assess_capture_quality(flow, result);
     return result;
 }

@@ -10,13 +10,13 @@ namespace trustcap {
 
 struct TcpAssessment {
     StepResult handshake;  // step "tcp"
-    StepResult teardown;   // step "teardown"
     std::vector<Finding> findings;
     bool one_sided = false;  // only one direction was captured
 };
 
-// Judges the TCP handshake and teardown of one flow, and what the capture
-// could not show of it (one side missing, packets cut, segments missing).
+// Judges the TCP handshake of one flow, the resets it outlived, and what the
+// capture could not show of it (one side missing, packets cut, segments
+// missing). The teardown is judged once the exchange is (teardown_checks.h).
 TcpAssessment assess_tcp(const TcpFlow& flow);
 
 }  // namespace trustcap

@@ -179,6 +179,19 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
         << " healthy; " << report.other_tcp_flows << " other TCP flows not checked\n";
     if (!report.diagnosis.empty()) out << painter.paint(report.diagnosis, ansi::bold) << "\n";
 
+    for (const AttemptGroup& group : report.attempts) {
+        if (group.flows.size() < 2) continue;
+        std::size_t failed = 0;
+        std::string flows;
+        for (std::size_t index : group.flows) {
+            failed += report.flows[index].healthy ? 0 : 1;
+            flows += (flows.empty() ? "" : ", ") + std::to_string(report.flows[index].id);
+        }
+        out << "Attempts: " << group.device.to_string() << " → " << group.server << ": " << group.flows.size()
+            << " connections (flows " << flows << "), " << failed << " failed; the last "
+            << (report.flows[group.flows.back()].healthy ? "worked" : "did not work") << "\n";
+    }
+
     bool capture_findings = false;
     for (const Finding& finding : report.findings) {
         if (finding.flow) continue;

@@ -49,8 +49,8 @@ std::optional<Close> first_close(const TcpFlow& flow) {
     std::optional<Close> first;
     for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
         const FlowDirection& side = flow.side(direction);
-        if (!side.rst_frames.empty() && (!first || side.rst_frames.front() < first->frame))
-            first = Close{side.rst_frames.front(), direction, true};
+        const TcpReset* reset = side.closing_reset();
+        if (reset && (!first || reset->frame < first->frame)) first = Close{reset->frame, direction, true};
         if (side.fin_frame && (!first || *side.fin_frame < first->frame)) first = Close{*side.fin_frame, direction, false};
     }
     return first;

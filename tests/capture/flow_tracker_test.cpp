@@ -60,6 +60,12 @@ private:
 
 using namespace tcp_flag;
 
+std::vector<std::uint64_t> reset_frames(const FlowDirection& side) {
+    std::vector<std::uint64_t> frames;
+    for (const TcpReset& reset : side.resets) frames.push_back(reset.frame);
+    return frames;
+}
+
 // What a flow's consumer received; outlives the consumer, which the tracker owns.
 struct StreamLog {
     std::string to_server;
@@ -184,7 +190,7 @@ TEST_F(FlowTrackerTest, ResetFramesAreRecordedPerSide) {
     tracker.add(make.tcp(server, device, rst | ack, 0, 1001, {}, 250));
     tracker.finish();
     const TcpFlow& flow = *tracker.finished_flows()[0];
-    EXPECT_EQ(std::vector<std::uint64_t>{2}, flow.side(Direction::server_to_client).rst_frames);
+    EXPECT_EQ(std::vector<std::uint64_t>{2}, reset_frames(flow.side(Direction::server_to_client)));
     EXPECT_FALSE(flow.handshake_ack_frame);
 }
 
@@ -321,7 +327,7 @@ protected:
     void finish_early(FlowTracker& tracker, double after_close = 2, double after_silence = 60) {
         tracker.finish_flows_early(FlowCompletionTimes{after_close, after_silence}, [this](const TcpFlow& flow) {
             reported.push_back(Reported{flow.id, flow.first_frame, flow.watched_until, flow.ended_by_idle_timeout,
-                                        flow.side(Direction::server_to_client).rst_frames});
+                                        reset_frames(flow.side(Direction::server_to_client))});
             return keep;
         });
     }

@@ -28,15 +28,46 @@ std::multiset<std::string> finding_ids(const Json& findings) {
     return ids;
 }
 
+// Every field an expected finding records (frames, severity) must match one actual finding of its id.
 void expect_findings(const Json& expected, const Json& actual, const std::string& where) {
     EXPECT_EQ(finding_ids(expected), finding_ids(actual)) << where << ": finding ids differ";
     for (const Json& wanted : expected) {
-        if (!wanted.contains("frames")) continue;
         bool matched = false;
-        for (const Json& got : actual)
-            if (got.at("id") == wanted.at("id") && got.at("frames") == wanted.at("frames")) matched = true;
-        EXPECT_TRUE(matched) << where << ": no finding " << wanted.at("id") << " with frames " << wanted.at("frames")
-                             << "; got " << actual.dump();
+        for (const Json& got : actual) {
+            bool same = got.at("id") == wanted.at("id");
+            for (const auto& [key, value] : wanted.items()) same = same && got.contains(key) && got.at(key) == value;
+            matched = matched || same;
+        }
+        EXPECT_TRUE(matched) << where << ": no finding " << wanted.dump() << "; got " << actual.dump();
+    }
+}
+
+// A name the expected file leaves empty ("" or null) is one the report must not have either.
+Json name_or_null(const Json& value) { return value.is_string() && value.get<std::string>().empty() ? Json() : value; }
+
+void expect_identity(const Json& expected, const Json& actual, const std::string& where) {
+    for (const char* key : {"server_name", "kind", "identified_by"}) {
+        if (!expected.contains(key)) continue;
+        EXPECT_EQ(name_or_null(expected.at(key)), name_or_null(actual.at(key))) << where << ": " << key;
+    }
+    if (expected.contains("proxy")) {
+        const Json& wanted = expected.at("proxy");
+        if (wanted.is_null()) {
+            EXPECT_TRUE(actual.at("proxy").is_null()) << where << ": proxy " << actual.at("proxy").dump();
+        } else {
+            ASSERT_TRUE(actual.at("proxy").is_object()) << where << ": no proxy";
+            for (const auto& [key, value] : wanted.items())
+                EXPECT_EQ(value, actual.at("proxy").at(key)) << where << ": proxy." << key;
+        }
+    }
+}
+
+void expect_attempts(const Json& expected, const Json& actual) {
+    ASSERT_EQ(expected.size(), actual.size()) << "attempt groups: " << actual.dump();
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(expected[i].at("server"), actual[i].at("server")) << "attempt group " << i;
+        EXPECT_EQ(expected[i].at("connections"), actual[i].at("connections")) << "attempt group " << i;
+        EXPECT_EQ(expected[i].at("healthy"), actual[i].at("healthy")) << "attempt group " << i;
     }
 }
 
@@ -54,6 +85,7 @@ void expect_flow(const Json& expected, const Json& actual) {
         }
     }
     expect_findings(expected.at("findings"), actual.at("findings"), where);
+    expect_identity(expected, actual, where);
 }
 
 class VerdictTest : public ::testing::TestWithParam<CorpusEntry> {};
@@ -86,6 +118,11 @@ TEST_P(VerdictTest, MatchesExpectedVerdict) {
         EXPECT_EQ(expected_flows[i].at("server"), endpoint_text(flows[i].at("server"))) << "flow " << i;
         expect_flow(expected_flows[i], flows[i]);
     }
+
+    for (const Json& mention : expected.value("diagnosis_mentions", Json::array()))
+        EXPECT_NE(std::string::npos, report.at("diagnosis").get<std::string>().find(mention.get<std::string>()))
+            << "the diagnosis does not mention \"" << mention.get<std::string>() << "\": " << report.at("diagnosis");
+    if (expected.contains("attempts")) expect_attempts(expected.at("attempts"), report.at("attempts"));
 
     Json capture_findings = Json::array();
     for (const Json& finding : report.at("findings"))

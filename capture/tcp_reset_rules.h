@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "capture/packet.h"
+#include "capture/tcp_flow.h"
+
+namespace trustcap {
+
+// Where one side's sequence space stands, as far as the capture shows it:
+// enough to judge a reset as its receiver would.
+struct SequenceState {
+    std::optional<std::uint32_t> next_seq;  // after the highest byte, SYN or FIN sent
+    std::optional<std::uint32_t> last_ack;  // the highest acknowledgement sent
+    std::uint32_t window = 0;               // the last window offered, scaled
+};
+
+// Moves a side's state past a packet it sent.
+void advance_sequence(SequenceState& sender, const TcpHeader& tcp, std::uint32_t payload_length,
+                      std::uint32_t scaled_window);
+
+// Whether the receiver of a reset accepts it (RFC 9293 3.10.7.4, RFC 5961 3):
+// a receiver still in SYN-SENT (`receiver_syn_unanswered`, its initial
+// sequence number given) only when it acknowledges the SYN; otherwise when
+// its sequence number falls in the receiver's window, or is the sender's
+// next sequence number. What the capture does not show is taken as accepted.
+bool reset_is_acceptable(const TcpHeader& reset, const SequenceState& sender, const SequenceState& receiver,
+                         std::optional<std::uint32_t> receiver_syn_unanswered);
+
+// Whether a later packet from the reset's sender shows that side carried on:
+// a SYN or SYN-ACK, data beyond the reset's sequence number, or an
+// acknowledgement beyond the reset's.
+bool shows_sender_went_on(const TcpReset& reset, const TcpHeader& later, std::uint32_t payload_length);
+
+}  // namespace trustcap

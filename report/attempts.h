@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "report/report.h"
+
+namespace trustcap {
+
+// Groups the connections from one device to one server, each group in the
+// order its connections began.
+std::vector<AttemptGroup> group_attempts(const std::vector<FlowReport>& flows);
+
+// What decides a group: its last attempt.
+const FlowReport& last_attempt(const Report& report, const AttemptGroup& group);
+
+// Two failed attempts failed the same way: at the same step, for the same reason.
+bool failed_alike(const FlowReport& a, const FlowReport& b);
+
+}  // namespace trustcap

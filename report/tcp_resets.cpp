@@ -1,0 +1,94 @@
+#include "report/tcp_resets.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace trustcap {
+namespace {
+
+std::string why_ignored(const TcpFlow& flow, const TcpReset& reset, Direction sender) {
+    std::string why;
+    if (!reset.acceptable) {
+        bool answered_syn = sender == Direction::server_to_client &&
+                            flow.side(Direction::server_to_client).syn_frames.empty() == false &&
+                            flow.side(Direction::server_to_client).syn_frames.front() > reset.frame;
+        why = answered_syn ? (reset.has_ack ? "its acknowledgement number does not acknowledge the device's SYN"
+                                            : "it carries no acknowledgement of the device's SYN")
+                           : "its sequence number is outside the receiver's window";
+    }
+    if (reset.outlived_at) {
+        if (!why.empty()) why += ", and ";
+        why += "the " + std::string(side_name(sender)) + " went on at frame " + std::to_string(*reset.outlived_at);
+    }
+    return why;
+}
+
+std::string ttl_evidence(const FlowDirection& side, const TcpReset& reset, Direction sender) {
+    if (!side.first_ttl || *side.first_ttl == reset.ttl) return "";
+    return "; its IP TTL is " + std::to_string(reset.ttl) + " while the " + side_name(sender) +
+           "'s other packets arrive with " + std::to_string(*side.first_ttl);
+}
+
+}  // namespace
+
+const char* side_name(Direction direction) { return direction == Direction::client_to_server ? "device" : "server"; }
+
+std::optional<ClosingReset> first_closing_reset(const TcpFlow& flow) {
+    std::optional<ClosingReset> first;
+    for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
+        const TcpReset* reset = flow.side(direction).closing_reset();
+        if (reset && (!first || reset->frame < first->reset->frame)) first = ClosingReset{reset, direction};
+    }
+    return first;
+}
+
+std::optional<Finding> forged_reset_finding(const TcpFlow& flow, const ClosingReset& closing, Severity severity) {
+    const FlowDirection& side = flow.side(closing.sender);
+    const TcpReset& reset = *closing.reset;
+    if (!side.first_ttl || *side.first_ttl == reset.ttl) return std::nullopt;
+    std::string who = side_name(closing.sender);
+    return Finding{"tcp.reset_injected",
+                   severity,
+                   flow.id,
+                   "The reset at frame " + std::to_string(reset.frame) +
+                       " was sent by a middlebox such as a firewall or IPS, not by the " + who,
+                   "Its IP TTL is " + std::to_string(reset.ttl) + " while the " + who + "'s other packets arrive with " +
+                       std::to_string(*side.first_ttl) + ": another box between the device and the server forged it.",
+                   {reset.frame},
+                   {"Find the firewall or IPS that resets the connection and allow the device to reach " +
+                        flow.server.to_string(),
+                    "Exempt smartreceiver.cisco.com from SSL decryption and IPS signatures on it"}};
+}
+
+std::optional<Finding> ignored_resets_finding(const TcpFlow& flow) {
+    std::vector<std::uint64_t> frames;
+    std::string first_reason;
+    for (Direction sender : {Direction::client_to_server, Direction::server_to_client}) {
+        const FlowDirection& side = flow.side(sender);
+        for (const TcpReset& reset : side.resets) {
+            if (reset.ended_connection()) continue;
+            if (first_reason.empty() || reset.frame < frames.front()) {
+                first_reason = "The reset at frame " + std::to_string(reset.frame) + ", in the " + side_name(sender) +
+                               "'s name, was ignored: " + why_ignored(flow, reset, sender) +
+                               ttl_evidence(side, reset, sender) + ".";
+            }
+            frames.push_back(reset.frame);
+        }
+    }
+    if (frames.empty()) return std::nullopt;
+    std::sort(frames.begin(), frames.end());
+    std::string count = frames.size() == 1 ? "A reset" : std::to_string(frames.size()) + " resets";
+    return Finding{"tcp.reset_injected",
+                   Severity::warning,
+                   flow.id,
+                   count + " that did not end the connection (frame " + std::to_string(frames.front()) +
+                       "): forged or stale, and ignored",
+                   first_reason +
+                       " A firewall or IPS that injects resets produces exactly this; the endpoints carried on, so "
+                       "trustcap judges the connection by the packets that followed.",
+                   frames,
+                   {"Find the firewall or IPS in the path that injects resets (its logs name the rule), and exempt "
+                    "the device's licensing traffic from it"}};
+}
+
+}  // namespace trustcap
