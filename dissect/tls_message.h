@@ -12,6 +12,7 @@ namespace trustcap {
 
 enum class TlsMessageKind : std::uint8_t {
     sslv2_client_hello,
+    sslv2_server_hello,
     client_hello,
     server_hello,
     hello_retry_request,
@@ -35,6 +36,14 @@ enum class TlsMessageKind : std::uint8_t {
     tls13_client_handshake_flight,  // [Certificate, CertificateVerify,] client Finished
     tls13_post_handshake,           // e.g. NewSessionTicket after the handshake
 };
+
+inline constexpr std::uint16_t tls13_version = 0x0304;
+
+// TLS 1.3 or one of its drafts (0x7F00 + n; Facebook's 0xFB00 + n), whose
+// records after the Server Hello are encrypted.
+constexpr bool is_tls13_family(std::uint16_t version) {
+    return version == tls13_version || (version >> 8U) == 0x7FU || (version >> 8U) == 0xFBU;
+}
 
 struct TlsClientHello {
     std::uint16_t legacy_version = 0;

@@ -1,5 +1,7 @@
 #include "dissect/tls_names.h"
 
+#include "dissect/tls_grease.h"
+
 #include <array>
 #include <cstdio>
 #include <string_view>
@@ -24,9 +26,13 @@ const std::string_view* find_name(const std::array<NamedCode<Code>, size>& table
 
 std::string hex16(std::uint16_t value) {
     std::array<char, 8> text{};
-    std::snprintf(text.data(), text.size(), "0x%04x", static_cast<unsigned>(value));
+    std::snprintf(text.data(), text.size(), "0x%04X", static_cast<unsigned>(value));
     return text.data();
 }
+
+// draft-ietf-tls-tls13: 0x7F00 + draft number; Facebook's deployment of drafts: 0xFB00 + number.
+constexpr unsigned tls13_draft_prefix = 0x7F;
+constexpr unsigned tls13_facebook_draft_prefix = 0xFB;
 
 // Wireshark's ssl_31_alert_description.
 constexpr std::array<NamedCode<std::uint8_t>, 35> alert_descriptions = {{
@@ -131,67 +137,16 @@ constexpr std::array<NamedCode<std::uint8_t>, 21> handshake_types = {{
     {254, "Message Hash"},
 }};
 
-constexpr std::array<NamedCode<std::uint16_t>, 6> versions = {{
+constexpr std::array<NamedCode<std::uint16_t>, 9> versions = {{
     {0x0002, "SSLv2"},
     {0x0300, "SSLv3"},
     {0x0301, "TLSv1"},
     {0x0302, "TLSv1.1"},
     {0x0303, "TLSv1.2"},
     {0x0304, "TLSv1.3"},
-}};
-
-constexpr std::array<NamedCode<std::uint16_t>, 51> cipher_suites = {{
-    {0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"},
-    {0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA"},
-    {0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"},
-    {0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"},
-    {0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"},
-    {0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256"},
-    {0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256"},
-    {0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256"},
-    {0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"},
-    {0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256"},
-    {0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384"},
-    {0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"},
-    {0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"},
-    {0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"},
-    {0x1301, "TLS_AES_128_GCM_SHA256"},
-    {0x1302, "TLS_AES_256_GCM_SHA384"},
-    {0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
-    {0x1304, "TLS_AES_128_CCM_SHA256"},
-    {0x1305, "TLS_AES_128_CCM_8_SHA256"},
-    {0x5600, "TLS_FALLBACK_SCSV"},
-    {0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"},
-    {0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"},
-    {0xc012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA"},
-    {0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"},
-    {0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"},
-    {0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"},
-    {0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384"},
-    {0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"},
-    {0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"},
-    {0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
-    {0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
-    {0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
-    {0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
-    {0xc09c, "TLS_RSA_WITH_AES_128_CCM"},
-    {0xc09d, "TLS_RSA_WITH_AES_256_CCM"},
-    {0xc09e, "TLS_DHE_RSA_WITH_AES_128_CCM"},
-    {0xc09f, "TLS_DHE_RSA_WITH_AES_256_CCM"},
-    {0xc0a0, "TLS_RSA_WITH_AES_128_CCM_8"},
-    {0xc0a1, "TLS_RSA_WITH_AES_256_CCM_8"},
-    {0xc0a2, "TLS_DHE_RSA_WITH_AES_128_CCM_8"},
-    {0xc0a3, "TLS_DHE_RSA_WITH_AES_256_CCM_8"},
-    {0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"},
-    {0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM"},
-    {0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"},
-    {0xc0af, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8"},
-    {0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
-    {0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
-    {0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
-    {0xccab, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256"},
-    {0xccac, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256"},
-    {0xccad, "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xFEFF, "DTLSv1.0"},
+    {0xFEFD, "DTLSv1.2"},
+    {0xFEFC, "DTLSv1.3"},
 }};
 
 std::string alert_name(const TlsMessage& message) {
@@ -207,6 +162,7 @@ std::string alert_name(const TlsMessage& message) {
 std::string tls_message_name(const TlsMessage& message) {
     switch (message.kind) {
         case TlsMessageKind::sslv2_client_hello: return "Client Hello";
+        case TlsMessageKind::sslv2_server_hello: return "Server Hello";
         case TlsMessageKind::client_hello: return "Client Hello";
         case TlsMessageKind::server_hello: return "Server Hello";
         case TlsMessageKind::hello_retry_request: return "Hello Retry Request";
@@ -256,13 +212,11 @@ std::string tls_alert_id(std::uint8_t description) {
 }
 
 std::string tls_version_name(std::uint16_t version) {
-    const auto* name = find_name(versions, version);
-    return name ? std::string(*name) : hex16(version);
-}
-
-std::string tls_cipher_suite_name(std::uint16_t cipher_suite) {
-    const auto* name = find_name(cipher_suites, cipher_suite);
-    return name ? std::string(*name) : hex16(cipher_suite);
+    if (const auto* name = find_name(versions, version)) return std::string(*name);
+    const unsigned draft = version & 0xFFU;
+    if ((version >> 8U) == tls13_draft_prefix) return "TLS 1.3 draft " + std::to_string(draft);
+    if ((version >> 8U) == tls13_facebook_draft_prefix) return "TLS 1.3 Facebook draft " + std::to_string(draft);
+    return (is_grease(version) ? "GREASE (" : "unassigned (") + hex16(version) + ")";
 }
 
 }  // namespace trustcap

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "dissect/tls_cipher_suites.h"  // tls_cipher_suite_name
 #include "dissect/tls_message.h"
 
 namespace trustcap {
@@ -29,11 +30,9 @@ std::string tls_alert_description_name(std::uint8_t description);
 // "alert_<n>" for other codes. Stable: finding ids are built from it.
 std::string tls_alert_id(std::uint8_t description);
 
-// "SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3", else "0x0305".
+// "SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3", "DTLSv1.2",
+// "TLS 1.3 draft 23" (0x7F17), "TLS 1.3 Facebook draft 23" (0xFB17),
+// "GREASE (0x0A0A)", else "unassigned (0x0305)".
 std::string tls_version_name(std::uint16_t version);
-
-// IANA name of the common suites ("TLS_AES_128_GCM_SHA256",
-// "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", ...), else "0xc0ff".
-std::string tls_cipher_suite_name(std::uint16_t cipher_suite);
 
 }  // namespace trustcap
