@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <string_view>
 
@@ -49,7 +50,9 @@ constexpr std::size_t handshake_header_size = 4;
 // Bytes looked at to say what a stream that is not TLS looks like.
 constexpr std::size_t sniff_size = 8;
 constexpr std::size_t minimum_sslv2_client_hello_length = 9;
-constexpr std::uint16_t tls13 = 0x0304;
+// msg_type, session_id_hit, certificate_type, version and three 2-byte lengths.
+constexpr std::size_t minimum_sslv2_server_hello_length = 11;
+constexpr std::uint16_t sslv2_version = 0x0002;
 constexpr std::size_t max_tls13_client_flight_records = 3;
 constexpr std::size_t max_tls13_post_handshake_records = 4;
 constexpr std::uint32_t max_tls13_ticket_record_length = 1024;
@@ -110,6 +113,21 @@ bool plausible_sslv2_client_hello(Bytes header) {
     const std::uint16_t version = u16_at(header, 3);
     const bool known_version = version == 0x0002 || (header[3] == 3 && header[4] <= 4);
     return (header[0] & 0x80U) != 0 && header[2] == 1 && known_version && length >= minimum_sslv2_client_hello_length;
+}
+
+// The 2-byte-header SSLv2 record carrying a SERVER-HELLO (msg_type 4):
+// session_id_hit and certificate_type are 0 or 1.
+bool plausible_sslv2_server_hello(Bytes header) {
+    const std::size_t length = (std::size_t{header[0] & 0x7FU} << 8) | header[1];
+    return (header[0] & 0x80U) != 0 && header[2] == 4 && header[3] <= 1 && header[4] <= 1 &&
+           length >= minimum_sslv2_server_hello_length;
+}
+
+std::string describe_record_header(Bytes header) {
+    std::array<char, 8> version{};
+    std::snprintf(version.data(), version.size(), "0x%04X", static_cast<unsigned>(u16_at(header, 1)));
+    return "a record header that is not TLS (content type " + std::to_string(header[0]) + ", version " +
+           version.data() + ", length " + std::to_string(u16_at(header, 3)) + ")";
 }
 
 bool starts_with(Bytes bytes, std::string_view prefix) {
@@ -331,7 +349,7 @@ TlsMessageKind kind_of_handshake(std::uint8_t type) {
 enum class ReadStatus : std::uint8_t { reading, not_tls, lost_sync, malformed };
 
 // What is done with a record's body as it arrives.
-enum class BodyUse : std::uint8_t { skip, handshake, alert, sslv2_client_hello };
+enum class BodyUse : std::uint8_t { skip, handshake, alert, sslv2_client_hello, sslv2_server_hello };
 
 struct DirectionState {
     ReadStatus status = ReadStatus::reading;
@@ -354,6 +372,8 @@ struct DirectionState {
     std::array<std::uint8_t, 2> alert_bytes{};
     std::size_t alert_filled = 0;
     std::vector<std::uint8_t> sslv2_body;
+    // An SSL 2.0 handshake: the records after its hello have 2- or 3-byte headers.
+    bool sslv2_framing = false;
     // Handshake messages completed inside the current record: shown at its end.
     std::vector<std::size_t> awaiting_record_end;
 
@@ -412,7 +432,7 @@ struct TlsStreamDissector::State {
     bool server_second_record_seen = false;
 
     DirectionState& side(Direction direction) { return directions[static_cast<std::size_t>(index_of(direction))]; }
-    [[nodiscard]] bool is_tls13() const { return negotiated_version == tls13; }
+    [[nodiscard]] bool is_tls13() const { return negotiated_version && is_tls13_family(*negotiated_version); }
 
     // --- messages ---------------------------------------------------------
 
@@ -458,14 +478,16 @@ struct TlsStreamDissector::State {
 
     void read_header(Direction direction, ByteReader& reader) {
         DirectionState& state = side(direction);
+        if (state.sslv2_framing) {
+            read_sslv2_header(direction, reader);
+            return;
+        }
         const bool first_record = state.records_started == 0;
         if (state.header_filled == 0) state.header_first_frame = state.last_frame;
         // A first header already found not to be TLS: read a few more bytes to name it.
         const std::size_t wanted = first_record && state.header_filled >= record_header_size ? sniff_size
                                                                                              : record_header_size;
-        const auto taken = *reader.take(std::min(wanted - state.header_filled, reader.remaining()));
-        std::copy(taken.begin(), taken.end(), state.header.begin() + static_cast<std::ptrdiff_t>(state.header_filled));
-        state.header_filled += taken.size();
+        fill_header(state, reader, wanted);
         if (state.header_filled < wanted) return;
         if (wanted == sniff_size) {
             give_up_as_not_tls(direction);
@@ -475,18 +497,56 @@ struct TlsStreamDissector::State {
         if (plausible_record_header(header)) {
             start_record(direction);
         } else if (first_record && plausible_sslv2_client_hello(header)) {
-            start_sslv2_client_hello(direction);
-        } else if (!first_record) {
+            start_sslv2_hello(direction, BodyUse::sslv2_client_hello);
+        } else if (first_record && plausible_sslv2_server_hello(header)) {
+            start_sslv2_hello(direction, BodyUse::sslv2_server_hello);
+        } else if (first_record) {
+            // Not TLS already; the bytes still to come only name it better.
+            note_not_tls(direction, describe_non_tls(header), false);
+        } else {
+            note_not_tls(direction, describe_record_header(header), true);
             stop(state, ReadStatus::malformed);
         }
     }
 
+    static void fill_header(DirectionState& state, ByteReader& reader, std::size_t wanted) {
+        const auto taken = *reader.take(std::min(wanted - state.header_filled, reader.remaining()));
+        std::copy(taken.begin(), taken.end(), state.header.begin() + static_cast<std::ptrdiff_t>(state.header_filled));
+        state.header_filled += taken.size();
+    }
+
+    // SSLv2 record header: 2 bytes with the high bit set, else 3 (with padding).
+    void read_sslv2_header(Direction direction, ByteReader& reader) {
+        DirectionState& state = side(direction);
+        if (state.header_filled == 0) state.header_first_frame = state.last_frame;
+        fill_header(state, reader, 2);
+        if (state.header_filled < 2) return;
+        const bool three_byte_header = (state.header[0] & 0x80U) == 0;
+        if (three_byte_header) {
+            fill_header(state, reader, 3);
+            if (state.header_filled < 3) return;
+        }
+        const std::uint32_t length_mask = three_byte_header ? 0x3FU : 0x7FU;
+        state.in_record = true;
+        ++state.records_started;
+        state.content_type = 0;
+        state.record_length = ((state.header[0] & length_mask) << 8U) | state.header[1];
+        state.body_remaining = state.record_length;
+        state.record_first_frame = state.header_first_frame;
+        state.header_filled = 0;
+        state.body_use = BodyUse::skip;
+        if (state.body_remaining == 0) finish_record(direction);
+    }
+
+    void note_not_tls(Direction direction, std::string looks_like, bool after_records) {
+        if (not_tls) return;
+        not_tls = NotTls{direction, side(direction).header_first_frame, std::move(looks_like), after_records};
+    }
+
     void give_up_as_not_tls(Direction direction) {
         DirectionState& state = side(direction);
-        if (!not_tls) {
-            not_tls = NotTls{direction, state.header_first_frame,
-                             describe_non_tls(Bytes(state.header.data(), state.header_filled))};
-        }
+        if (not_tls && not_tls->direction == direction && !not_tls->after_records)
+            not_tls->looks_like = describe_non_tls(Bytes(state.header.data(), state.header_filled));
         stop(state, ReadStatus::not_tls);
     }
 
@@ -516,17 +576,19 @@ struct TlsStreamDissector::State {
         if (state.body_remaining == 0) finish_record(direction);
     }
 
-    void start_sslv2_client_hello(Direction direction) {
+    // The first two bytes are the length; msg_type and the next two header
+    // bytes (version, or session_id_hit and certificate_type) are read.
+    void start_sslv2_hello(Direction direction, BodyUse use) {
         DirectionState& state = side(direction);
         const std::size_t length = (std::size_t{state.header[0] & 0x7FU} << 8) | state.header[1];
         state.in_record = true;
         ++state.records_started;
         state.record_version = u16_at(Bytes(state.header.data(), record_header_size), 3);
         state.record_length = static_cast<std::uint32_t>(length);
-        state.body_remaining = static_cast<std::uint32_t>(length - 3);  // msg_type and version are read
+        state.body_remaining = static_cast<std::uint32_t>(length - 3);
         state.record_first_frame = state.header_first_frame;
         state.header_filled = 0;
-        state.body_use = BodyUse::sslv2_client_hello;
+        state.body_use = use;
         state.sslv2_body.clear();
     }
 
@@ -544,6 +606,7 @@ struct TlsStreamDissector::State {
                 break;
             }
             case BodyUse::sslv2_client_hello:
+            case BodyUse::sslv2_server_hello:
                 state.sslv2_body.insert(state.sslv2_body.end(), chunk.begin(), chunk.end());
                 break;
         }
@@ -647,6 +710,18 @@ struct TlsStreamDissector::State {
         if (state.body_use == BodyUse::sslv2_client_hello) {
             TlsMessage message = record_message(direction, state, TlsMessageKind::sslv2_client_hello);
             message.client_hello = parse_sslv2_client_hello(state.record_version, state.sslv2_body);
+            state.sslv2_framing = state.record_version == sslv2_version;
+            std::vector<std::uint8_t>().swap(state.sslv2_body);
+            emit(std::move(message));
+            return;
+        }
+        if (state.body_use == BodyUse::sslv2_server_hello) {
+            TlsMessage message = record_message(direction, state, TlsMessageKind::sslv2_server_hello);
+            ByteReader body(state.sslv2_body);
+            message.server_hello = TlsServerHello{};
+            message.server_hello->legacy_version = body.u16be().value_or(sslv2_version);
+            negotiated_version = message.server_hello->legacy_version;
+            state.sslv2_framing = true;
             std::vector<std::uint8_t>().swap(state.sslv2_body);
             emit(std::move(message));
             return;
@@ -904,6 +979,10 @@ std::uint64_t TlsStreamDissector::damaged_messages(Direction direction) const {
 
 bool TlsStreamDissector::malformed(Direction direction) const {
     return state_->side(direction).status == ReadStatus::malformed;
+}
+
+std::uint64_t TlsStreamDissector::bytes_received(Direction direction) const {
+    return state_->side(direction).next_offset;
 }
 
 std::uint64_t TlsStreamDissector::application_records(Direction direction) const {

@@ -19,11 +19,15 @@ struct TlsDissectorLimits {
     std::size_t max_certificate_bytes = 1024 * 1024;       // DER kept per connection; more are not copied
 };
 
-// What a direction's first bytes look like when they are not TLS.
+// Bytes of a direction that are not TLS: its first bytes, or a record
+// header after valid records (a corrupt stream).
 struct NotTls {
     Direction direction = Direction::client_to_server;
-    std::uint64_t frame = 0;
-    std::string looks_like;  // "HTTP request", "HTTP response", "SSH", "SMTP", "unknown binary data", ...
+    std::uint64_t frame = 0;  // where those bytes start
+    // "HTTP request", "HTTP response", "SSH", "SMTP/FTP banner", "unknown binary data", ...;
+    // after valid records: "a record header that is not TLS (content type 20, version 0xFFFF, length 65281)"
+    std::string looks_like;
+    bool after_records = false;
 };
 
 // Dissects both directions of one TLS connection from ordered stream bytes
@@ -53,6 +57,8 @@ public:
     // After valid records, bytes that cannot be a TLS record header: that
     // direction was not parsed further.
     [[nodiscard]] bool malformed(Direction direction) const;
+    // Stream bytes that reached this dissector from a direction.
+    [[nodiscard]] std::uint64_t bytes_received(Direction direction) const;
     // Application data per direction: records and bytes (record payload lengths).
     [[nodiscard]] std::uint64_t application_records(Direction direction) const;
     [[nodiscard]] std::uint64_t application_bytes(Direction direction) const;

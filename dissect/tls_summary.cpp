@@ -34,6 +34,12 @@ TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustSto
                     if (!summary.version) summary.version = message.client_hello->legacy_version;
                 }
                 break;
+            case TlsMessageKind::sslv2_client_hello:
+                if (message.client_hello && !summary.version) summary.version = message.client_hello->legacy_version;
+                break;
+            case TlsMessageKind::sslv2_server_hello:
+                if (message.server_hello) summary.version = message.server_hello->legacy_version;
+                break;
             case TlsMessageKind::server_hello:
                 if (message.server_hello) {
                     summary.version = message.server_hello->version();

@@ -621,8 +621,93 @@ TEST(TlsStreamDissectorNotTls, GarbageAfterValidRecordsIsMalformed) {
     feeder.send(client, record(21, {2, 40}));
     EXPECT_EQ(feeder.dissector.messages().size(), 1U);
     EXPECT_TRUE(feeder.dissector.malformed(client));
-    EXPECT_FALSE(feeder.dissector.not_tls());
     EXPECT_FALSE(feeder.dissector.lost_sync(client));
+    ASSERT_TRUE(feeder.dissector.not_tls());
+    EXPECT_TRUE(feeder.dissector.not_tls()->after_records);
+    EXPECT_EQ(feeder.dissector.not_tls()->frame, 2U);
+    EXPECT_EQ(feeder.dissector.not_tls()->looks_like,
+              "a record header that is not TLS (content type 71, version 0x4554, length 8239)");
+}
+
+// A corrupt Change Cipher Spec header after a Client Key Exchange in one segment.
+TEST(TlsStreamDissectorNotTls, CorruptRecordHeaderNamesItsFields) {
+    Feeder feeder;
+    feeder.send(client, record(22, handshake(1, client_hello_body({}))));
+    feeder.send(client, concat({record(22, handshake(16, ByteVector(4, 7))), {20, 0xFF, 0xFF, 0xFF, 0x01, 0x01}}));
+    ASSERT_TRUE(feeder.dissector.not_tls());
+    EXPECT_EQ(feeder.dissector.not_tls()->direction, client);
+    EXPECT_EQ(feeder.dissector.not_tls()->frame, 2U);
+    EXPECT_EQ(feeder.dissector.not_tls()->looks_like,
+              "a record header that is not TLS (content type 20, version 0xFFFF, length 65281)");
+}
+
+// Fewer bytes than the sniffing wants: a first record header that cannot be
+// TLS is reported at once, not when more bytes would have come.
+TEST(TlsStreamDissectorNotTls, ShortAnswerThatIsNotARecordIsReportedAtOnce) {
+    Feeder feeder;
+    feeder.send(client, record(22, handshake(1, client_hello_body({}))));
+    feeder.send(server, ByteVector{0, 0, 0, 0, 2, 0, 40});
+    ASSERT_TRUE(feeder.dissector.not_tls());
+    EXPECT_EQ(feeder.dissector.not_tls()->direction, server);
+    EXPECT_EQ(feeder.dissector.not_tls()->frame, 2U);
+    EXPECT_FALSE(feeder.dissector.not_tls()->after_records);
+    EXPECT_EQ(feeder.dissector.not_tls()->looks_like, "unknown binary data");
+}
+
+ByteVector sslv2_record(const ByteVector& body) {
+    return concat({{static_cast<std::uint8_t>(0x80 | (body.size() >> 8)), static_cast<std::uint8_t>(body.size())}, body});
+}
+
+// SSL 2.0 end to end: CLIENT-HELLO (version 0x0002), SERVER-HELLO, then the
+// client's CLIENT-MASTER-KEY with a 2-byte header and an encrypted record with
+// a 3-byte header. None of it is "not TLS".
+TEST(TlsStreamDissectorLegacy, Sslv2HandshakeIsRecognisedToTheEnd) {
+    const ByteVector specs = {0x01, 0x00, 0x80, 0x07, 0x00, 0xC0};
+    const ByteVector client_hello =
+        sslv2_record(concat({{1, 0x00, 0x02}, u16(specs.size()), u16(0), u16(16), specs, ByteVector(16, 0x42)}));
+    const ByteVector certificate(40, 0x30);
+    const ByteVector server_hello = sslv2_record(concat(
+        {{4, 0, 1}, u16(0x0002), u16(certificate.size()), u16(3), u16(16), certificate, {0x07, 0x00, 0xC0},
+         ByteVector(16, 0x24)}));
+    const ByteVector master_key = sslv2_record(concat({{2, 0x07, 0x00, 0xC0}, u16(0), u16(8), u16(0), ByteVector(8, 9)}));
+    const ByteVector padded = concat({{0x00, 0x10, 0x04}, ByteVector(16, 0x55)});
+    Feeder feeder;
+    feeder.send(client, client_hello);
+    feeder.send(server, slice(server_hello, 0, 4));
+    feeder.send(server, slice(server_hello, 4, server_hello.size()));
+    feeder.send(client, concat({master_key, padded}));
+    feeder.send(server, sslv2_record(ByteVector(24, 0x66)));
+    EXPECT_FALSE(feeder.dissector.not_tls());
+    EXPECT_FALSE(feeder.dissector.malformed(client));
+    EXPECT_FALSE(feeder.dissector.malformed(server));
+    const auto& messages = feeder.dissector.messages();
+    ASSERT_EQ(messages.size(), 2U);
+    EXPECT_EQ(messages[0].kind, Kind::sslv2_client_hello);
+    EXPECT_EQ(messages[0].client_hello->legacy_version, 0x0002);
+    EXPECT_EQ(messages[1].kind, Kind::sslv2_server_hello);
+    EXPECT_EQ(messages[1].direction, server);
+    EXPECT_EQ(messages[1].frame, 3U);
+    EXPECT_EQ(messages[1].server_hello->legacy_version, 0x0002);
+    EXPECT_EQ(tls_message_name(messages[1]), "Server Hello");
+    EXPECT_EQ(feeder.dissector.bytes_received(client), client_hello.size() + master_key.size() + padded.size());
+}
+
+// TLS 1.3 draft 23 (0x7F17 in supported_versions): its records after the
+// Server Hello are encrypted like TLS 1.3's.
+TEST(TlsStreamDissectorLegacy, Tls13DraftEncryptedRecordsAreClassifiedAsTls13) {
+    const ByteVector draft_server_hello =
+        concat({u16(0x0303), ByteVector(32, 0x11), {0}, u16(0x1301), {0}, u16(6), extension(43, u16(0x7F17))});
+    Feeder feeder;
+    feeder.send(client, record(22, handshake(1, client_hello_body(extension(43, concat({{2}, u16(0x7F17)}))))));
+    feeder.send(server, concat({record(22, handshake(2, draft_server_hello)), record(20, {1}),
+                                record(23, ByteVector(900, 1)), record(23, ByteVector(53, 2))}));
+    feeder.send(client, concat({record(20, {1}), record(23, ByteVector(53, 3))}));
+    EXPECT_EQ(kinds(feeder.dissector.messages(), server),
+              (std::vector<Kind>{Kind::server_hello, Kind::change_cipher_spec, Kind::tls13_server_handshake_flight,
+                                 Kind::tls13_server_handshake_flight}));
+    EXPECT_EQ(kinds(feeder.dissector.messages(), client),
+              (std::vector<Kind>{Kind::client_hello, Kind::change_cipher_spec, Kind::tls13_client_handshake_flight}));
+    EXPECT_EQ(feeder.dissector.application_records(client), 0U);
 }
 
 // --- gaps -----------------------------------------------------------------
