@@ -70,17 +70,28 @@ struct RequestLine {
     std::string_view version;
 };
 
+// As tolerant as proxies are (squid's relaxed parser): the words may be
+// separated by runs of spaces or tabs, and a stray word between the target
+// and the version, or after the version, is ignored. The version is the last
+// word that is one.
 bool split_request_line(std::string_view line, bool complete, RequestLine& parts) {
     parts.method = take_while(line, is_token_char);
     if (line.empty()) return !complete;
-    if (parts.method.empty() || line.front() != ' ') return false;
-    line.remove_prefix(1);
-    parts.target = take_while(line, is_visible);
-    if (line.empty()) return !complete;
-    if (parts.target.empty() || line.front() != ' ') return false;
-    line.remove_prefix(1);
-    parts.version = line;
-    return matches_version(parts.version, complete);
+    if (parts.method.empty() || !is_whitespace(line.front())) return false;
+    parts.target = {};
+    parts.version = {};
+    while (!line.empty()) {
+        take_while(line, is_whitespace);
+        if (line.empty()) break;
+        const std::string_view word = take_while(line, is_visible);
+        if (word.empty()) return false;  // a control character
+        if (parts.target.empty()) {
+            parts.target = word;
+        } else if (matches_version(word, true) || (!complete && line.empty() && matches_version(word, false))) {
+            parts.version = word;
+        }
+    }
+    return !complete || (!parts.target.empty() && !parts.version.empty());
 }
 
 struct StatusLine {
@@ -109,13 +120,17 @@ struct HeaderField {
     std::string_view value;
 };
 
-bool split_header_line(std::string_view line, bool complete, HeaderField& field) {
-    field.name = take_while(line, is_token_char);
-    if (line.empty()) return !complete;
-    // Also rejects obs-fold continuation lines and whitespace before the colon.
-    if (field.name.empty() || line.front() != ':') return false;
-    line.remove_prefix(1);
+// A line that is not "name: value" (no colon, whitespace in or before the
+// name, an obs-fold continuation) is ignored, as proxies ignore it; `field`
+// then has an empty name. Only control characters make the head invalid.
+bool split_header_line(std::string_view line, bool /*complete*/, HeaderField& field) {
     if (!std::all_of(line.begin(), line.end(), is_field_value_char)) return false;
+    field.name = take_while(line, is_token_char);
+    if (field.name.empty() || line.empty() || line.front() != ':') {
+        field.name = {};
+        return true;
+    }
+    line.remove_prefix(1);
     field.value = trim_whitespace(line);
     return true;
 }
@@ -199,7 +214,7 @@ HttpParseStatus parse_http_request_head(Bytes bytes, HttpRequestHead& head, std:
     const auto on_header_line = [&](std::string_view line, bool complete) {
         HeaderField field;
         if (!split_header_line(line, complete, field)) return false;
-        if (!complete) return true;
+        if (!complete || field.name.empty()) return true;
         if (equals_ignoring_case(field.name, "Host") && !seen_host) {
             seen_host = true;
             parsed.host = field.value;
@@ -238,7 +253,7 @@ HttpParseStatus parse_http_response_head(Bytes bytes, HttpResponseHead& head, st
     const auto on_header_line = [&](std::string_view line, bool complete) {
         HeaderField field;
         if (!split_header_line(line, complete, field)) return false;
-        if (!complete) return true;
+        if (!complete || field.name.empty()) return true;
         if (equals_ignoring_case(field.name, "Proxy-Authenticate") && !seen_proxy_authenticate) {
             seen_proxy_authenticate = true;
             parsed.proxy_authenticate_scheme = auth_scheme(field.value);

@@ -32,9 +32,11 @@ enum class HttpParseStatus : std::uint8_t { complete, need_more, invalid };
 // Parses an HTTP/1.x request or response head (start line and headers up to
 // the empty line) from the start of `bytes`. Lines may end in CRLF or a bare
 // LF. need_more: the empty line has not arrived, and what has can still become
-// a head. invalid: the start line is not HTTP/1.x-shaped, a header line is not
-// "name: value" (obs-fold continuation lines included), a line holds control
-// characters, or the head is longer than max_http_head_bytes.
+// a head. invalid: the start line is not HTTP/1.x-shaped, a line holds control
+// characters, or the head is longer than max_http_head_bytes. As tolerant as
+// proxies: request-line words may be separated by several spaces or tabs and a
+// stray word is ignored; a header line that is not "name: value" (no colon,
+// obs-fold continuation) is ignored.
 // `head` and `consumed` (the head's length, empty line included) are written
 // only when the result is complete.
 inline constexpr std::size_t max_http_head_bytes = 16 * 1024;

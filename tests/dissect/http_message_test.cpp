@@ -159,22 +159,49 @@ TEST(HttpRequestHead, NeedsMoreWhileThePrefixIsPlausible) {
 
 TEST(HttpRequestHead, RejectsMalformedStartLines) {
     for (const std::string_view text :
-         {"\r\n", "\r\nGET / HTTP/1.1\r\n\r\n", "GET\r\n\r\n", "GET /\r\n\r\n", "GET / \r\n\r\n", "GET  / HTTP/1.1\r\n",
-          "GET / HTTP/1.1 \r\n", "GET / HTTP/2.0\r\n", "GET / HTTP/1.10", "GET / http/1.1\r\n", " GET / HTTP/1.1\r\n",
-          "GET\t/ HTTP/1.1\r\n", "GE(T / HTTP/1.1", "SSH-2.0-OpenSSH_9.2\r\n", "HELLO\r\n", "GET / HTTP/1.1\rX"}) {
+         {"\r\n", "\r\nGET / HTTP/1.1\r\n\r\n", "GET\r\n\r\n", "GET /\r\n\r\n", "GET / \r\n\r\n",
+          "GET / HTTP/2.0\r\n", "GET / HTTP/1.10\r\n", "GET / http/1.1\r\n", " GET / HTTP/1.1\r\n",
+          "GE(T / HTTP/1.1", "SSH-2.0-OpenSSH_9.2\r\n", "HELLO\r\n", "GET / HTTP/1.1\rX"}) {
         EXPECT_EQ(parse_request(text).status, HttpParseStatus::invalid) << text;
     }
     using namespace std::string_view_literals;
     EXPECT_EQ(parse_request("GET /\0 HTTP/1.1\r\n\r\n"sv).status, HttpParseStatus::invalid);
 }
 
-TEST(HttpRequestHead, RejectsMalformedHeaderLines) {
-    for (const std::string_view header :
-         {"Host smartreceiver\r\n\r\n", "Host : a\r\n\r\n", ": a\r\n\r\n", "Host: a\r\n folded\r\n\r\n",
-          "Host: a\r\n\tfolded\r\n\r\n", "Ho st: a\r\n\r\n", "Host: a\rb\r\n\r\n", "Host: a\x01\r\n\r\n",
-          "Host: a\r\r\n\r\n"}) {
+TEST(HttpRequestHead, RejectsControlCharactersInHeaderLines) {
+    for (const std::string_view header : {"Host: a\rb\r\n\r\n", "Host: a\x01\r\n\r\n", "Host: a\r\r\n\r\n"}) {
         const std::string text = "CONNECT a:443 HTTP/1.1\r\n" + std::string(header);
         EXPECT_EQ(parse_request(text).status, HttpParseStatus::invalid) << header;
+    }
+}
+
+// As squid's relaxed parser: a header line that is not "name: value" is
+// skipped, the lines around it still count.
+TEST(HttpRequestHead, IgnoresHeaderLinesWithoutAColon) {
+    for (const std::string_view header :
+         {"Host smartreceiver\r\n", "Host : b\r\n", ": b\r\n", "X: 1\r\n folded\r\n", "X: 1\r\n\tfolded\r\n",
+          "Ho st: b\r\n"}) {
+        const std::string text = "CONNECT smartreceiver.cisco.com:443 HTTP/1.1\r\n" + std::string(header) +
+                                 "Host: smartreceiver.cisco.com:443\r\n\r\n";
+        const auto parsed = parse_request(text);
+        ASSERT_EQ(parsed.status, HttpParseStatus::complete) << header;
+        EXPECT_EQ(parsed.head.method, "CONNECT") << header;
+        EXPECT_EQ(parsed.head.target, "smartreceiver.cisco.com:443") << header;
+        EXPECT_EQ(parsed.head.host, "smartreceiver.cisco.com:443") << header;
+        EXPECT_EQ(parsed.consumed, text.size()) << header;
+    }
+}
+
+TEST(HttpRequestHead, ToleratesStrayTokensAndWhitespaceInTheRequestLine) {
+    for (const std::string_view line :
+         {"CONNECT smartreceiver.cisco.com:443 HTTP/1.1 x\r\n", "CONNECT smartreceiver.cisco.com:443 x HTTP/1.1\r\n",
+          "CONNECT  smartreceiver.cisco.com:443  HTTP/1.1\r\n", "CONNECT\tsmartreceiver.cisco.com:443 HTTP/1.1 \r\n"}) {
+        const std::string text = std::string(line) + "Host: smartreceiver.cisco.com\r\n\r\n";
+        const auto parsed = parse_request(text);
+        ASSERT_EQ(parsed.status, HttpParseStatus::complete) << line;
+        EXPECT_EQ(parsed.head.method, "CONNECT") << line;
+        EXPECT_EQ(parsed.head.target, "smartreceiver.cisco.com:443") << line;
+        EXPECT_EQ(parsed.head.version, "HTTP/1.1") << line;
     }
 }
 
@@ -334,9 +361,15 @@ TEST(HttpResponseHead, RejectsMalformedStatusLines) {
          {"HTTP/2 200\r\n\r\n", "HTTP/2", "HTTP/1.1\r\n\r\n", "HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 2000 OK\r\n\r\n",
           "HTTP/1.1 abc OK\r\n\r\n", "HTTP/1.1 20\r\n\r\n", "HTTP/1.1  200 OK\r\n\r\n", "http/1.1 200 OK\r\n\r\n",
           "HTTP/1.1 200 O\x01K\r\n\r\n", "SSH-2.0-OpenSSH_9.2\r\n", "<html>", "GET / HTTP/1.1\r\n\r\n",
-          "HTTP/1.1 200 OK\r\nbroken header\r\n\r\n"}) {
+          "HTTP/1.1 200 OK\r\nbroken\x01header\r\n\r\n"}) {
         EXPECT_EQ(parse_response(text).status, HttpParseStatus::invalid) << text;
     }
+}
+
+TEST(HttpResponseHead, IgnoresHeaderLinesWithoutAColon) {
+    const auto parsed = parse_response("HTTP/1.1 200 Connection established\r\nbroken header\r\n\r\n");
+    ASSERT_EQ(parsed.status, HttpParseStatus::complete);
+    EXPECT_EQ(parsed.head.status, 200);
 }
 
 TEST(HttpResponseHead, SplitAtEveryOffsetNeedsMoreThenGivesTheSameResult) {
