@@ -111,7 +111,7 @@ SegmentKind TcpStreamReassembler::add_segment(std::uint32_t seq, Bytes payload, 
     }
     deliver_contiguous(frame);
 
-    if (inconsistent) ++counters_.inconsistent_retransmissions;
+    if (inconsistent && counters_.inconsistent_retransmissions++ == 0) counters_.first_inconsistent_frame = frame;
     if (!seen_before) {
         if (start == expected) return SegmentKind::in_order;
         ++counters_.out_of_order;

@@ -35,6 +35,7 @@ public:
         std::uint64_t delivered_bytes = 0;
         std::uint64_t retransmissions = 0;
         std::uint64_t inconsistent_retransmissions = 0;  // a retransmitted byte differed from the first copy
+        std::uint64_t first_inconsistent_frame = 0;      // the first such retransmission; 0 for none
         std::uint64_t overlaps = 0;
         std::uint64_t out_of_order = 0;
         std::uint64_t gaps = 0;

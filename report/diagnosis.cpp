@@ -136,10 +136,15 @@ std::string diagnose_flow(const FlowReport& flow) {
             return worked(flow) + ", but " + lowered_first(warning->summary);
         return name_of(flow) + " passed every step";
     }
-    for (const StepResult& step : flow.steps) {
-        if (step.status != StepStatus::unknown && step.status != StepStatus::not_seen) continue;
-        if (step.name == StepName::teardown) continue;
-        return name_of(flow) + " cannot be judged at step " + step_name(step.name) + ": " + step.detail;
+    for (auto step = flow.steps.begin(); step != flow.steps.end(); ++step) {
+        if (step->status != StepStatus::unknown && step->status != StepStatus::not_seen) continue;
+        if (step->name == StepName::teardown) continue;
+        // A step the capture started after is not what keeps the exchange from being judged.
+        bool later_evidence = std::any_of(std::next(step), flow.steps.end(), [](const StepResult& later) {
+            return later.name != StepName::teardown && !later.frames.empty();
+        });
+        if (step->status == StepStatus::not_seen && later_evidence) continue;
+        return name_of(flow) + " cannot be judged at step " + step_name(step->name) + ": " + step->detail;
     }
     if (const Finding* error = first_with(flow.findings, Severity::error))
         return name_of(flow) + " went through every step, but " + lowered_first(error->summary);

@@ -1,6 +1,29 @@
 #include "report/plain_http_checks.h"
 
+#include <optional>
+
 namespace trustcap {
+namespace {
+
+// Less than this between the request and the end of the capture, with the
+// connection still open, is too soon to say that no answer came.
+constexpr double answer_wait_seconds = 3.0;
+
+std::optional<Timestamp> time_of(const TcpFlow& flow, std::uint64_t frame) {
+    for (const FlowPacket& packet : flow.timeline)
+        if (packet.frame == frame) return packet.time;
+    return std::nullopt;
+}
+
+bool closed_after(const TcpFlow& flow, std::uint64_t frame) {
+    for (const FlowDirection& side : flow.directions) {
+        if (side.fin_frame && *side.fin_frame >= frame) return true;
+        if (const TcpReset* reset = side.closing_reset(); reset && reset->frame >= frame) return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 TlsAssessment assess_plain_http(const TcpFlow& flow, const HttpExchange& http) {
     TlsAssessment result;
@@ -14,8 +37,22 @@ TlsAssessment assess_plain_http(const TcpFlow& flow, const HttpExchange& http) {
         step.detail = request + " answered " + std::to_string(http.response->status) + " " + http.response->reason;
         return result;
     }
-    step.status = StepStatus::fail;
     step.frames = {http.request_frame};
+    const FlowDirection& server = flow.side(Direction::server_to_client);
+    if (!server.missing_data_frames.empty()) {
+        step.status = StepStatus::unknown;
+        step.detail = "the device acknowledged bytes from the server that the capture does not hold: the answer "
+                      "was sent but not captured";
+        return result;
+    }
+    std::optional<Timestamp> sent = time_of(flow, http.request_frame);
+    double waited = sent ? flow.watched_until.seconds_since(*sent) : answer_wait_seconds;
+    if (!closed_after(flow, http.request_frame) && waited < answer_wait_seconds) {
+        step.status = StepStatus::unknown;
+        step.detail = "the capture ends right after the request, too soon to say that no answer came";
+        return result;
+    }
+    step.status = StepStatus::fail;
     step.detail = request + " got no answer";
     result.findings.push_back(Finding{"app.no_response", Severity::error, flow.id,
                                       "The device sent " + request + " (frame " + std::to_string(http.request_frame) +

@@ -12,6 +12,7 @@
 #include "report/plain_http_checks.h"
 #include "report/proxy_checks.h"
 #include "report/tcp_checks.h"
+#include "report/tcp_resets.h"
 #include "report/teardown_checks.h"
 #include "report/timeline.h"
 #include "report/tls_checks.h"
@@ -57,6 +58,24 @@ bool is_unidentified_attempt(const FlowEvidence& evidence, const TcpAssessment& 
     bool reset = flow.side(Direction::client_to_server).closing_reset() ||
                  flow.side(Direction::server_to_client).closing_reset();
     return tcp.handshake.status == StepStatus::fail || reset || !flow.icmp_errors.empty();
+}
+
+bool nothing_but_syns(const TcpFlow& flow) {
+    const FlowDirection& client = flow.side(Direction::client_to_server);
+    return flow.side(Direction::server_to_client).packets == 0 && flow.icmp_errors.empty() &&
+           client.packets == client.syn_frames.size();
+}
+
+// The request was answered; or, where the capture cannot show the
+// application's bytes, both sides had sent data and fallen silent.
+bool exchange_over(const TcpFlow& flow, StepStatus appdata) {
+    if (appdata == StepStatus::pass) return true;
+    if (appdata != StepStatus::unknown) return false;
+    const FlowDirection& client = flow.side(Direction::client_to_server);
+    const FlowDirection& server = flow.side(Direction::server_to_client);
+    auto closing = first_closing_reset(flow);
+    return client.last_data_frame && server.last_data_frame && closing &&
+           closing->reset->frame > std::max(*client.last_data_frame, *server.last_data_frame);
 }
 
 TlsReport tls_report(const TlsSummary& summary) {
@@ -119,8 +138,16 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         }
         std::erase_if(report.findings, [](const Finding& f) { return f.id.starts_with("tls.") || f.id == "app.no_response"; });
     }
+    if (tcp.handshake.status == StepStatus::unknown && !tcp.one_sided && nothing_but_syns(flow)) {
+        // The capture ended before the server could answer: no later step could have happened in it.
+        for (StepResult* step : {&tls_step, &appdata_step}) {
+            step->status = StepStatus::not_applicable;
+            step->frames.clear();
+            step->detail = "no connection in the capture";
+        }
+    }
     TeardownAssessment teardown = assess_teardown(
-        flow, TeardownContext{tcp.handshake.status, appdata_step.status == StepStatus::pass, tcp.one_sided});
+        flow, TeardownContext{tcp.handshake.status, exchange_over(flow, appdata_step.status), tcp.one_sided});
     report.findings.insert(report.findings.end(), teardown.findings.begin(), teardown.findings.end());
     report.steps = {proxy.connect, tcp.handshake, tls_step, appdata_step, teardown.teardown};
     std::vector<Finding> configuration = assess_configuration(flow, identity, evidence.connection, report.proxy.has_value(), targets);

@@ -41,7 +41,9 @@ bool is_one_sided(const TcpFlow& flow) {
     const FlowDirection& client = flow.side(Direction::client_to_server);
     const FlowDirection& server = flow.side(Direction::server_to_client);
     if (client.packets == 0) return server.packets > 0;
-    if (server.packets == 0) return client_went_on_without_synack(flow) && flow.icmp_errors.empty();
+    // One packet of the device's proves nothing of the other direction.
+    if (server.packets == 0)
+        return client.packets > 1 && client_went_on_without_synack(flow) && flow.icmp_errors.empty();
     return false;
 }
 
@@ -205,6 +207,22 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
             "network). What those bytes carried cannot be checked.",
             missing_frames, {"Capture closer to the device, or with a larger buffer: monitor capture <name> buffer size 100"}));
     }
+    for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
+        const TcpStreamReassembler::Counters& stream = flow.side(direction).reassembly;
+        if (stream.inconsistent_retransmissions == 0) continue;
+        std::string who = direction == Direction::client_to_server ? "device" : "server";
+        result.findings.push_back(finding(
+            "tcp.data_injected", Severity::warning, flow,
+            "Bytes of the " + who + "'s stream were captured twice with different content (frame " +
+                std::to_string(stream.first_inconsistent_frame) + ")",
+            "A retransmission carries other bytes than the first copy of the same sequence numbers. A stack resends "
+            "what it sent; two versions mean one was forged by a box in the path (data injection, as an IPS or an "
+            "attacker racing the real answer does). The report reads the first copy, as Wireshark and Zeek do, and "
+            "cannot tell which one the device kept.",
+            {stream.first_inconsistent_frame},
+            {"Find the box in the path that answers for " + flow.server.to_string() +
+             " (compare the IP TTL and IP ID of both copies)"}));
+    }
     if (result.one_sided) {
         bool client_missing = flow.side(Direction::client_to_server).packets == 0;
         result.findings.push_back(finding(
@@ -222,6 +240,11 @@ TcpAssessment assess_tcp(const TcpFlow& flow) {
     TcpAssessment result;
     result.one_sided = is_one_sided(flow);
     assess_handshake(flow, result);
+    if (result.one_sided && result.handshake.status != StepStatus::fail) {
+        result.handshake.status = StepStatus::unknown;
+        result.handshake.frames.clear();
+        result.handshake.detail = "only one direction was captured";
+    }
     if (auto ignored = ignored_resets_finding(flow)) result.findings.push_back(*ignored);
     assess_capture_quality(flow, result);
     return result;

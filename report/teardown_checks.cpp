@@ -104,7 +104,9 @@ TeardownAssessment assess_teardown(const TcpFlow& flow, const TeardownContext& c
     TeardownAssessment result;
     StepResult& step = result.teardown;
     step.name = StepName::teardown;
-    if (context.handshake == StepStatus::fail) {
+    const FlowDirection& server_side = flow.side(Direction::server_to_client);
+    bool never_answered = server_side.packets == 0 && flow.icmp_errors.empty() && !context.one_sided;
+    if (context.handshake == StepStatus::fail || (context.handshake == StepStatus::unknown && never_answered)) {
         step.status = StepStatus::not_applicable;
         step.detail = "no connection was established";
         return result;
@@ -134,6 +136,7 @@ TeardownAssessment assess_teardown(const TcpFlow& flow, const TeardownContext& c
             step.detail += " (the last ACK was not captured)";
         }
         if (closing) {
+            step.frames = {first_fin, closing->reset->frame};
             std::string who = side_name(closing->sender);
             step.detail += "; then a reset from the " + who + " at frame " + std::to_string(closing->reset->frame);
             result.findings.push_back(Finding{

@@ -46,7 +46,7 @@ TEST(TeardownChecks, ResetAfterBothFinsIsAnAbortiveCloseNotAFailure) {
     client(flow).resets = {reset_at(9, 64)};
     TeardownAssessment result = assess_teardown(flow, after_exchange());
     EXPECT_EQ(StepStatus::pass, result.teardown.status);
-    EXPECT_EQ((Frames{6, 7, 8}), result.teardown.frames);
+    EXPECT_EQ((Frames{6, 9}), result.teardown.frames);
     const Finding& abortive = only(result.findings, "tcp.abortive_close");
     EXPECT_EQ(Severity::warning, abortive.severity);
     EXPECT_EQ(Frames{9}, abortive.frames);
