@@ -194,6 +194,99 @@ TEST_F(FlowTrackerTest, ResetFramesAreRecordedPerSide) {
     EXPECT_FALSE(flow.handshake_ack_frame);
 }
 
+TEST_F(FlowTrackerTest, ForgedResetRacingTheSynAckIsOutlivedAndEverythingAfterItIsSafe) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, rst | ack, 0, 1001, {}, 250));  // forged, acknowledges the SYN
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001, {}, 52));
+    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    tracker.add(make.tcp(device, server, psh | ack, 1001, 5001, "hello"));
+    tracker.add(make.tcp(server, device, psh | ack, 5001, 1006, "world!", 52));
+    tracker.add(make.tcp(device, server, syn, 1000, 0));  // a late retransmitted SYN
+    tracker.finish();
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    ASSERT_EQ(1u, flow.side(Direction::server_to_client).resets.size());
+    const TcpReset& reset = flow.side(Direction::server_to_client).resets[0];
+    EXPECT_TRUE(reset.acceptable);
+    EXPECT_TRUE(reset.outlived);
+    EXPECT_EQ(std::optional<std::uint64_t>{3}, reset.outlived_at);
+    EXPECT_FALSE(reset.ended_connection());
+    EXPECT_EQ(std::optional<std::uint64_t>{4}, flow.handshake_ack_frame);
+    EXPECT_EQ(std::optional<std::uint8_t>{52}, flow.side(Direction::server_to_client).first_ttl);
+    ASSERT_EQ(1u, logs.size());
+    EXPECT_EQ("hello", logs[0].to_server);
+    EXPECT_EQ("world!", logs[0].to_client);
+}
+
+TEST_F(FlowTrackerTest, ResetNotAcknowledgingTheSynIsNotAcceptable) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, rst | ack, 0, 999));
+    tracker.add(make.tcp(server, device, rst, 0, 0));
+    tracker.finish();
+    const auto& resets = tracker.finished_flows()[0]->side(Direction::server_to_client).resets;
+    ASSERT_EQ(2u, resets.size());
+    EXPECT_FALSE(resets[0].acceptable);
+    EXPECT_FALSE(resets[1].acceptable);
+}
+
+TEST_F(FlowTrackerTest, ResetAcknowledgingTheSynEndsTheAttempt) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, rst | ack, 0, 1001));
+    tracker.add(make.tcp(device, server, syn, 1000, 0));  // the device retries the same SYN
+    tracker.finish();
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    const TcpReset& reset = tracker.finished_flows()[0]->side(Direction::server_to_client).resets[0];
+    EXPECT_TRUE(reset.ended_connection());
+}
+
+TEST_F(FlowTrackerTest, ResetsAreJudgedAgainstTheReceiversWindow) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
+    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    tracker.add(make.tcp(device, server, psh | ack, 1001, 5001, "hello"));
+    tracker.add(make.tcp(server, device, rst, 5001 + 0x40000000u, 0));  // far outside the device's window
+    tracker.add(make.tcp(server, device, psh | ack, 5001, 1006, "world!"));
+    tracker.add(make.tcp(server, device, rst | ack, 5007 + 100, 1006));  // inside it
+    tracker.add(make.tcp(device, server, psh | ack, 1006, 5007, "late"));  // the device did not hear it yet
+    tracker.finish();
+    const auto& resets = tracker.finished_flows()[0]->side(Direction::server_to_client).resets;
+    ASSERT_EQ(2u, resets.size());
+    EXPECT_FALSE(resets[0].acceptable);
+    EXPECT_TRUE(resets[1].acceptable);
+    EXPECT_TRUE(resets[1].ended_connection());
+}
+
+TEST_F(FlowTrackerTest, SynAckCapturedBeforeItsSynIsOneFlow) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    tracker.add(make.tcp(device, server, psh | ack, 1001, 5001, "hello"));
+    tracker.finish();
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    EXPECT_TRUE(flow.roles_from_syn);
+    EXPECT_EQ(device, flow.client);
+    EXPECT_EQ(std::vector<std::uint64_t>{2}, flow.side(Direction::client_to_server).syn_frames);
+    EXPECT_EQ(std::optional<std::uint64_t>{3}, flow.handshake_ack_frame);
+    EXPECT_EQ("hello", logs[0].to_server);
+}
+
+TEST_F(FlowTrackerTest, HandshakeAckMayCoverAFastOpenSynAcksData) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001, "early"));
+    tracker.add(make.tcp(device, server, ack, 1001, 5006));
+    tracker.finish();
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    EXPECT_EQ(std::optional<std::uint64_t>{3}, flow.handshake_ack_frame);
+    EXPECT_EQ("early", logs[0].to_client);
+}
+
 TEST_F(FlowTrackerTest, IcmpErrorIsMatchedToTheFlowItQuotes) {
     FlowTracker tracker = make_tracker();
     tracker.add(make.tcp(device, server, syn, 1000, 0));
