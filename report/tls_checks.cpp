@@ -1,6 +1,7 @@
 #include "report/tls_checks.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "dissect/tls_names.h"
 #include "report/alert_advice.h"
@@ -12,6 +13,9 @@ namespace {
 
 constexpr std::uint8_t alert_level_warning = 1;
 constexpr std::uint8_t alert_close_notify = 0;
+constexpr std::uint8_t alert_user_canceled = 90;
+constexpr std::uint8_t alert_no_renegotiation = 100;
+constexpr std::uint16_t https_port = 443;
 
 const char* sender_name(Direction direction) { return direction == Direction::client_to_server ? "device" : "server"; }
 
@@ -35,25 +39,65 @@ bool is_close_notify(const TlsMessage& message) {
     return message.alert && !message.alert->encrypted && message.alert->description == alert_close_notify;
 }
 
+bool is_warning(const TlsMessage& message) {
+    return message.alert && !message.alert->encrypted && message.alert->level == alert_level_warning;
+}
+
+// Warnings that say something about the exchange; close_notify and the like
+// are part of a normal close.
+bool warning_worth_reporting(const TlsAlert& alert) {
+    return alert.description != alert_close_notify && alert.description != alert_user_canceled &&
+           alert.description != alert_no_renegotiation;
+}
+
+std::string seconds_text(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", seconds);
+    return text;
+}
+
 // Where the connection was first closed or reset, and by whom.
 struct Close {
     std::uint64_t frame = 0;
     Direction by = Direction::client_to_server;
     bool reset = false;
+    Timestamp time;
     [[nodiscard]] std::string text() const {
         return std::string("the ") + sender_name(by) + (reset ? " reset the connection" : " closed the connection");
     }
 };
+
+Timestamp time_of(const TcpFlow& flow, std::uint64_t frame) {
+    for (const FlowPacket& packet : flow.timeline)
+        if (packet.frame == frame) return packet.time;
+    return flow.last_time;
+}
 
 std::optional<Close> first_close(const TcpFlow& flow) {
     std::optional<Close> first;
     for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
         const FlowDirection& side = flow.side(direction);
         const TcpReset* reset = side.closing_reset();
-        if (reset && (!first || reset->frame < first->frame)) first = Close{reset->frame, direction, true};
-        if (side.fin_frame && (!first || *side.fin_frame < first->frame)) first = Close{*side.fin_frame, direction, false};
+        if (reset && (!first || reset->frame < first->frame)) first = Close{reset->frame, direction, true, reset->time};
+        if (side.fin_frame && (!first || *side.fin_frame < first->frame))
+            first = Close{*side.fin_frame, direction, false, time_of(flow, *side.fin_frame)};
     }
     return first;
+}
+
+// The first FIN or reset `direction` sent at or after `frame`.
+std::optional<Close> close_by(const TcpFlow& flow, Direction direction, std::uint64_t frame) {
+    const FlowDirection& side = flow.side(direction);
+    std::optional<Close> close;
+    for (const TcpReset& reset : side.resets) {
+        if (reset.ended_connection() && reset.frame >= frame) {
+            close = Close{reset.frame, direction, true, reset.time};
+            break;
+        }
+    }
+    if (side.fin_frame && *side.fin_frame >= frame && (!close || *side.fin_frame < close->frame))
+        close = Close{*side.fin_frame, direction, false, time_of(flow, *side.fin_frame)};
+    return close;
 }
 
 Finding flow_finding(const TcpFlow& flow, std::string id, Severity severity, std::string summary,
@@ -71,7 +115,16 @@ std::string certificate_text(const CertificateSummary& certificate, const Timest
            (certificate.self_signed ? ", self-signed" : "") + ")";
 }
 
-Finding alert_finding(const TlsContext& context, const TlsMessage& alert) {
+// What an alert did to the connection, for the words that describe it.
+enum class AlertEffect : std::uint8_t {
+    ended_handshake,     // a fatal alert (or one whose level is unknown) before the handshake completed
+    warning_then_close,  // a warning, then its sender closed before the handshake completed
+    warning_ignored,     // a warning the handshake went on after
+    after_handshake,     // sent once the handshake had completed
+};
+
+Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertEffect effect,
+                      std::optional<Close> close = std::nullopt) {
     const TcpFlow& flow = context.flow;
     std::string who = sender_name(alert.direction);
     bool from_server = alert.direction == Direction::server_to_client;
@@ -86,21 +139,47 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert) {
     AlertAdvice advice = advice_for_alert(alert.alert->description, from_server, context.expect_public_chain);
     bool warning = alert.alert->level == alert_level_warning;
     std::string name = tls_alert_description_name(alert.alert->description);
-    std::string explanation = "The " + who + " ended the TLS handshake with the alert " + name + ": most likely " +
-                              advice.likely_cause + ".";
+    std::string level = warning ? "warning" : "fatal";
+    std::string explanation;
+    switch (effect) {
+        case AlertEffect::ended_handshake:
+            explanation = "The " + who + " ended the TLS handshake with the alert " + name + ": most likely " +
+                          advice.likely_cause + ".";
+            break;
+        case AlertEffect::warning_then_close:
+            explanation = "The " + who + " sent the warning alert " + name + ", then " +
+                          (close->reset ? "reset" : "closed") + " the connection (frame " + std::to_string(close->frame) + ") before the handshake completed: most likely " +
+                          advice.likely_cause + ".";
+            break;
+        case AlertEffect::warning_ignored:
+            explanation = "The " + who + " sent the warning alert " + name +
+                          " and the handshake went on, so it did not stop the connection. It still tells something: " +
+                          advice.likely_cause + ".";
+            break;
+        case AlertEffect::after_handshake:
+            explanation = "The " + who + " sent the " + level + " alert " + name +
+                          " after the handshake had completed: most likely " + advice.likely_cause + ".";
+            break;
+    }
     const auto& client_chain = context.summary.client_chain;
-    if (from_server && client_chain && !client_chain->certificates.empty())
+    const bool about_the_device = from_server && effect != AlertEffect::warning_ignored;
+    if (!about_the_device) {
+        // the device's certificate has nothing to do with this alert
+    } else if (client_chain && !client_chain->certificates.empty())
         explanation += " The device presented " + certificate_text(client_chain->certificates.front(), flow.first_time) + ".";
-    else if (from_server && context.summary.client_certificate_requested)
+    else if (context.summary.client_certificate_requested)
         explanation += " The device sent no certificate although the server asked for one.";
-    return flow_finding(flow, "tls.alert." + tls_alert_id(alert.alert->description),
-                        warning ? Severity::warning : advice.severity,
-                        advice.what_happened.empty()
-                            ? "The " + who + " sent a " + (warning ? "warning" : "fatal") + " TLS alert: " + name +
-                                  " (frame " + std::to_string(alert.frame) + ")"
-                            : "The " + who + " " + advice.what_happened + " (" + name + " alert, frame " +
-                                  std::to_string(alert.frame) + ")",
-                        explanation, {alert.frame}, advice.fix);
+    Severity severity = advice.severity;
+    if (effect == AlertEffect::warning_ignored) severity = Severity::warning;
+    if (effect == AlertEffect::warning_then_close) severity = Severity::error;
+    std::string summary = advice.what_happened.empty() || effect == AlertEffect::warning_ignored
+                              ? "The " + who + " sent a " + level + " TLS alert: " + name + " (frame " +
+                                    std::to_string(alert.frame) + ")"
+                              : "The " + who + " " + advice.what_happened + " (" + name + " alert, frame " +
+                                    std::to_string(alert.frame) + ")";
+    if (effect == AlertEffect::warning_ignored) summary += "; the handshake went on";
+    return flow_finding(flow, "tls.alert." + tls_alert_id(alert.alert->description), severity, summary, explanation,
+                        {alert.frame}, advice.fix);
 }
 
 std::string handshake_detail(const TlsSummary& summary) {
@@ -236,6 +315,91 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
         {request->frame}, {"show license history message", "license smart sync all (retry once the server answers)"}));
 }
 
+void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMessage* hello, TlsAssessment& result) {
+    StepResult& step = result.handshake;
+    std::string who = sender_name(not_tls.direction);
+    step.status = StepStatus::fail;
+    step.frames = hello && hello->frame < not_tls.frame ? std::vector<std::uint64_t>{hello->frame, not_tls.frame}
+                                                        : std::vector<std::uint64_t>{not_tls.frame};
+    step.detail = "the " + who + " sent " + not_tls.looks_like + ", not TLS";
+    std::string explanation =
+        not_tls.after_records
+            ? "After valid TLS records, the " + who + "'s byte stream holds bytes that cannot start a TLS record, so "
+              "nothing after them can be read. A middlebox altered the stream, or the capture file is damaged."
+            : "Something other than the licensing server's HTTPS service answers on this port, or the device talks "
+              "to a proxy without CONNECT.";
+    result.findings.push_back(flow_finding(
+        context.flow, "tls.not_tls", Severity::error,
+        "The " + who + " sent " + not_tls.looks_like + " where TLS was expected (frame " +
+            std::to_string(not_tls.frame) + ")",
+        explanation, {not_tls.frame},
+        {"license smart proxy address <proxy> / license smart proxy port <port>, if a proxy is in use"}));
+    result.appdata.status = StepStatus::not_applicable;
+    result.appdata.detail = "no TLS";
+}
+
+// The device's Client Hello met silence: no byte came back before the
+// device gave up or the capture ended. False when the capture ended too soon
+// after the Client Hello to call it unanswered.
+bool judge_unanswered_hello(const TlsContext& context, const TlsMessage& hello, TlsAssessment& result) {
+    const TcpFlow& flow = context.flow;
+    if (context.tls.bytes_received(Direction::server_to_client) > 0) return false;
+    auto server_close = close_by(flow, Direction::server_to_client, hello.frame);
+    auto device_close = close_by(flow, Direction::client_to_server, hello.frame);
+    if (server_close && (!device_close || server_close->frame < device_close->frame)) return false;
+    const Timestamp capture_end = flow.watched_until.seconds_since(flow.last_time) > 0 ? flow.watched_until
+                                                                                         : flow.last_time;
+    const Timestamp until = device_close ? device_close->time : capture_end;
+    const double waited = until.seconds_since(hello.time);
+    if (!device_close && waited < unanswered_hello_seconds) return false;
+
+    StepResult& step = result.handshake;
+    step.status = StepStatus::fail;
+    step.frames = {hello.frame};
+    if (device_close) step.frames.push_back(device_close->frame);
+    const HttpExchange* tunnel = context.tunnel;
+    std::string from = tunnel ? "through the proxy tunnel" : "from the server";
+    std::string ending = device_close ? ", then the device gave up (" + std::string(device_close->reset ? "reset" : "FIN") +
+                                            ", frame " + std::to_string(device_close->frame) + ")"
+                                      : ", until the capture ended";
+    step.detail = "no answer to the Client Hello " + from + " in " + seconds_text(waited) + ending;
+
+    std::string server = !context.summary.server_name.empty() ? context.summary.server_name
+                         : tunnel                             ? tunnel->request.target
+                                                              : flow.server.ip.to_string();
+    std::string explanation =
+        "No Server Hello, no alert, not a byte came back " + from + " after the device's Client Hello. ";
+    std::vector<std::string> fix;
+    if (tunnel) {
+        explanation += "The proxy opened the tunnel to " + tunnel->request.target +
+                       " (it answered the CONNECT), but its far side never answered: the proxy cannot reach the "
+                       "server, or a firewall or IPS behind it drops TLS to it. The device logs \"Connection timed "
+                       "out\".";
+        fix = {"show running-config | include license smart proxy (the proxy the device uses)",
+               "On the proxy: check its access log for the CONNECT to " + tunnel->request.target +
+                   " and that it reaches that server on port 443",
+               "Check the firewall or IPS behind the proxy for a rule that drops TLS to " + server};
+    } else {
+        explanation += "A firewall or IPS between the device and the server that lets TCP through but black-holes "
+                       "TLS to the server does this. The device logs \"Connection timed out\".";
+        // The name only where the device reached it directly on its own port.
+        std::string target = !context.summary.server_name.empty() && flow.server.port == https_port
+                                 ? context.summary.server_name
+                                 : flow.server.ip.to_string();
+        fix = {"telnet " + target + " " + std::to_string(flow.server.port) +
+                   " /source-interface <interface> (tests the path from the device; ping does not)",
+               "Check the firewall or IPS between the device and " + server +
+                   " for a rule that drops or holds TLS to it (application filtering, SSL inspection, IPS signature)",
+               "show logging | include timed out"};
+    }
+    result.findings.push_back(flow_finding(
+        flow, "tls.client_hello_unanswered", Severity::error,
+        "The device's Client Hello (frame " + std::to_string(hello.frame) + ") got no answer " + from + " in " +
+            seconds_text(waited) + ending,
+        explanation, step.frames, fix));
+    return true;
+}
+
 }  // namespace
 
 TlsAssessment assess_tls(const TlsContext& context) {
@@ -248,6 +412,12 @@ TlsAssessment assess_tls(const TlsContext& context) {
         result.appdata.status = StepStatus::not_applicable;
         result.appdata.detail = why;
     };
+    const bool no_payload = context.flow.side(Direction::client_to_server).payload_bytes == 0 &&
+                            context.flow.side(Direction::server_to_client).payload_bytes == 0;
+    if (context.tcp_status == StepStatus::unknown && no_payload) {
+        not_applicable("the TCP connection was not seen established");
+        return result;
+    }
     if (context.tcp_status == StepStatus::fail || context.tunnel_refused) {
         not_applicable(context.tunnel_refused ? "the proxy refused the tunnel" : "no TCP connection");
         return result;
@@ -264,25 +434,27 @@ TlsAssessment assess_tls(const TlsContext& context) {
         result.appdata.detail = step.detail;
         return result;
     }
-    if (not_tls) {
-        step.status = StepStatus::fail;
-        step.frames = {not_tls->frame};
-        step.detail = std::string("the ") + sender_name(not_tls->direction) + " sent " + not_tls->looks_like +
-                      ", not TLS";
-        result.findings.push_back(flow_finding(
-            context.flow, "tls.not_tls", Severity::error,
-            std::string("The ") + sender_name(not_tls->direction) + " sent " + not_tls->looks_like +
-                " where TLS was expected (frame " + std::to_string(not_tls->frame) + ")",
-            "Something other than the licensing server's HTTPS service answers on this port, or the device "
-            "talks to a proxy without CONNECT.",
-            {not_tls->frame}, {"license smart proxy address <proxy> / license smart proxy port <port>, if a proxy is in use"}));
-        result.appdata.status = StepStatus::not_applicable;
-        result.appdata.detail = "no TLS";
-        return result;
-    }
-
     const TlsMessage* hello =
         first_of(messages, Direction::client_to_server, {TlsMessageKind::client_hello, TlsMessageKind::sslv2_client_hello});
+    const bool device_sent_nothing = context.flow.side(Direction::client_to_server).payload_bytes == 0;
+    if (not_tls && not_tls->direction == Direction::server_to_client && device_sent_nothing) {
+        // The server spoke first and the device never did: not a TLS connection at all.
+        not_applicable("the device sent no data");
+        step.detail = "the device sent no data; the server sent " + not_tls->looks_like + ", not TLS";
+        result.appdata.status = StepStatus::not_seen;
+        return result;
+    }
+    if (not_tls) {
+        judge_not_tls(context, *not_tls, hello, result);
+        return result;
+    }
+    if (!hello && messages.empty() && context.flow.side(Direction::client_to_server).cut_packets > 0) {
+        step.status = StepStatus::unknown;
+        step.detail = "the device's bytes were cut off by the capture's snap length";
+        result.appdata.status = StepStatus::unknown;
+        result.appdata.detail = step.detail;
+        return result;
+    }
     if (!hello) {
         bool any_tls = !messages.empty();
         step.status = any_tls ? StepStatus::not_seen
@@ -298,8 +470,9 @@ TlsAssessment assess_tls(const TlsContext& context) {
         return result;
     }
 
-    const TlsMessage* server_hello = first_of(messages, Direction::server_to_client, {TlsMessageKind::server_hello});
-    bool tls13 = context.summary.version && *context.summary.version == 0x0304;
+    const TlsMessage* server_hello = first_of(messages, Direction::server_to_client,
+                                              {TlsMessageKind::server_hello, TlsMessageKind::sslv2_server_hello});
+    bool tls13 = context.summary.version && is_tls13_family(*context.summary.version);
     const TlsMessage* device_finished =
         tls13 ? last_of(messages, Direction::client_to_server, TlsMessageKind::tls13_client_handshake_flight)
               : first_of(messages, Direction::client_to_server, {TlsMessageKind::encrypted_handshake});
@@ -334,7 +507,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
         if (abort_frame) {
             fail(*abort_frame, "the device gave up right after the server's encrypted flight");
             if (abort_alert && abort_alert->alert && !abort_alert->alert->encrypted)
-                result.findings.push_back(alert_finding(context, *abort_alert));
+                result.findings.push_back(alert_finding(context, *abort_alert, AlertEffect::ended_handshake));
             result.findings.push_back(flow_finding(
                 context.flow, "tls13.client_abort", Severity::error,
                 "The device aborted the TLS 1.3 handshake right after the server's encrypted flight (frame " +
@@ -349,20 +522,38 @@ TlsAssessment assess_tls(const TlsContext& context) {
         }
     }
 
+    // A warning alert ends nothing unless its sender closes before the
+    // handshake completes; the first alert that did end it is the reason.
     const TlsMessage* alert = nullptr;
+    std::optional<Close> close_after_warning;
     for (const TlsMessage& message : messages) {
         if (message.kind != TlsMessageKind::alert || !message.alert || is_close_notify(message)) continue;
         if (message.alert->encrypted && complete) continue;  // after the handshake: a close, most likely
+        if (is_warning(message)) {
+            auto close = close_by(context.flow, message.direction, message.frame);
+            bool closed_before_completion = close && close->frame <= completed_at;
+            if (!closed_before_completion || message.frame > completed_at) {
+                if (warning_worth_reporting(*message.alert))
+                    result.findings.push_back(alert_finding(context, message, AlertEffect::warning_ignored));
+                continue;
+            }
+            close_after_warning = close;
+        }
         alert = &message;
         break;
     }
     if (alert && alert->frame <= completed_at) {
-        fail(alert->frame, "the " + std::string(sender_name(alert->direction)) + " ended the handshake with an alert");
-        result.findings.push_back(alert_finding(context, *alert));
+        fail(alert->frame, "the " + std::string(sender_name(alert->direction)) +
+                               (close_after_warning ? " sent a warning alert and closed the connection"
+                                                    : " ended the handshake with an alert"));
+        result.findings.push_back(alert_finding(context, *alert,
+                                                close_after_warning ? AlertEffect::warning_then_close
+                                                                    : AlertEffect::ended_handshake,
+                                                close_after_warning));
         judge_certificates();
         return result;
     }
-    if (alert) result.findings.push_back(alert_finding(context, *alert));
+    if (alert) result.findings.push_back(alert_finding(context, *alert, AlertEffect::after_handshake));
 
     // TLS 1.3 with client certificates: the server's rejection of the device's
     // certificate is an encrypted alert sent after the device's Finished, so
@@ -370,9 +561,14 @@ TlsAssessment assess_tls(const TlsContext& context) {
     if (tls13 && complete) {
         const TlsMessage* server_alert =
             first_of(messages, Direction::server_to_client, {TlsMessageKind::alert}, device_finished->frame);
-        const TlsMessage* server_data =
-            first_of(messages, Direction::server_to_client, {TlsMessageKind::application_data}, device_finished->frame);
-        if (server_alert && (!server_data || server_data->frame > server_alert->frame)) {
+        // A ticket or data before the alert means the server accepted the device; an alert
+        // after the device closed answers that close.
+        const TlsMessage* server_went_on =
+            first_of(messages, Direction::server_to_client,
+                     {TlsMessageKind::application_data, TlsMessageKind::tls13_post_handshake}, device_finished->frame);
+        auto device_close = close_by(context.flow, Direction::client_to_server, device_finished->frame);
+        bool answers_device_close = server_alert && device_close && device_close->frame < server_alert->frame;
+        if (server_alert && !answers_device_close && (!server_went_on || server_went_on->frame > server_alert->frame)) {
             fail(server_alert->frame, "the server ended the session with an alert-sized encrypted record (inferred)");
             result.findings.push_back(flow_finding(
                 context.flow, "tls.alert", Severity::error,
@@ -407,16 +603,26 @@ TlsAssessment assess_tls(const TlsContext& context) {
 
     result.appdata.status = StepStatus::not_applicable;
     result.appdata.detail = "no TLS session";
-    if (context.tls.lost_sync(Direction::client_to_server) || context.tls.lost_sync(Direction::server_to_client)) {
+    if (server_hello && server_hello->kind == TlsMessageKind::sslv2_server_hello) {
+        step.status = StepStatus::unknown;
+        step.frames = {hello->frame, server_hello->frame};
+        step.detail = "an SSL 2.0 handshake: the rest of it is encrypted, so its end cannot be seen";
+    } else if (context.tls.lost_sync(Direction::client_to_server) ||
+               context.tls.lost_sync(Direction::server_to_client)) {
         step.status = StepStatus::unknown;
         step.frames = {hello->frame};
         step.detail = "a gap in the capture hides the rest of the handshake";
+    } else if (!server_hello && judge_unanswered_hello(context, *hello, result)) {
+        // judged there
     } else if (auto close = first_close(context.flow); close && close->frame >= hello->frame) {
         fail(close->frame, "the handshake stopped: " + close->text() + " at frame " + std::to_string(close->frame));
     } else {
         step.status = StepStatus::unknown;
         step.frames = {hello->frame};
+        if (server_hello) step.frames.push_back(server_hello->frame);
         step.detail = "the capture ends during the TLS handshake";
+        result.appdata.status = StepStatus::not_seen;
+        result.appdata.detail = "the device sent no application data";
     }
     judge_certificates();
     return result;
