@@ -321,7 +321,8 @@ void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMe
     step.status = StepStatus::fail;
     step.frames = hello && hello->frame < not_tls.frame ? std::vector<std::uint64_t>{hello->frame, not_tls.frame}
                                                         : std::vector<std::uint64_t>{not_tls.frame};
-    step.detail = "the " + who + " sent " + not_tls.looks_like + ", not TLS";
+    step.detail = not_tls.after_records ? "after valid records the " + who + " sent " + not_tls.looks_like
+                                        : "the " + who + " sent " + not_tls.looks_like + ", not TLS";
     std::string explanation =
         not_tls.after_records
             ? "After valid TLS records, the " + who + "'s byte stream holds bytes that cannot start a TLS record, so "
@@ -330,8 +331,10 @@ void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMe
               "to a proxy without CONNECT.";
     result.findings.push_back(flow_finding(
         context.flow, "tls.not_tls", Severity::error,
-        "The " + who + " sent " + not_tls.looks_like + " where TLS was expected (frame " +
-            std::to_string(not_tls.frame) + ")",
+        not_tls.after_records ? "After valid TLS records the " + who + " sent " + not_tls.looks_like + " (frame " +
+                                    std::to_string(not_tls.frame) + ")"
+                              : "The " + who + " sent " + not_tls.looks_like + " where TLS was expected (frame " +
+                                    std::to_string(not_tls.frame) + ")",
         explanation, {not_tls.frame},
         {"license smart proxy address <proxy> / license smart proxy port <port>, if a proxy is in use"}));
     result.appdata.status = StepStatus::not_applicable;

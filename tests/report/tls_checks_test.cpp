@@ -251,7 +251,11 @@ TEST(TlsChecksNotTls, CorruptRecordAfterTheHelloShowsBothFrames) {
     TlsAssessment result = connection.judge();
     EXPECT_EQ(result.handshake.status, StepStatus::fail);
     EXPECT_EQ(result.handshake.frames, (Frames{6, 7}));
-    EXPECT_EQ(only(result.findings, "tls.not_tls").frames, Frames{7});
+    const Finding& finding = only(result.findings, "tls.not_tls");
+    EXPECT_EQ(finding.frames, Frames{7});
+    EXPECT_EQ(finding.summary,
+              "After valid TLS records the server sent a record header that is not TLS (content type 20, version "
+              "0xFFFF, length 65281) (frame 7)");
 }
 
 TEST(TlsChecksNotTls, ServerSpeakingFirstToASilentDeviceIsNoTlsConnection) {
