@@ -53,6 +53,8 @@ constexpr std::size_t minimum_sslv2_client_hello_length = 9;
 // msg_type, session_id_hit, certificate_type, version and three 2-byte lengths.
 constexpr std::size_t minimum_sslv2_server_hello_length = 11;
 constexpr std::uint16_t sslv2_version = 0x0002;
+constexpr std::uint8_t sslv2_message_client_hello = 1;  // SSL 2.0 message types, as Wireshark shows them
+constexpr std::uint8_t sslv2_message_server_hello = 4;
 constexpr std::size_t max_tls13_client_flight_records = 3;
 constexpr std::size_t max_tls13_post_handshake_records = 4;
 constexpr std::uint32_t max_tls13_ticket_record_length = 1024;
@@ -709,6 +711,7 @@ struct TlsStreamDissector::State {
 
         if (state.body_use == BodyUse::sslv2_client_hello) {
             TlsMessage message = record_message(direction, state, TlsMessageKind::sslv2_client_hello);
+            message.handshake_type = sslv2_message_client_hello;
             message.client_hello = parse_sslv2_client_hello(state.record_version, state.sslv2_body);
             state.sslv2_framing = state.record_version == sslv2_version;
             std::vector<std::uint8_t>().swap(state.sslv2_body);
@@ -717,6 +720,7 @@ struct TlsStreamDissector::State {
         }
         if (state.body_use == BodyUse::sslv2_server_hello) {
             TlsMessage message = record_message(direction, state, TlsMessageKind::sslv2_server_hello);
+            message.handshake_type = sslv2_message_server_hello;
             ByteReader body(state.sslv2_body);
             message.server_hello = TlsServerHello{};
             message.server_hello->legacy_version = body.u16be().value_or(sslv2_version);

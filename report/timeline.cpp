@@ -66,7 +66,9 @@ std::string message_info(const TlsMessage& message) {
 bool is_clear_handshake(const TlsMessage& message) {
     switch (message.kind) {
         case TlsMessageKind::client_hello:
+        case TlsMessageKind::sslv2_client_hello:
         case TlsMessageKind::server_hello:
+        case TlsMessageKind::sslv2_server_hello:
         case TlsMessageKind::hello_retry_request:
         case TlsMessageKind::certificate:
         case TlsMessageKind::server_key_exchange:
