@@ -100,11 +100,17 @@ std::string diagnose_group(const Report& report, const AttemptGroup& group) {
     for (std::size_t i = 0; i < count; ++i)
         if (!report.flows[group.flows[i]].healthy) failed.push_back(i);
     const FlowReport& first = report.flows[group.flows.front()];
-    if (failed.empty()) return std::to_string(count) + " connections to " + group.server + ": every one worked";
+    if (failed.empty()) {
+        for (std::size_t index : group.flows)
+            if (const Finding* warning = first_with(report.flows[index].findings, Severity::warning))
+                return "All " + std::to_string(count) + " connections to " + group.server + " worked, but " +
+                       lowered_first(warning->summary);
+        return "All " + std::to_string(count) + " connections to " + group.server + " passed every step";
+    }
     if (last.healthy) {
         const FlowReport& earlier = report.flows[group.flows[failed.front()]];
-        return diagnose_flow(last) + " at " + attempt_word(count) + " (frame " + std::to_string(first_frame_of(last)) +
-               "); " + std::to_string(failed.size()) + " earlier " + (failed.size() == 1 ? "attempt" : "attempts") +
+        return name_of(last) + " worked at " + attempt_word(count) + " (frame " + std::to_string(first_frame_of(last)) +
+               "), but " + std::to_string(failed.size()) + " earlier " + (failed.size() == 1 ? "attempt" : "attempts") +
                " did not: " + lowered_first(diagnose_flow(earlier));
     }
     bool all_alike = failed.size() == count &&

@@ -65,8 +65,11 @@ std::optional<Finding> ignored_resets_finding(const TcpFlow& flow) {
     std::string first_reason;
     for (Direction sender : {Direction::client_to_server, Direction::server_to_client}) {
         const FlowDirection& side = flow.side(sender);
+        const TcpReset* closing = side.closing_reset();
         for (const TcpReset& reset : side.resets) {
             if (reset.ended_connection()) continue;
+            // A stale copy just before the same side's own closing reset is that side aborting, not a forgery.
+            if (!reset.outlived && closing && closing->frame > reset.frame && closing->ttl == reset.ttl) continue;
             if (first_reason.empty() || reset.frame < frames.front()) {
                 first_reason = "The reset at frame " + std::to_string(reset.frame) + ", in the " + side_name(sender) +
                                "'s name, was ignored: " + why_ignored(flow, reset, sender) +

@@ -41,7 +41,8 @@ std::string reset_context(const TcpFlow& flow, const TeardownContext& context, D
 void ended_mid_flow(const TcpFlow& flow, TeardownAssessment& result) {
     result.findings.push_back(Finding{
         "capture.ended_mid_flow", Severity::warning, flow.id,
-        "The capture ends before the connection to " + flow.server.to_string() + " was fully closed",
+        "The capture ends before the connection to " + flow.server.to_string() + " was fully closed (last packet: frame " +
+            std::to_string(flow.last_frame) + ")",
         "The last packet of this connection is frame " + std::to_string(flow.last_frame) +
             "; whatever happened next is not in the capture. Stop the capture only after the device "
             "reports the result (show license status).",

@@ -2,6 +2,8 @@
 // exit 2, standard input works, the filter keeps Wireshark's numbering.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -75,7 +77,9 @@ TEST(CommandLine, ReadsStandardInput) {
     Json report = Json::parse(run.standard_output);
     EXPECT_EQ("(standard input)", report["capture"]["file"]);
     ASSERT_EQ(1u, report["flows"].size());
-    EXPECT_EQ("tcp.reset", report["flows"][0]["findings"][0]["id"]);
+    std::vector<std::string> ids;
+    for (const Json& finding : report["flows"][0]["findings"]) ids.push_back(finding["id"]);
+    EXPECT_NE(ids.end(), std::find(ids.begin(), ids.end(), "tcp.reset")) << report["flows"][0]["findings"].dump();
 }
 
 TEST(CommandLine, ReadOptionEqualsPositionalFile) {

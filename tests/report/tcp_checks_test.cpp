@@ -121,6 +121,18 @@ TEST(TcpChecks, OutOfWindowResetIsIgnored) {
               only(result.findings, "tcp.reset_injected").explanation.find("outside the receiver's window"));
 }
 
+TEST(TcpChecks, AStaleResetRightBeforeTheSameSidesClosingResetIsNotNews) {
+    TcpFlow flow = base_flow();
+    established(flow);
+    TcpReset stale = reset_at(19, 64);
+    stale.acceptable = false;
+    client(flow).resets = {stale, reset_at(20, 64)};
+    EXPECT_TRUE(assess_tcp(flow).findings.empty());
+
+    client(flow).resets[0].ttl = 250;  // another sender after all
+    EXPECT_EQ(std::vector<std::string>{"tcp.reset_injected"}, ids(assess_tcp(flow).findings));
+}
+
 TEST(TcpChecks, DeviceResettingItsOwnAttemptSaysWhatWasCaptured) {
     TcpFlow flow = base_flow();
     client(flow).syn_frames = {1};
