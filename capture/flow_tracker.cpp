@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "capture/tcp_reset_rules.h"
+#include "capture/tcp_sequence_rules.h"
 
 namespace trustcap {
 namespace {
@@ -365,7 +365,9 @@ void FlowTracker::reassemble(ActiveFlow& active, const DecodedPacket& packet, Di
             peer.fin_seq && acknowledges(packet.tcp.ack, *peer.fin_seq) ? *peer.fin_seq : packet.tcp.ack;
         active.reassembler(opposite(direction))->acknowledge(data_acknowledged, packet.frame);
     }
-    if (packet.payload_wire_length > 0 && !has(flags, tcp_flag::rst)) {
+    if (is_keep_alive(active.sequence[index_of(direction)], packet.tcp, packet.payload_wire_length)) {
+        notes |= packet_note::keep_alive;
+    } else if (packet.payload_wire_length > 0 && !has(flags, tcp_flag::rst)) {
         std::uint32_t first_data_seq = packet.tcp.seq + (has(flags, tcp_flag::syn) ? 1 : 0);
         switch (stream.add_segment(first_data_seq, packet.payload, packet.payload_wire_length, packet.frame,
                                    packet.time)) {

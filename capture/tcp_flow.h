@@ -19,6 +19,7 @@ inline constexpr std::uint8_t overlap = 0x04;
 inline constexpr std::uint8_t zero_window = 0x08;
 inline constexpr std::uint8_t cut_by_snaplen = 0x10;
 inline constexpr std::uint8_t reassembled_ip = 0x20;
+inline constexpr std::uint8_t keep_alive = 0x40;
 }  // namespace packet_note
 
 // A packet worth showing as evidence: SYN/FIN/RST, the handshake's and the

@@ -31,6 +31,7 @@ std::string note_prefix(std::uint8_t notes) {
     if (notes & packet_note::out_of_order) text += "[TCP Out-Of-Order] ";
     if (notes & packet_note::overlap) text += "[TCP Overlap] ";
     if (notes & packet_note::zero_window) text += "[TCP ZeroWindow] ";
+    if (notes & packet_note::keep_alive) text += "[TCP Keep-Alive] ";
     return text;
 }
 

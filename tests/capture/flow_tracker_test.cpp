@@ -276,6 +276,25 @@ TEST_F(FlowTrackerTest, SynAckCapturedBeforeItsSynIsOneFlow) {
     EXPECT_EQ("hello", logs[0].to_server);
 }
 
+TEST_F(FlowTrackerTest, AKeepAlivesGarbageByteIsNoRetransmission) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
+    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    tracker.add(make.tcp(device, server, psh | ack, 1001, 5001, "hello"));
+    tracker.add(make.tcp(device, server, ack, 1005, 5001, "x"));  // keep-alive: one byte below what comes next
+    tracker.add(make.tcp(device, server, ack, 1005, 5001));      // and one without a byte
+    tracker.finish();
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    const FlowDirection& device_side = flow.side(Direction::client_to_server);
+    EXPECT_EQ(0u, device_side.reassembly.inconsistent_retransmissions);
+    EXPECT_EQ(0u, device_side.reassembly.retransmissions);
+    EXPECT_EQ("hello", logs[0].to_server);
+    ASSERT_GE(flow.timeline.size(), 2u);
+    EXPECT_TRUE(flow.timeline[flow.timeline.size() - 2].notes & packet_note::keep_alive);
+    EXPECT_TRUE(flow.timeline.back().notes & packet_note::keep_alive);
+}
+
 TEST_F(FlowTrackerTest, HandshakeAckMayCoverAFastOpenSynAcksData) {
     FlowTracker tracker = make_tracker();
     tracker.add(make.tcp(device, server, syn, 1000, 0));

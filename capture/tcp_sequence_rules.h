@@ -28,6 +28,11 @@ void advance_sequence(SequenceState& sender, const TcpHeader& tcp, std::uint32_t
 bool reset_is_acceptable(const TcpHeader& reset, const SequenceState& sender, const SequenceState& receiver,
                          std::optional<std::uint32_t> receiver_syn_unanswered);
 
+// A keep-alive (RFC 9293 3.8.4), as Wireshark marks it: no SYN, FIN or RST,
+// at most one byte (often garbage), one below the sender's next sequence
+// number. Its byte is no retransmission of the stream's data.
+bool is_keep_alive(const SequenceState& sender, const TcpHeader& tcp, std::uint32_t payload_length);
+
 // Whether a later packet from the reset's sender shows that side carried on:
 // a SYN or SYN-ACK, data beyond the reset's sequence number, or an
 // acknowledgement beyond the reset's.

@@ -1,4 +1,4 @@
-#include "capture/tcp_reset_rules.h"
+#include "capture/tcp_sequence_rules.h"
 
 #include <algorithm>
 
@@ -38,6 +38,11 @@ bool reset_is_acceptable(const TcpHeader& reset, const SequenceState& sender, co
     std::uint32_t window_start = *receiver.last_ack;
     std::uint32_t window_end = (sender.next_seq ? later_of(*sender.next_seq, window_start) : window_start) + window;
     return !after(window_start, reset.seq) && after(window_end, reset.seq);
+}
+
+bool is_keep_alive(const SequenceState& sender, const TcpHeader& tcp, std::uint32_t payload_length) {
+    if (has(tcp.flags, tcp_flag::syn | tcp_flag::fin | tcp_flag::rst) || payload_length > 1) return false;
+    return sender.next_seq && tcp.seq == *sender.next_seq - 1;
 }
 
 bool shows_sender_went_on(const TcpReset& reset, const TcpHeader& later, std::uint32_t payload_length) {
