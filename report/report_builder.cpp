@@ -121,8 +121,9 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         report.findings.insert(report.findings.end(), plain.findings.begin(), plain.findings.end());
     } else if (evidence.connection) {
         bool public_server = identity.kind == "licensing" || identity.kind == "legacy";
+        const HttpExchange* tunnel = http && http->request.method == "CONNECT" ? &*http : nullptr;
         TlsAssessment tls = assess_tls(TlsContext{flow, evidence.connection->tls(), evidence.tls,
-                                                  tcp.handshake.status, proxy.refused, public_server});
+                                                  tcp.handshake.status, proxy.refused, public_server, tunnel});
         tls_step = std::move(tls.handshake);
         appdata_step = std::move(tls.appdata);
         report.findings.insert(report.findings.end(), tls.findings.begin(), tls.findings.end());
