@@ -6,6 +6,15 @@
 
 namespace pcapgen {
 
+HostIpProfile forging_middlebox_ip_profile()
+{
+    HostIpProfile profile;
+    profile.ttl = 250;
+    profile.first_identification = 0;
+    profile.dont_fragment = false;
+    return profile;
+}
+
 HostIpProfile device_ip_profile()
 {
     HostIpProfile profile;

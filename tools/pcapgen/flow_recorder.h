@@ -24,6 +24,8 @@ struct HostIpProfile {
 
 HostIpProfile device_ip_profile();
 HostIpProfile smartreceiver_ip_profile();
+// A firewall or IPS near the device that forges packets in the server's name: TTL 250, IP ID 0, no DF.
+HostIpProfile forging_middlebox_ip_profile();
 
 // Puts the segments of one TCP conversation into a capture as IP packets of the conversation's address family.
 class FlowRecorder {

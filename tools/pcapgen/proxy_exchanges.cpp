@@ -32,4 +32,12 @@ void record_connect_to_smartreceiver(FlowRecorder& recorder)
                         gap::local_reaction);
 }
 
+void record_tunnel_to_smartreceiver(FlowRecorder& recorder)
+{
+    record_handshake(recorder);
+    record_connect_to_smartreceiver(recorder);
+    record_stream_bytes(recorder, Side::server, text_bytes(proxy_connection_established()),
+                        proxy_upstream_connect_time);
+}
+
 }  // namespace pcapgen

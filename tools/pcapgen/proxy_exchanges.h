@@ -18,4 +18,7 @@ inline constexpr std::chrono::nanoseconds proxy_local_reply_time = std::chrono::
 // "CONNECT smartreceiver.cisco.com:443 HTTP/1.1": one frame.
 void record_connect_to_smartreceiver(FlowRecorder& recorder);
 
+// The TCP handshake with the proxy, the CONNECT and its "200 Connection established": the tunnel is open.
+void record_tunnel_to_smartreceiver(FlowRecorder& recorder);
+
 }  // namespace pcapgen

@@ -25,15 +25,6 @@ HostIpProfile fortigate_ip_profile()
     return profile;
 }
 
-// An IPS a few hops away that forges RSTs: TTL 250, IP ID 0, no DF.
-HostIpProfile ips_ip_profile()
-{
-    HostIpProfile profile;
-    profile.ttl = 250;
-    profile.first_identification = 0;
-    profile.dont_fragment = false;
-    return profile;
-}
 
 }  // namespace
 
@@ -98,7 +89,7 @@ void write_tls12_reset_injected(const std::filesystem::path& file, const LabPki&
     record_stream_bytes(recorder, Side::client, tls.advance(Side::client), gap::local_reaction);
 
     // The IPS sees the Client Hello and resets the connection in smartreceiver's name; the server never answers.
-    HostIpProfile ips = ips_ip_profile();
+    HostIpProfile ips = forging_middlebox_ip_profile();
     recorder.record_forged(capture.conversation().rst(Side::server), ips, ips_reaction);
 }
 

@@ -113,10 +113,7 @@ void write_proxy_client_hello_unanswered(const std::filesystem::path& file, cons
     CaptureSession session(file, ethernet_link());
     TcpConversation conversation = proxy_conversation();
     FlowRecorder recorder(session, conversation, device_ip_profile(), proxy_ip_profile());
-    record_handshake(recorder);
-    record_connect_to_smartreceiver(recorder);
-    record_stream_bytes(recorder, Side::server, text_bytes(proxy_connection_established()),
-                        proxy_upstream_connect_time);
+    record_tunnel_to_smartreceiver(recorder);
     const LicensingTlsContexts contexts = licensing_tls_contexts(pki, TlsVersion::tls12);
     InMemoryTls tls(contexts.device.get(), contexts.server.get(), smartreceiver_host, smartreceiver_host);
     record_unanswered_client_hello(recorder, tls, delayed_ack);

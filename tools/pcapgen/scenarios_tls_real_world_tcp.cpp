@@ -54,15 +54,6 @@ void record_tls12_session_up_to_close(FlowRecorder& recorder, const LabPki& pki)
     record_close_notify(recorder, tls, Side::server, gap::round_trip);
 }
 
-// A firewall next to the device that forges resets in the server's name: TTL 250, IP ID 0, no DF.
-HostIpProfile reset_forging_firewall_ip_profile()
-{
-    HostIpProfile profile;
-    profile.ttl = 250;
-    profile.first_identification = 0;
-    profile.dont_fragment = false;
-    return profile;
-}
 
 }  // namespace
 
@@ -76,7 +67,7 @@ void write_tls12_racing_forged_rst(const std::filesystem::path& file, const LabP
     FlowRecorder& recorder = capture.recorder;
     TcpConversation& conversation = capture.conversation;
     recorder.record(conversation.syn(), dns_answer_to_syn);
-    HostIpProfile firewall = reset_forging_firewall_ip_profile();
+    HostIpProfile firewall = forging_middlebox_ip_profile();
     recorder.record_forged(conversation.rst_answering_syn(), firewall, firewall_reaction);
     recorder.record(conversation.syn_ack(), gap::round_trip - firewall_reaction);
     recorder.record(conversation.ack(Side::client), gap::local_reaction);
