@@ -337,8 +337,13 @@ TcpReset FlowTracker::judge_reset(const ActiveFlow& active, const DecodedPacket&
     reset.ttl = packet.ip_ttl;
     std::optional<std::uint32_t> client_syn_unanswered;
     const FlowDirection& client = flow.side(Direction::client_to_server);
-    if (direction == Direction::server_to_client && flow.side(Direction::server_to_client).syn_frames.empty())
+    // The device is in SYN-SENT only while it has sent nothing past its SYN:
+    // once it acknowledges anything, the SYN-ACK reached it, captured or not.
+    bool device_went_on = active.sequence[index_of(Direction::client_to_server)].last_ack.has_value();
+    if (direction == Direction::server_to_client && flow.side(Direction::server_to_client).syn_frames.empty() &&
+        !device_went_on)
         client_syn_unanswered = client.initial_seq;
+    reset.to_syn_sent = client_syn_unanswered.has_value();
     reset.acceptable = reset_is_acceptable(packet.tcp, active.sequence[index_of(direction)],
                                            active.sequence[index_of(opposite(direction))], client_syn_unanswered);
     return reset;

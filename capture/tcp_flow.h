@@ -63,6 +63,7 @@ struct TcpReset {
     bool has_ack = false;
     std::uint8_t ttl = 0;
     bool acceptable = true;  // false: outside the receiver's window, or not acknowledging the SYN
+    bool to_syn_sent = false;  // judged as its receiver, the device, waited for a SYN-ACK
     bool outlived = false;   // its sender's side went on (SYN-ACK, data) afterwards
     std::optional<std::uint64_t> outlived_at;  // the frame showing it
 

@@ -48,6 +48,7 @@ bool is_keep_alive(const SequenceState& sender, const TcpHeader& tcp, std::uint3
 bool shows_sender_went_on(const TcpReset& reset, const TcpHeader& later, std::uint32_t payload_length) {
     if (has(later.flags, tcp_flag::rst)) return false;
     if (has(later.flags, tcp_flag::syn)) return true;
+    if (has(later.flags, tcp_flag::fin) && !after(reset.seq, later.seq)) return true;
     if (payload_length > 0 && after(later.seq + payload_length, reset.seq)) return true;
     return reset.has_ack && has(later.flags, tcp_flag::ack) && after(later.ack, reset.ack);
 }

@@ -20,11 +20,14 @@ struct SequenceState {
 void advance_sequence(SequenceState& sender, const TcpHeader& tcp, std::uint32_t payload_length,
                       std::uint32_t scaled_window);
 
-// Whether the receiver of a reset accepts it (RFC 9293 3.10.7.4, RFC 5961 3):
-// a receiver still in SYN-SENT (`receiver_syn_unanswered`, its initial
-// sequence number given) only when it acknowledges the SYN; otherwise when
-// its sequence number falls in the receiver's window, or is the sender's
-// next sequence number. What the capture does not show is taken as accepted.
+// Whether the receiver of a reset accepts it (RFC 9293 3.10.7.4): a receiver
+// still in SYN-SENT (`receiver_syn_unanswered`, its initial sequence number
+// given) only when it acknowledges the SYN; otherwise when its sequence
+// number falls in the receiver's window, or is the sender's next sequence
+// number. RFC 5961 stacks reset only on the exact next sequence number and
+// answer the rest of the window with a challenge ACK; a capture point cannot
+// know the receiver's exact RCV.NXT, so the whole window counts here. What
+// the capture does not show is taken as accepted.
 bool reset_is_acceptable(const TcpHeader& reset, const SequenceState& sender, const SequenceState& receiver,
                          std::optional<std::uint32_t> receiver_syn_unanswered);
 
@@ -35,7 +38,7 @@ bool is_keep_alive(const SequenceState& sender, const TcpHeader& tcp, std::uint3
 
 // Whether a later packet from the reset's sender shows that side carried on:
 // a SYN or SYN-ACK, data beyond the reset's sequence number, or an
-// acknowledgement beyond the reset's.
+// acknowledgement beyond the reset's, or a FIN at or beyond its sequence number.
 bool shows_sender_went_on(const TcpReset& reset, const TcpHeader& later, std::uint32_t payload_length);
 
 }  // namespace trustcap

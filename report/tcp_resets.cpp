@@ -6,13 +6,10 @@
 namespace trustcap {
 namespace {
 
-std::string why_ignored(const TcpFlow& flow, const TcpReset& reset, Direction sender) {
+std::string why_ignored(const TcpReset& reset, Direction sender) {
     std::string why;
     if (!reset.acceptable) {
-        bool answered_syn = sender == Direction::server_to_client &&
-                            flow.side(Direction::server_to_client).syn_frames.empty() == false &&
-                            flow.side(Direction::server_to_client).syn_frames.front() > reset.frame;
-        why = answered_syn ? (reset.has_ack ? "its acknowledgement number does not acknowledge the device's SYN"
+        why = reset.to_syn_sent ? (reset.has_ack ? "its acknowledgement number does not acknowledge the device's SYN"
                                             : "it carries no acknowledgement of the device's SYN")
                            : "its sequence number is outside the receiver's window";
     }
@@ -72,7 +69,7 @@ std::optional<Finding> ignored_resets_finding(const TcpFlow& flow) {
             if (!reset.outlived && closing && closing->frame > reset.frame && closing->ttl == reset.ttl) continue;
             if (first_reason.empty() || reset.frame < frames.front()) {
                 first_reason = "The reset at frame " + std::to_string(reset.frame) + ", in the " + side_name(sender) +
-                               "'s name, was ignored: " + why_ignored(flow, reset, sender) +
+                               "'s name, was ignored: " + why_ignored(reset, sender) +
                                ttl_evidence(side, reset, sender) + ".";
             }
             frames.push_back(reset.frame);

@@ -242,6 +242,18 @@ TEST_F(FlowTrackerTest, ResetAcknowledgingTheSynEndsTheAttempt) {
     EXPECT_TRUE(reset.ended_connection());
 }
 
+TEST_F(FlowTrackerTest, AServerResetAfterAnUncapturedSynAckIsJudgedByTheWindow) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(device, server, ack, 1001, 5001));  // the SYN-ACK was not captured
+    tracker.add(make.tcp(device, server, psh | ack, 1001, 5001, "GET /"));
+    tracker.add(make.tcp(server, device, rst | ack, 5001, 1006));
+    tracker.finish();
+    const TcpReset& reset = tracker.finished_flows()[0]->side(Direction::server_to_client).resets[0];
+    EXPECT_FALSE(reset.to_syn_sent);
+    EXPECT_TRUE(reset.ended_connection());
+}
+
 TEST_F(FlowTrackerTest, ResetsAreJudgedAgainstTheReceiversWindow) {
     FlowTracker tracker = make_tracker();
     tracker.add(make.tcp(device, server, syn, 1000, 0));

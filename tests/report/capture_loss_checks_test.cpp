@@ -7,6 +7,8 @@
 #include <tuple>
 #include <vector>
 
+#include "tcp_flow_fixtures.h"
+
 namespace trustcap {
 namespace {
 
@@ -183,7 +185,7 @@ TEST(CaptureLossChecks, OneLostPacketIsSingular) {
 
 TEST(CaptureLossChecks, AFailureShownByACapturedResetStands) {
     TcpFlow flow = unanswered_syns();
-    flow.side(Direction::server_to_client).resets = {TcpReset{.frame = 4, .time = {}, .seq = 0, .ack = 0, .has_ack = false, .ttl = 0, .acceptable = true, .outlived = false, .outlived_at = {}}};
+    flow.side(Direction::server_to_client).resets = {testing::reset_at(4)};
     flow.side(Direction::server_to_client).rst_packets = 1;
     FlowReport report = report_of(flow);
     report.steps = {StepResult{StepName::tcp, StepStatus::fail, {1, 4}, "reset by the server"}};
@@ -218,7 +220,7 @@ TEST(CaptureLossChecks, OnlyTheStepsWithoutACapturedFailureBecomeUnknown) {
     flow.side(Direction::client_to_server).syn_frames = {1};
     flow.side(Direction::server_to_client).syn_frames = {2};
     flow.handshake_ack_frame = 3;
-    flow.side(Direction::server_to_client).resets = {TcpReset{.frame = 9, .time = {}, .seq = 0, .ack = 0, .has_ack = false, .ttl = 0, .acceptable = true, .outlived = false, .outlived_at = {}}};
+    flow.side(Direction::server_to_client).resets = {testing::reset_at(9)};
     FlowReport report = report_of(flow);
     report.steps = {StepResult{StepName::tcp, StepStatus::pass, {1, 2, 3}, "SYN, SYN-ACK, ACK"},
                     StepResult{StepName::appdata, StepStatus::fail, {4}, "no response to the request"},
