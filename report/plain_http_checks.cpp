@@ -2,12 +2,10 @@
 
 #include <optional>
 
+#include "report/answer_wait.h"
+
 namespace trustcap {
 namespace {
-
-// Less than this between the request and the end of the capture, with the
-// connection still open, is too soon to say that no answer came.
-constexpr double answer_wait_seconds = 3.0;
 
 std::optional<Timestamp> time_of(const TcpFlow& flow, std::uint64_t frame) {
     for (const FlowPacket& packet : flow.timeline)

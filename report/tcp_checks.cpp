@@ -5,17 +5,13 @@
 #include <cstdio>
 #include <string>
 
+#include "report/answer_wait.h"
 #include "report/icmp_names.h"
 #include "report/tcp_resets.h"
 #include "report/wording.h"
 
 namespace trustcap {
 namespace {
-
-// RFC 1122's initial retransmission timeout, the longest initial SYN timer
-// common stacks use (RFC 6298 stacks retransmit after 1 s): a SYN without an
-// answer for less than this, at the end of the capture, is not yet a failure.
-constexpr double syn_answer_wait_seconds = 3.0;
 
 std::string seconds_text(double seconds) {
     char text[32];
@@ -70,6 +66,16 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             step.status = StepStatus::fail;
             step.frames = {first_syn, synack, reset->frame};
             step.detail = "the device answered the SYN-ACK with a reset";
+            result.findings.push_back(finding(
+                "tcp.reset", Severity::error, flow,
+                "The device answered the SYN-ACK from " + server_text(flow) + " with a reset (frame " +
+                    std::to_string(reset->frame) + ")",
+                "The device's TCP stack refused the server's answer: it no longer had the connection (it gave up "
+                "before the SYN-ACK came) or the SYN-ACK did not match its SYN.",
+                {reset->frame},
+                {"show tcp brief all (the device's connections and their state)"}));
+            if (auto forged = forged_reset_finding(flow, {reset, Direction::client_to_server}, Severity::error))
+                result.findings.push_back(*forged);
         } else {
             step.status = StepStatus::unknown;
             step.frames = {first_syn, synack};
@@ -136,8 +142,12 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
                                        "way, or the answer did not come back this way."
                                      : "The server's packets in the capture are no answer to the SYN."),
             {rst},
-            {"Check the path from the device: ping " + flow.server.ip.to_string() + " source <interface>",
+            {"Test the path from the device with telnet, not ping (the licensing servers do not all answer pings): "
+             "telnet " + flow.server.ip.to_string() + " " + std::to_string(flow.server.port) +
+                 " /source-interface <interface>",
              "Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port)}));
+        if (auto forged = forged_reset_finding(flow, {reset, Direction::client_to_server}, Severity::error))
+            result.findings.push_back(*forged);
         return;
     }
     if (client_went_on_without_synack(flow)) {
@@ -149,17 +159,17 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
     std::uint64_t attempts = client.syn_frames.size();
     double watched = flow.watched_until.seconds_since(flow.first_time);
     bool device_gave_up = client.fin_frame.has_value();
-    if (attempts == 1 && !device_gave_up && watched < syn_answer_wait_seconds) {
+    if (attempts == 1 && !device_gave_up && watched < answer_wait_seconds) {
         step.status = StepStatus::unknown;
         step.frames = {first_syn};
         step.detail = "the capture ends " + seconds_text(watched) + " after the SYN, before the device would " +
-                      "retransmit it (" + seconds_text(syn_answer_wait_seconds) + " initial timer)";
+                      "retransmit it (" + seconds_text(answer_wait_seconds) + " initial timer)";
         result.findings.push_back(finding(
             "capture.ended_mid_flow", Severity::warning, flow,
             "The capture ends " + seconds_text(watched) + " after the SYN to " + server_text(flow) +
                 ", too soon to say that no answer came",
             "A SYN-ACK usually comes within a round trip, but a device waits up to " +
-                seconds_text(syn_answer_wait_seconds) + " before it retransmits its SYN; the capture stopped first.",
+                seconds_text(answer_wait_seconds) + " before it retransmits its SYN; the capture stopped first.",
             {flow.last_frame}, {"monitor capture <name> stop — after the device logged the outcome"}));
         return;
     }
@@ -175,7 +185,9 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         "(a firewall DROP rule, a missing route or NAT), or the server is down. The device logs "
         "\"Connection timed out\".",
         client.syn_frames,
-        {"Check the path from the device: ping " + flow.server.ip.to_string() + " source <interface>",
+        {"Test the path from the device with telnet, not ping (the licensing servers do not all answer pings): "
+             "telnet " + flow.server.ip.to_string() + " " + std::to_string(flow.server.port) +
+                 " /source-interface <interface>",
          "Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port) + " to " +
              flow.server.ip.to_string(),
          "ip http client source-interface <interface> (use the interface that has the route out)"}));

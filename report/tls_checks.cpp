@@ -5,6 +5,7 @@
 
 #include "dissect/tls_names.h"
 #include "report/alert_advice.h"
+#include "report/answer_wait.h"
 #include "report/inspection_products.h"
 #include "report/time_format.h"
 
@@ -120,6 +121,7 @@ enum class AlertEffect : std::uint8_t {
     ended_handshake,     // a fatal alert (or one whose level is unknown) before the handshake completed
     warning_then_close,  // a warning, then its sender closed before the handshake completed
     warning_ignored,     // a warning the handshake went on after
+    warning_unfinished,  // a warning its sender did not close after, in a handshake that stopped anyway
     after_handshake,     // sent once the handshake had completed
 };
 
@@ -156,13 +158,19 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
                           " and the handshake went on, so it did not stop the connection. It still tells something: " +
                           advice.likely_cause + ".";
             break;
+        case AlertEffect::warning_unfinished:
+            explanation = "The " + who + " sent the warning alert " + name +
+                          " and did not close the connection after it; the handshake stopped for another reason "
+                          "(see the tls step). It still tells something: " + advice.likely_cause + ".";
+            break;
         case AlertEffect::after_handshake:
             explanation = "The " + who + " sent the " + level + " alert " + name +
                           " after the handshake had completed: most likely " + advice.likely_cause + ".";
             break;
     }
     const auto& client_chain = context.summary.client_chain;
-    const bool about_the_device = from_server && effect != AlertEffect::warning_ignored;
+    const bool a_warning = effect == AlertEffect::warning_ignored || effect == AlertEffect::warning_unfinished;
+    const bool about_the_device = from_server && !a_warning;
     if (!about_the_device) {
         // the device's certificate has nothing to do with this alert
     } else if (client_chain && !client_chain->certificates.empty())
@@ -170,9 +178,9 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
     else if (context.summary.client_certificate_requested)
         explanation += " The device sent no certificate although the server asked for one.";
     Severity severity = advice.severity;
-    if (effect == AlertEffect::warning_ignored) severity = Severity::warning;
+    if (a_warning) severity = Severity::warning;
     if (effect == AlertEffect::warning_then_close) severity = Severity::error;
-    std::string summary = advice.what_happened.empty() || effect == AlertEffect::warning_ignored
+    std::string summary = advice.what_happened.empty() || a_warning
                               ? "The " + who + " sent a " + level + " TLS alert: " + name + " (frame " +
                                     std::to_string(alert.frame) + ")"
                               : "The " + who + " " + advice.what_happened + " (" + name + " alert, frame " +
@@ -196,7 +204,7 @@ std::string handshake_detail(const TlsSummary& summary) {
 // Signs that something between the device and the server answers for the
 // server: a chain that does not verify, a name that does not match, an
 // issuer naming an inspection product.
-void assess_chain(const TlsContext& context, TlsAssessment& result) {
+void assess_chain(const TlsContext& context, bool device_accepted, TlsAssessment& result) {
     const TlsSummary& summary = context.summary;
     if (!context.expect_public_chain || !summary.server_chain || summary.server_chain->certificates.empty()) return;
     std::vector<std::uint64_t> frames{summary.server_chain->frame};
@@ -210,10 +218,13 @@ void assess_chain(const TlsContext& context, TlsAssessment& result) {
 
     if (untrusted) {
         result.findings.push_back(flow_finding(
-            context.flow, "tls.untrusted_chain", Severity::error,
+            context.flow, "tls.untrusted_chain", device_accepted ? Severity::warning : Severity::error,
             "The server's certificate chain does not verify: " + summary.server_verification->result,
             "Judged at the capture's time against the trust bundle: " + certificate_text(leaf, context.flow.first_time) +
-                ". The licensing server presents a chain from a public CA.",
+                ". The licensing server presents a chain from a public CA." +
+                (device_accepted ? " The device accepted it and completed the handshake: its trust store has what "
+                                   "this machine's lacks (or the device's clock differs); give the CA with --ca-bundle."
+                                 : ""),
             frames, {"Exempt smartreceiver.cisco.com from SSL decryption on the firewall or proxy"}));
     }
     if (mismatch) {
@@ -225,6 +236,9 @@ void assess_chain(const TlsContext& context, TlsAssessment& result) {
             frames));
     }
     if (!untrusted && !mismatch && !product) return;
+    // A chain the device accepted and that fails only here says more about
+    // this machine's trust bundle than about the path.
+    if (device_accepted && !mismatch && !product) return;
 
     std::string who = product ? *product : std::string("a TLS-inspecting firewall or proxy");
     std::string explanation = "The certificate the device received is issued by " + leaf.issuer + ", not by the "
@@ -240,7 +254,7 @@ void assess_chain(const TlsContext& context, TlsAssessment& result) {
     for (std::size_t i = 0; i < signals.size(); ++i) explanation += (i == 0 ? ": " : "; ") + signals[i];
     explanation += ".";
     result.findings.push_back(flow_finding(
-        context.flow, "tls.interception", Severity::error,
+        context.flow, "tls.interception", device_accepted ? Severity::warning : Severity::error,
         "TLS to " + (summary.server_name.empty() ? context.flow.server.to_string() : summary.server_name) +
             " is intercepted by " + who,
         explanation, frames,
@@ -299,10 +313,15 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
         step.detail = "a gap in the capture hides the server's answer";
         return;
     }
-    auto close = first_close(context.flow);
-    std::string until = close && close->frame > request->frame
-                            ? close->text() + " at frame " + std::to_string(close->frame)
-                            : "the capture ended";
+    auto close = close_by(context.flow, Direction::server_to_client, request->frame);
+    if (!close) close = close_by(context.flow, Direction::client_to_server, request->frame);
+    if (!close && context.flow.watched_until.seconds_since(request->time) < answer_wait_seconds) {
+        step.status = StepStatus::unknown;
+        step.frames = {request->frame};
+        step.detail = "the capture ends right after the request, too soon to say that no answer came";
+        return;
+    }
+    std::string until = close ? close->text() + " at frame " + std::to_string(close->frame) : "the capture ended";
     step.status = StepStatus::fail;
     step.frames = {request->frame};
     step.detail = "the device's request got no answer before " + until;
@@ -354,7 +373,7 @@ bool judge_unanswered_hello(const TlsContext& context, const TlsMessage& hello, 
                                                                                          : flow.last_time;
     const Timestamp until = device_close ? device_close->time : capture_end;
     const double waited = until.seconds_since(hello.time);
-    if (!device_close && waited < unanswered_hello_seconds) return false;
+    if (!device_close && waited < answer_wait_seconds) return false;
 
     StepResult& step = result.handshake;
     step.status = StepStatus::fail;
@@ -493,7 +512,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
         result.appdata.detail = "no TLS session";
     };
     auto judge_certificates = [&] {
-        assess_chain(context, result);
+        assess_chain(context, step.status == StepStatus::pass, result);
         assess_client_certificate(context, step.status == StepStatus::fail, result);
     };
 
@@ -537,7 +556,8 @@ TlsAssessment assess_tls(const TlsContext& context) {
             bool closed_before_completion = close && close->frame <= completed_at;
             if (!closed_before_completion || message.frame > completed_at) {
                 if (warning_worth_reporting(*message.alert))
-                    result.findings.push_back(alert_finding(context, message, AlertEffect::warning_ignored));
+                    result.findings.push_back(alert_finding(
+                        context, message, complete ? AlertEffect::warning_ignored : AlertEffect::warning_unfinished));
                 continue;
             }
             close_after_warning = close;

@@ -26,11 +26,6 @@ struct TlsContext {
     const HttpExchange* tunnel = nullptr;  // the CONNECT that opened a proxy tunnel, if the TLS runs in one
 };
 
-// Seconds after a Client Hello within which a capture that simply ends does
-// not show the server as silent: 3 s, RFC 1122's initial retransmission
-// timeout, the longest a common stack waits before it acts on a lost segment.
-inline constexpr double unanswered_hello_seconds = 3.0;
-
 // Judges the TLS handshake and the application data of one connection.
 TlsAssessment assess_tls(const TlsContext& context);
 

@@ -82,6 +82,18 @@ TEST(CommandLine, ReadsStandardInput) {
     EXPECT_NE(ids.end(), std::find(ids.begin(), ids.end(), "tcp.reset")) << report["flows"][0]["findings"].dump();
 }
 
+TEST(CommandLine, AChainTheDeviceAcceptedButThisMachineCannotVerifyIsAWarning) {
+    // Without the lab CA the chain does not verify here; the device completed the handshake and got its answer.
+    ProcessResult run = run_process({trustcap_binary(), "--format", "json",
+                                     std::string(TRUSTCAP_PCAPS_DIR) + "/generated-tls/tls12-mutual-healthy.pcap"});
+    ASSERT_EQ(0, run.exit_status) << run.standard_output.substr(0, 2000);
+    Json report = Json::parse(run.standard_output);
+    bool warned = false;
+    for (const Json& finding : report["findings"])
+        if (finding["id"] == "tls.untrusted_chain") warned = finding["severity"] == "warning";
+    EXPECT_TRUE(warned) << report["findings"].dump();
+}
+
 TEST(CommandLine, ReadOptionEqualsPositionalFile) {
     ProcessResult positional = run_process({trustcap_binary(), "--format", "json", generated + "syn-unanswered.pcap"});
     ProcessResult option = run_process({trustcap_binary(), "--format", "json", "-r", generated + "syn-unanswered.pcap"});

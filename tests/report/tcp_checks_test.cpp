@@ -151,6 +151,23 @@ TEST(TcpChecks, DeviceResettingItsOwnAttemptSaysWhatWasCaptured) {
     EXPECT_EQ(std::string::npos, only(with_server.findings, "tcp.reset").explanation.find("Nothing from the server"));
 }
 
+TEST(TcpChecks, TheDeviceResettingTheSynAckIsAFindingAndItsTtlIsChecked) {
+    TcpFlow flow = base_flow();
+    client(flow).syn_frames = {1};
+    client(flow).packets = 2;
+    client(flow).first_ttl = 64;
+    server(flow).syn_frames = {2};
+    server(flow).packets = 1;
+    client(flow).resets = {reset_at(3, 64)};
+    TcpAssessment result = assess_tcp(flow);
+    EXPECT_EQ(StepStatus::fail, result.handshake.status);
+    EXPECT_EQ((Frames{1, 2, 3}), result.handshake.frames);
+    EXPECT_EQ(std::vector<std::string>{"tcp.reset"}, ids(result.findings));
+
+    client(flow).resets = {reset_at(3, 250)};
+    EXPECT_EQ((std::vector<std::string>{"tcp.reset", "tcp.reset_injected"}), ids(assess_tcp(flow).findings));
+}
+
 TEST(TcpChecks, IcmpAdministrativelyProhibitedNamesTheFilter) {
     TcpFlow flow = base_flow();
     client(flow).syn_frames = {1};
