@@ -27,17 +27,26 @@ std::vector<std::string> error_ids(const FlowReport& flow) {
 }  // namespace
 
 std::vector<AttemptGroup> group_attempts(const std::vector<FlowReport>& flows) {
+    // One server is one name (which may have several addresses) or one
+    // address (which some connections name and others do not).
+    auto same_server = [&](const AttemptGroup& group, const FlowReport& flow) {
+        if (group.device != flow.client.ip) return false;
+        return std::any_of(group.flows.begin(), group.flows.end(), [&](std::size_t other) {
+            const FlowReport& member = flows[other];
+            bool same_name = !flow.server_name.empty() && member.server_name == flow.server_name;
+            return same_name || member.server == flow.server;
+        });
+    };
     std::vector<AttemptGroup> groups;
     for (std::size_t index = 0; index < flows.size(); ++index) {
         const FlowReport& flow = flows[index];
-        std::string server = server_of(flow);
-        auto group = std::find_if(groups.begin(), groups.end(), [&](const AttemptGroup& g) {
-            return g.device == flow.client.ip && g.server == server;
-        });
+        auto group = std::find_if(groups.begin(), groups.end(), [&](const AttemptGroup& g) { return same_server(g, flow); });
         if (group == groups.end()) {
-            groups.push_back(AttemptGroup{flow.client.ip, server, {}});
+            groups.push_back(AttemptGroup{flow.client.ip, server_of(flow), {}});
             group = std::prev(groups.end());
         }
+        if (group->server != server_of(flow) && !flow.server_name.empty() && group->server.find(':') != std::string::npos)
+            group->server = flow.server_name;  // a name says more than the address it was first seen under
         group->flows.push_back(index);
     }
     for (AttemptGroup& group : groups)
@@ -48,6 +57,12 @@ std::vector<AttemptGroup> group_attempts(const std::vector<FlowReport>& flows) {
 
 const FlowReport& last_attempt(const Report& report, const AttemptGroup& group) {
     return report.flows[group.flows.back()];
+}
+
+bool attempt_failed(const FlowReport& flow) {
+    return failed_step(flow).has_value() ||
+           std::any_of(flow.findings.begin(), flow.findings.end(),
+                       [](const Finding& finding) { return finding.severity == Severity::error; });
 }
 
 bool failed_alike(const FlowReport& a, const FlowReport& b) {

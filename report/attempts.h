@@ -18,4 +18,8 @@ const FlowReport& last_attempt(const Report& report, const AttemptGroup& group);
 // Two failed attempts failed the same way: at the same step, for the same reason.
 bool failed_alike(const FlowReport& a, const FlowReport& b);
 
+// A connection that failed (a step failed, or an error was found), as
+// opposed to one the capture cannot judge.
+bool attempt_failed(const FlowReport& flow);
+
 }  // namespace trustcap

@@ -167,6 +167,10 @@ std::string diagnose(const Report& report) {
                 break;
             }
         if (report.healthy && report.attempts.size() > 1) {
+            for (const AttemptGroup& group : report.attempts)
+                if (std::any_of(group.flows.begin(), group.flows.end(),
+                                [&](std::size_t index) { return !report.flows[index].healthy; }))
+                    return "Every server answered in the end. " + diagnose_group(report, group) + ".";
             std::string all = "All " + std::to_string(report.flows.size()) + " checked connections";
             for (const FlowReport& flow : report.flows)
                 if (const Finding* warning = first_with(flow.findings, Severity::warning))

@@ -1,5 +1,6 @@
 #include "report/json_values.h"
 
+#include "report/attempts.h"
 #include "report/time_format.h"
 
 namespace trustcap {
@@ -161,15 +162,19 @@ Json attempts_json(const Report& report) {
     for (const AttemptGroup& group : report.attempts) {
         Json flows = Json::array();
         std::size_t failed = 0;
+        std::size_t not_judged = 0;
         for (std::size_t index : group.flows) {
-            flows.push_back(report.flows[index].id);
-            failed += report.flows[index].healthy ? 0 : 1;
+            const FlowReport& flow = report.flows[index];
+            flows.push_back(flow.id);
+            if (flow.healthy) continue;
+            (attempt_failed(flow) ? failed : not_judged) += 1;
         }
         groups.push_back(Json{{"device", group.device.to_string()},
                               {"server", group.server},
                               {"flows", flows},
                               {"connections", group.flows.size()},
                               {"failed", failed},
+                              {"not_judged", not_judged},
                               {"healthy", report.flows[group.flows.back()].healthy}});
     }
     return groups;

@@ -242,8 +242,15 @@ Report build_report(ReportInputs inputs) {
         identified_flow |= candidate.selection == Selection::identified;
         if (candidate.selection != Selection::none) chosen.push_back(std::move(candidate));
     }
+    std::set<Endpoint> identified_servers;
+    for (const Candidate& candidate : chosen)
+        if (candidate.selection == Selection::identified) identified_servers.insert(candidate.evidence->flow->server);
     for (Candidate& candidate : chosen) {
-        if (candidate.selection == Selection::attempt && identified_flow) continue;
+        // An unnamed attempt is kept where a named connection went to the same
+        // address: it is an earlier try of that connection.
+        if (candidate.selection == Selection::attempt && identified_flow &&
+            !identified_servers.contains(candidate.evidence->flow->server))
+            continue;
         report.flows.push_back(judge(candidate, context));
     }
     report.other_tcp_flows = inputs.flows.size() + inputs.forgotten.count - report.flows.size();

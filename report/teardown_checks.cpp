@@ -77,8 +77,11 @@ void judge_reset(const TcpFlow& flow, const TeardownContext& context, const Clos
             "tcp.abortive_close", Severity::warning, flow.id,
             capitalized(sender) + " closed the connection with a reset at frame " + std::to_string(reset.frame) + ", " +
                 context_text,
-            "The exchange itself was over: this reset only cut the close short. Many HTTPS clients and servers "
-            "close this way (often when bytes arrive after they closed); it did not stop the licensing exchange.",
+            context.exchange_completed
+                ? "The exchange itself was over: this reset only cut the close short. Many HTTPS clients and servers "
+                  "close this way (often when bytes arrive after they closed); it did not stop the licensing exchange."
+                : "The other side had already closed the connection: this reset only ended what was left of it. "
+                  "Whatever stopped the connection happened before it.",
             {reset.frame},
             {}});
     } else {

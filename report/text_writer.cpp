@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "report/attempts.h"
 #include "report/time_format.h"
 #include "report/wording.h"
 
@@ -182,14 +183,18 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
     for (const AttemptGroup& group : report.attempts) {
         if (group.flows.size() < 2) continue;
         std::size_t failed = 0;
+        std::size_t not_judged = 0;
         std::string flows;
         for (std::size_t index : group.flows) {
-            failed += report.flows[index].healthy ? 0 : 1;
-            flows += (flows.empty() ? "" : ", ") + std::to_string(report.flows[index].id);
+            const FlowReport& flow = report.flows[index];
+            if (!flow.healthy) (attempt_failed(flow) ? failed : not_judged) += 1;
+            flows += (flows.empty() ? "" : ", ") + std::to_string(flow.id);
         }
+        const FlowReport& last = report.flows[group.flows.back()];
         out << "Attempts: " << group.device.to_string() << " → " << group.server << ": " << group.flows.size()
-            << " connections (flows " << flows << "), " << failed << " failed; the last "
-            << (report.flows[group.flows.back()].healthy ? "worked" : "did not work") << "\n";
+            << " connections (flows " << flows << "), " << group.flows.size() - failed - not_judged << " worked, "
+            << failed << " failed, " << not_judged << " cannot be judged; the last "
+            << (last.healthy ? "worked" : attempt_failed(last) ? "failed" : "cannot be judged") << "\n";
     }
 
     bool capture_findings = false;

@@ -114,6 +114,21 @@ TEST(Diagnosis, AFailedAttemptThenASuccessfulOneIsHealthyAndTellsTheFailure) {
     EXPECT_TRUE(says(text, "connection refused (frame 4)")) << text;
 }
 
+TEST(Diagnosis, AHealthyReportOverSeveralServersStillTellsAnEarlierFailure) {
+    FlowReport refused = licensing_flow(1, 100);
+    set(refused, StepName::tcp, StepStatus::fail, {3, 4}, "refused");
+    refused.findings = {finding("tcp.rst_to_syn", Severity::error, "Connection refused (frame 4)")};
+    FlowReport retry = licensing_flow(2, 160);
+    retry.healthy = true;
+    FlowReport other = licensing_flow(3, 170);
+    other.server_name = "tools.cisco.com";
+    other.server = Endpoint{*IpAddress::parse("72.163.4.38"), 443};
+    other.healthy = true;
+    std::string text = diagnose(report_of({refused, retry, other}, true));
+    EXPECT_FALSE(says(text, "passed every step.")) << text;
+    EXPECT_TRUE(says(text, "1 earlier attempt did not")) << text;
+}
+
 TEST(Diagnosis, AttemptsThatAllFailedAlikeAreSaidOnce) {
     std::vector<FlowReport> flows;
     for (std::uint64_t id = 1; id <= 3; ++id) {

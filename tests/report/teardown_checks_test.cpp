@@ -64,6 +64,17 @@ TEST(TeardownChecks, ServerResetAfterTheDevicesFinIsAnAbortiveClose) {
     EXPECT_NE(std::string::npos, only(result.findings, "tcp.abortive_close").summary.find("after the device's FIN"));
 }
 
+TEST(TeardownChecks, AnAbortiveCloseWithoutAnExchangeClaimsNoExchange) {
+    TcpFlow flow = base_flow();
+    established(flow);
+    client(flow).fin_frame = 6;
+    server(flow).resets = {reset_at(7)};
+    TeardownAssessment without = assess_teardown(flow, before_answer());
+    EXPECT_EQ(std::string::npos, only(without.findings, "tcp.abortive_close").explanation.find("exchange itself was over"));
+    TeardownAssessment with = assess_teardown(flow, after_exchange());
+    EXPECT_NE(std::string::npos, only(with.findings, "tcp.abortive_close").explanation.find("exchange itself was over"));
+}
+
 TEST(TeardownChecks, ResetAfterTheAnswerIsAnAbortiveClose) {
     TcpFlow flow = base_flow();
     established(flow);
