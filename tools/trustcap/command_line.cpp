@@ -52,8 +52,8 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     app.add_option("-o,--output", command.output_file, "Write the report to this file instead of standard output");
     app.add_flag("--no-color", no_color, "Never colour the text report");
     app.footer(
-        "Exit status: 0 every checked flow healthy, 1 a problem was found (or nothing to check), "
-        "2 unusable input or arguments.");
+        "Exit status: 0 the licensing exchange worked (each device's last attempt at each server got its answer), "
+        "1 it failed or cannot be judged (or nothing to check), 2 unusable input or arguments.");
 
     CLI::App* live = app.add_subcommand(
         "live", "Capture on an interface (a span port) while the device retries, then report as for a file");
