@@ -158,6 +158,17 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
             table_.erase(found);
             found = table_.end();
         }
+    } else if (found != table_.end() && has(flags, tcp_flag::syn) && has(flags, tcp_flag::ack)) {
+        // Port reuse whose SYN-ACK was captured before its SYN: it answers
+        // no SYN of the closed connection on this 4-tuple.
+        ActiveFlow& existing = *found->second;
+        bool answers_its_syn = existing.client_isn && packet.tcp.ack == *existing.client_isn + 1;
+        bool repeats_its_synack = existing.synack_ack == packet.tcp.ack;
+        if (existing.closed && !answers_its_syn && !repeats_its_synack) {
+            retire(existing, packet.time);
+            table_.erase(found);
+            found = table_.end();
+        }
     }
     ActiveFlow& active = found != table_.end() ? *found->second : start_flow(key, packet);
     active.last_seen = packet.time;

@@ -307,6 +307,21 @@ TEST_F(FlowTrackerTest, AKeepAlivesGarbageByteIsNoRetransmission) {
     EXPECT_TRUE(flow.timeline.back().notes & packet_note::keep_alive);
 }
 
+TEST_F(FlowTrackerTest, PortReuseWhoseSynAckIsCapturedBeforeItsSynIsANewFlow) {
+    FlowTracker tracker = make_tracker();
+    complete_connection(tracker, 1000, 5000);
+    tracker.add(make.tcp(server, device, syn | ack, 9000, 7001));  // the new connection's SYN-ACK, first
+    tracker.add(make.tcp(device, server, syn, 7000, 0));
+    tracker.add(make.tcp(device, server, ack, 7001, 9001));
+    tracker.finish();
+    ASSERT_EQ(2u, tracker.finished_flows().size());
+    const TcpFlow& second = *tracker.finished_flows()[1];
+    EXPECT_EQ(9u, second.first_frame);
+    EXPECT_EQ(device, second.client);
+    EXPECT_EQ(std::optional<std::uint64_t>{11}, second.handshake_ack_frame);
+    EXPECT_EQ(8u, tracker.finished_flows()[0]->last_frame);
+}
+
 TEST_F(FlowTrackerTest, HandshakeAckMayCoverAFastOpenSynAcksData) {
     FlowTracker tracker = make_tracker();
     tracker.add(make.tcp(device, server, syn, 1000, 0));
