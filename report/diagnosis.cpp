@@ -140,6 +140,9 @@ std::string diagnose_flow(const FlowReport& flow) {
     if (flow.healthy) {
         if (const Finding* warning = first_with(flow.findings, Severity::warning))
             return worked(flow) + ", but " + lowered_first(warning->summary);
+        for (const StepResult& step : flow.steps)
+            if (step.status == StepStatus::not_seen || step.status == StepStatus::unknown)
+                return worked(flow) + "; the capture does not show its " + step_name(step.name) + " step: " + step.detail;
         return name_of(flow) + " passed every step";
     }
     for (auto step = flow.steps.begin(); step != flow.steps.end(); ++step) {

@@ -291,6 +291,9 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
     if (!request) {
         step.status = context.tls.lost_sync(Direction::client_to_server) ? StepStatus::unknown : StepStatus::not_seen;
         step.detail = "the device sent no application data";
+        auto close = first_close(context.flow);
+        if (close && step.status == StepStatus::not_seen)
+            step.detail = "the device sent no request before " + close->text() + " at frame " + std::to_string(close->frame);
         return;
     }
     const TlsMessage* answer =
@@ -483,6 +486,11 @@ TlsAssessment assess_tls(const TlsContext& context) {
                       : context.tls.lost_sync(Direction::client_to_server) ? StepStatus::unknown
                                                                            : StepStatus::not_seen;
         step.detail = any_tls ? "the capture starts after the TLS handshake" : "no Client Hello in the capture";
+        auto device_close = close_by(context.flow, Direction::client_to_server, 0);
+        if (!any_tls && device_close && context.flow.side(Direction::client_to_server).payload_bytes == 0)
+            step.detail = "the device " + std::string(device_close->reset ? "reset" : "closed") +
+                          " the connection (frame " + std::to_string(device_close->frame) +
+                          ") without sending a Client Hello";
         if (any_tls) {
             assess_application_data(context, result);
         } else {

@@ -101,6 +101,10 @@ TEST(Diagnosis, AHealthyExchangeWithAWarningSaysItWorkedThenTheWarning) {
               diagnose_flow(flow));
     flow.findings.clear();
     EXPECT_EQ("The licensing connection to smartreceiver.cisco.com passed every step", diagnose_flow(flow));
+    set(flow, StepName::tcp, StepStatus::not_seen, {}, "the capture starts after the handshake");
+    EXPECT_EQ("The licensing connection to smartreceiver.cisco.com worked (request at frame 10, answer at frame 11); "
+              "the capture does not show its tcp step: the capture starts after the handshake",
+              diagnose_flow(flow));
 }
 
 TEST(Diagnosis, AFailedAttemptThenASuccessfulOneIsHealthyAndTellsTheFailure) {
