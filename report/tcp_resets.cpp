@@ -60,6 +60,7 @@ std::optional<Finding> forged_reset_finding(const TcpFlow& flow, const ClosingRe
 std::optional<Finding> ignored_resets_finding(const TcpFlow& flow) {
     std::vector<std::uint64_t> frames;
     std::string first_reason;
+    std::string first_sender;
     for (Direction sender : {Direction::client_to_server, Direction::server_to_client}) {
         const FlowDirection& side = flow.side(sender);
         const TcpReset* closing = side.closing_reset();
@@ -68,6 +69,7 @@ std::optional<Finding> ignored_resets_finding(const TcpFlow& flow) {
             // A stale copy just before the same side's own closing reset is that side aborting, not a forgery.
             if (!reset.outlived && closing && closing->frame > reset.frame && closing->ttl == reset.ttl) continue;
             if (first_reason.empty() || reset.frame < frames.front()) {
+                first_sender = side_name(sender);
                 first_reason = "The reset at frame " + std::to_string(reset.frame) + ", in the " + side_name(sender) +
                                "'s name, was ignored: " + why_ignored(reset, sender) +
                                ttl_evidence(side, reset, sender) + ".";
@@ -77,12 +79,15 @@ std::optional<Finding> ignored_resets_finding(const TcpFlow& flow) {
     }
     if (frames.empty()) return std::nullopt;
     std::sort(frames.begin(), frames.end());
-    std::string count = frames.size() == 1 ? "A reset" : std::to_string(frames.size()) + " resets";
+    std::string summary = frames.size() == 1
+                              ? "A reset in the " + first_sender + "'s name at frame " + std::to_string(frames.front()) +
+                                    " was ignored: the connection went on (forged or stale)"
+                              : std::to_string(frames.size()) + " resets, the first at frame " +
+                                    std::to_string(frames.front()) + ", were ignored: the connection went on (forged or stale)";
     return Finding{"tcp.reset_injected",
                    Severity::warning,
                    flow.id,
-                   count + " that did not end the connection (frame " + std::to_string(frames.front()) +
-                       "): forged or stale, and ignored",
+                   summary,
                    first_reason +
                        " A firewall or IPS that injects resets produces exactly this; the endpoints carried on, so "
                        "trustcap judges the connection by the packets that followed.",
