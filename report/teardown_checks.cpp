@@ -108,15 +108,14 @@ TeardownAssessment assess_teardown(const TcpFlow& flow, const TeardownContext& c
     TeardownAssessment result;
     StepResult& step = result.teardown;
     step.name = StepName::teardown;
-    const FlowDirection& server_side = flow.side(Direction::server_to_client);
-    bool never_answered = server_side.packets == 0 && flow.icmp_errors.empty() && !context.one_sided;
+    const FlowDirection& client = flow.side(Direction::client_to_server);
+    const FlowDirection& server = flow.side(Direction::server_to_client);
+    bool never_answered = server.packets == 0 && flow.icmp_errors.empty() && !context.one_sided;
     if (context.handshake == StepStatus::fail || (context.handshake == StepStatus::unknown && never_answered)) {
         step.status = StepStatus::not_applicable;
         step.detail = "no connection was established";
         return result;
     }
-    const FlowDirection& client = flow.side(Direction::client_to_server);
-    const FlowDirection& server = flow.side(Direction::server_to_client);
     std::optional<ClosingReset> closing = first_closing_reset(flow);
     bool both_fins = client.fin_frame && server.fin_frame;
     bool closed_before_reset =
