@@ -6,16 +6,6 @@
 namespace trustcap {
 namespace {
 
-std::string server_of(const FlowReport& flow) {
-    return flow.server_name.empty() ? flow.server.to_string() : flow.server_name;
-}
-
-std::optional<StepName> failed_step(const FlowReport& flow) {
-    for (const StepResult& step : flow.steps)
-        if (step.status == StepStatus::fail) return step.name;
-    return std::nullopt;
-}
-
 std::vector<std::string> error_ids(const FlowReport& flow) {
     std::vector<std::string> ids;
     for (const Finding& finding : flow.findings)
@@ -25,6 +15,16 @@ std::vector<std::string> error_ids(const FlowReport& flow) {
 }
 
 }  // namespace
+
+std::string server_of(const FlowReport& flow) {
+    return flow.server_name.empty() ? flow.server.to_string() : flow.server_name;
+}
+
+std::optional<StepName> failed_step(const FlowReport& flow) {
+    for (const StepResult& step : flow.steps)
+        if (step.status == StepStatus::fail) return step.name;
+    return std::nullopt;
+}
 
 std::vector<AttemptGroup> group_attempts(const std::vector<FlowReport>& flows) {
     // One server is one name (which may have several addresses) or one

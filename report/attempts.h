@@ -1,12 +1,19 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "report/report.h"
 
 namespace trustcap {
+
+// The server a connection went to, as people name it: its name, or its address and port.
+std::string server_of(const FlowReport& flow);
+
+// The first step of a connection that failed, if one did.
+std::optional<StepName> failed_step(const FlowReport& flow);
 
 // Groups the connections from one device to one server, each group in the
 // order its connections began.

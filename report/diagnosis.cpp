@@ -17,10 +17,6 @@ std::string lowered_first(std::string text) {
     return text;
 }
 
-std::string server_of(const FlowReport& flow) {
-    return flow.server_name.empty() ? flow.server.to_string() : flow.server_name;
-}
-
 std::string name_of(const FlowReport& flow) {
     std::string kind = flow.kind == "licensing" || flow.kind == "legacy" ? "licensing connection"
                        : flow.kind == "onprem"                          ? "connection to the on-prem server"
@@ -79,10 +75,6 @@ std::string worked(const FlowReport& flow) {
     return how;
 }
 
-bool step_failed(const FlowReport& flow) {
-    return std::any_of(flow.steps.begin(), flow.steps.end(), [](const StepResult& s) { return s.status == StepStatus::fail; });
-}
-
 std::string attempt_word(std::size_t number) { return "attempt " + std::to_string(number); }
 
 std::uint64_t first_frame_of(const FlowReport& flow) {
@@ -119,7 +111,7 @@ std::string diagnose_group(const Report& report, const AttemptGroup& group) {
                      });
     if (all_alike)
         return std::to_string(count) + " attempts to " + group.server + ", all " +
-               (step_failed(first) ? "failed" : "ended") + " the same way (first at frame " +
+               (failed_step(first) ? "failed" : "ended") + " the same way (first at frame " +
                std::to_string(first_frame_of(first)) + "): " + lowered_first(diagnose_flow(first));
     return std::to_string(count) + " attempts to " + group.server + ", the last one at frame " +
            std::to_string(first_frame_of(last)) + ": " + lowered_first(diagnose_flow(last));
@@ -128,9 +120,8 @@ std::string diagnose_group(const Report& report, const AttemptGroup& group) {
 }  // namespace
 
 std::string diagnose_flow(const FlowReport& flow) {
-    auto failed = std::find_if(flow.steps.begin(), flow.steps.end(),
-                               [](const StepResult& s) { return s.status == StepStatus::fail; });
-    if (failed != flow.steps.end()) {
+    if (std::optional<StepName> failed_name = failed_step(flow)) {
+        const StepResult* failed = step_of(flow, *failed_name);
         const Finding* reason = reason_for(flow.findings, failed->name);
         std::string why = reason ? lowered_first(reason->summary) : failed->detail;
         std::string cause;

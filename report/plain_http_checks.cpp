@@ -3,25 +3,9 @@
 #include <optional>
 
 #include "report/answer_wait.h"
+#include "report/connection_closes.h"
 
 namespace trustcap {
-namespace {
-
-std::optional<Timestamp> time_of(const TcpFlow& flow, std::uint64_t frame) {
-    for (const FlowPacket& packet : flow.timeline)
-        if (packet.frame == frame) return packet.time;
-    return std::nullopt;
-}
-
-bool closed_after(const TcpFlow& flow, std::uint64_t frame) {
-    for (const FlowDirection& side : flow.directions) {
-        if (side.fin_frame && *side.fin_frame >= frame) return true;
-        if (const TcpReset* reset = side.closing_reset(); reset && reset->frame >= frame) return true;
-    }
-    return false;
-}
-
-}  // namespace
 
 TlsAssessment assess_plain_http(const TcpFlow& flow, const HttpExchange& http) {
     TlsAssessment result;
@@ -45,7 +29,9 @@ TlsAssessment assess_plain_http(const TcpFlow& flow, const HttpExchange& http) {
     }
     std::optional<Timestamp> sent = time_of(flow, http.request_frame);
     double waited = sent ? flow.watched_until.seconds_since(*sent) : answer_wait_seconds;
-    if (!closed_after(flow, http.request_frame) && waited < answer_wait_seconds) {
+    bool closed = close_by(flow, Direction::client_to_server, http.request_frame) ||
+                  close_by(flow, Direction::server_to_client, http.request_frame);
+    if (!closed && waited < answer_wait_seconds) {
         step.status = StepStatus::unknown;
         step.detail = "the capture ends right after the request, too soon to say that no answer came";
         return result;

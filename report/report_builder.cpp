@@ -20,20 +20,14 @@
 namespace trustcap {
 namespace {
 
-bool is_error(const Finding& finding) { return finding.severity == Severity::error; }
-
 // The verdict answers "did the exchange work?": the request was answered,
 // nothing failed on the way. How the connection closed, or what the capture
 // missed after the answer, is told as a warning.
 bool exchange_worked(const FlowReport& flow) {
-    auto step = [&](StepName name) {
-        return std::find_if(flow.steps.begin(), flow.steps.end(), [&](const StepResult& s) { return s.name == name; });
-    };
-    auto appdata = step(StepName::appdata);
-    return appdata != flow.steps.end() && appdata->status == StepStatus::pass &&
-           std::none_of(flow.steps.begin(), flow.steps.end(),
-                        [](const StepResult& s) { return s.status == StepStatus::fail; }) &&
-           std::none_of(flow.findings.begin(), flow.findings.end(), is_error);
+    bool answered = std::any_of(flow.steps.begin(), flow.steps.end(), [](const StepResult& s) {
+        return s.name == StepName::appdata && s.status == StepStatus::pass;
+    });
+    return answered && !attempt_failed(flow);
 }
 
 SideStatistics statistics_of(const FlowDirection& side) {

@@ -6,6 +6,8 @@
 #include "dissect/tls_names.h"
 #include "report/alert_advice.h"
 #include "report/answer_wait.h"
+#include "report/connection_closes.h"
+#include "report/tcp_resets.h"
 #include "report/inspection_products.h"
 #include "report/time_format.h"
 
@@ -18,7 +20,6 @@ constexpr std::uint8_t alert_user_canceled = 90;
 constexpr std::uint8_t alert_no_renegotiation = 100;
 constexpr std::uint16_t https_port = 443;
 
-const char* sender_name(Direction direction) { return direction == Direction::client_to_server ? "device" : "server"; }
 
 const TlsMessage* first_of(const std::vector<TlsMessage>& messages, Direction direction,
                            std::initializer_list<TlsMessageKind> kinds, std::uint64_t after_frame = 0) {
@@ -57,50 +58,6 @@ std::string seconds_text(double seconds) {
     return text;
 }
 
-// Where the connection was first closed or reset, and by whom.
-struct Close {
-    std::uint64_t frame = 0;
-    Direction by = Direction::client_to_server;
-    bool reset = false;
-    Timestamp time;
-    [[nodiscard]] std::string text() const {
-        return std::string("the ") + sender_name(by) + (reset ? " reset the connection" : " closed the connection");
-    }
-};
-
-Timestamp time_of(const TcpFlow& flow, std::uint64_t frame) {
-    for (const FlowPacket& packet : flow.timeline)
-        if (packet.frame == frame) return packet.time;
-    return flow.last_time;
-}
-
-std::optional<Close> first_close(const TcpFlow& flow) {
-    std::optional<Close> first;
-    for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
-        const FlowDirection& side = flow.side(direction);
-        const TcpReset* reset = side.closing_reset();
-        if (reset && (!first || reset->frame < first->frame)) first = Close{reset->frame, direction, true, reset->time};
-        if (side.fin_frame && (!first || *side.fin_frame < first->frame))
-            first = Close{*side.fin_frame, direction, false, time_of(flow, *side.fin_frame)};
-    }
-    return first;
-}
-
-// The first FIN or reset `direction` sent at or after `frame`.
-std::optional<Close> close_by(const TcpFlow& flow, Direction direction, std::uint64_t frame) {
-    const FlowDirection& side = flow.side(direction);
-    std::optional<Close> close;
-    for (const TcpReset& reset : side.resets) {
-        if (reset.ended_connection() && reset.frame >= frame) {
-            close = Close{reset.frame, direction, true, reset.time};
-            break;
-        }
-    }
-    if (side.fin_frame && *side.fin_frame >= frame && (!close || *side.fin_frame < close->frame))
-        close = Close{*side.fin_frame, direction, false, time_of(flow, *side.fin_frame)};
-    return close;
-}
-
 Finding flow_finding(const TcpFlow& flow, std::string id, Severity severity, std::string summary,
                      std::string explanation, std::vector<std::uint64_t> frames, std::vector<std::string> fix = {}) {
     return Finding{std::move(id), severity, flow.id, std::move(summary), std::move(explanation), std::move(frames),
@@ -128,7 +85,7 @@ enum class AlertEffect : std::uint8_t {
 Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertEffect effect,
                       std::optional<Close> close = std::nullopt) {
     const TcpFlow& flow = context.flow;
-    std::string who = sender_name(alert.direction);
+    std::string who = side_name(alert.direction);
     bool from_server = alert.direction == Direction::server_to_client;
     if (alert.alert->encrypted) {
         return flow_finding(flow, "tls.alert", Severity::error,
@@ -339,7 +296,7 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
 
 void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMessage* hello, TlsAssessment& result) {
     StepResult& step = result.handshake;
-    std::string who = sender_name(not_tls.direction);
+    std::string who = side_name(not_tls.direction);
     step.status = StepStatus::fail;
     step.frames = hello && hello->frame < not_tls.frame ? std::vector<std::uint64_t>{hello->frame, not_tls.frame}
                                                         : std::vector<std::uint64_t>{not_tls.frame};
@@ -574,7 +531,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
         break;
     }
     if (alert && alert->frame <= completed_at) {
-        fail(alert->frame, "the " + std::string(sender_name(alert->direction)) +
+        fail(alert->frame, "the " + std::string(side_name(alert->direction)) +
                                (close_after_warning ? " sent a warning alert and closed the connection"
                                                     : " ended the handshake with an alert"));
         result.findings.push_back(alert_finding(context, *alert,
