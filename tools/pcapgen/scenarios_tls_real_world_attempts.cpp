@@ -11,6 +11,7 @@
 #include "network_layer_builder.h"
 #include "proxy_exchanges.h"
 #include "standard_exchanges.h"
+#include "syslog_messages.h"
 #include "tls_exchanges.h"
 #include "tls_scenario_steps.h"
 #include "transport_layer_builder.h"
@@ -76,23 +77,6 @@ void record_unanswered_client_hello(FlowRecorder& recorder, InMemoryTls& tls, st
     recorder.record(conversation.fin(Side::client), device_gives_up_after - ack_after);
     recorder.record(conversation.fin(Side::server), gap::round_trip);
     recorder.record(conversation.ack(Side::client), gap::local_reaction);
-}
-
-// A syslog message from the device to 10.20.30.9:514, unrelated to licensing.
-void record_syslog_message(CaptureSession& session, std::string_view message, std::chrono::nanoseconds gap)
-{
-    constexpr std::uint16_t syslog_client_port = 59214;
-    constexpr std::uint16_t syslog_port = 514;
-    Ipv4Header header;
-    header.source = lab::device_ipv4;
-    header.destination = lab::syslog_server_ipv4;
-    header.protocol = ip_protocol_udp;
-    header.ttl = 255;
-    header.dont_fragment = false;
-    header.identification = 0x0b18;
-    session.record_ip_packet(ipv4_packet(header, udp_datagram(syslog_client_port, syslog_port, text_bytes(message),
-                                                              header.source, header.destination)),
-                             Direction::from_device, gap);
 }
 
 }  // namespace
@@ -185,7 +169,7 @@ void write_syn_at_capture_end(const std::filesystem::path& file, const LabPki&)
     record_syslog_message(session,
                           "<189>1043: Mar 12 09:15:00.507 UTC: %SYS-5-CONFIG_I: Configured from console by admin "
                           "on vty0 (10.20.30.77)",
-                          syn_to_capture_end);
+                          0x0b18, syn_to_capture_end);
 }
 
 }  // namespace pcapgen

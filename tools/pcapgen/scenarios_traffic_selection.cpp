@@ -6,6 +6,7 @@
 #include "link_encapsulation.h"
 #include "network_layer_builder.h"
 #include "standard_exchanges.h"
+#include "syslog_messages.h"
 #include "transport_layer_builder.h"
 
 #include <chrono>
@@ -18,8 +19,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::uint16_t web_client_port = 51530;
-constexpr std::uint16_t syslog_client_port = 59214;
-constexpr std::uint16_t syslog_port = 514;
 
 TcpConversation web_conversation()
 {
@@ -35,24 +34,11 @@ TcpConversation web_conversation()
                            0x62616b67726f756e);
 }
 
-void record_syslog_message(CaptureSession& session, std::chrono::nanoseconds gap)
-{
-    constexpr std::string_view message =
-        "<187>1042: Mar 12 09:15:00.118 UTC: %SMART_LIC-3-COMM_FAILED: Communications failure with the "
-        "Cisco Smart Software Manager (CSSM)";
-    const std::span<const std::uint8_t> payload(reinterpret_cast<const std::uint8_t*>(message.data()),
-                                                message.size());
-    Ipv4Header header;
-    header.source = lab::device_ipv4;
-    header.destination = lab::syslog_server_ipv4;
-    header.protocol = ip_protocol_udp;
-    header.ttl = 255;
-    header.dont_fragment = false;
-    header.identification = 0x0b17;
-    session.record_ip_packet(
-        ipv4_packet(header, udp_datagram(syslog_client_port, syslog_port, payload, header.source, header.destination)),
-        Direction::from_device, gap);
-}
+// The device's own complaint, sent to its syslog server while the capture runs.
+constexpr std::string_view comm_failed_message =
+    "<187>1042: Mar 12 09:15:00.118 UTC: %SMART_LIC-3-COMM_FAILED: Communications failure with the "
+    "Cisco Smart Software Manager (CSSM)";
+constexpr std::uint16_t comm_failed_ip_identification = 0x0b17;
 
 }  // namespace
 
@@ -73,7 +59,7 @@ void write_port_8443_with_background(const std::filesystem::path& file)
 
     record_handshake(licensing_recorder);
     record_handshake(web_recorder, 3'118'442ns);
-    record_syslog_message(session, 1'402'775ns);
+    record_syslog_message(session, comm_failed_message, comm_failed_ip_identification, 1'402'775ns);
     record_client_request(licensing_recorder);
     record_server_response(licensing_recorder);
     web_recorder.record(web.data(Side::client, 143), gap::local_reaction);
@@ -89,7 +75,7 @@ void write_background_traffic_only(const std::filesystem::path& file)
     TcpConversation web = web_conversation();
     FlowRecorder web_recorder(session, web);
     record_handshake(web_recorder);
-    record_syslog_message(session, 1'402'775ns);
+    record_syslog_message(session, comm_failed_message, comm_failed_ip_identification, 1'402'775ns);
     web_recorder.record(web.data(Side::client, 143), gap::local_reaction);
     web_recorder.record(web.data(Side::server, 388), gap::round_trip);
     web_recorder.record(web.ack(Side::client), gap::local_reaction);
