@@ -49,8 +49,7 @@ bool is_unidentified_attempt(const FlowEvidence& evidence, const TcpAssessment& 
     const TcpFlow& flow = *evidence.flow;
     if (!attempt_ports.contains(flow.server.port)) return false;
     if (evidence.connection && (evidence.connection->carries_tls() || evidence.connection->http())) return false;
-    bool reset = flow.side(Direction::client_to_server).closing_reset() ||
-                 flow.side(Direction::server_to_client).closing_reset();
+    bool reset = first_closing_reset(flow).has_value();
     return tcp.handshake.status == StepStatus::fail || reset || !flow.icmp_errors.empty();
 }
 
