@@ -1,24 +1,13 @@
 #!/usr/bin/env bash
-# Builds trustcap with AddressSanitizer and UndefinedBehaviorSanitizer and
-# runs it over every capture in pcaps/ (with the arguments its expected file
-# gives, and with --all-flows) and over the shared real traces, in every
-# output format: any sanitizer report, crash or exit status other than
-# 0/1/2 fails.
-#   usage: sanitized_corpus_test.sh SOURCE_DIR BUILD_DIR
+# Runs trustcap over every capture in pcaps/ (with the arguments its expected
+# file gives, and with --all-flows) and over the shared real traces, in every
+# output format: a crash, a sanitizer report (in the sanitized build) or an
+# exit status other than 0/1/2 fails.
+#   usage: every_capture_test.sh TRUSTCAP SOURCE_DIR
 set -uo pipefail
 
-source_dir=$1
-build_dir=$2
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-
-if ! cmake -S "$source_dir" -B "$build_dir" -DTRUSTCAP_SANITIZE=ON -DBUILD_TESTING=OFF >"$build_dir.log" 2>&1 ||
-   ! cmake --build "$build_dir" -j2 --target trustcap >>"$build_dir.log" 2>&1; then
-    cat "$build_dir.log"
-    echo "FAIL: the sanitized build failed"
-    exit 1
-fi
-trustcap="$build_dir/tools/trustcap/trustcap"
+trustcap=$1
+source_dir=$2
 
 failures=0
 runs=0
@@ -49,5 +38,4 @@ for capture in "${captures[@]}"; do
 done
 
 echo "$runs runs over ${#captures[@]} captures, $failures failed"
-echo "$((runs - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]
