@@ -129,7 +129,7 @@ void write_tls(std::ostream& out, const TlsReport& tls) {
 
 void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {
     char duration[32];
-    std::snprintf(duration, sizeof duration, "%.3f s", flow.end.seconds_since(flow.start));
+    std::snprintf(duration, sizeof duration, "%.3f s", elapsed_seconds(flow.start, flow.end));
     out << painter.paint("Flow " + std::to_string(flow.id), ansi::bold) << "  " << flow.client.to_string()
         << " \u2192 " << flow.server.to_string() << "   started " << readable_utc(flow.start) << ", lasted "
         << duration << "\n";
