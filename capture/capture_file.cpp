@@ -90,8 +90,10 @@ CaptureFile::ReadStatus CaptureFile::next(RawFrame& frame) {
         if (filter_ && pcap_offline_filter(&*filter_, header, data) == 0) continue;
 
         frame.number = frames_read_;
-        frame.time.seconds = header->ts.tv_sec;
-        frame.time.nanoseconds = static_cast<std::uint32_t>(header->ts.tv_usec);
+        // Opened for nanosecond precision, libpcap hands over the record's fraction in nanoseconds, but
+        // unchecked: a pcap record's microsecond field may hold more than a second, or (read as signed) less than
+        // zero. Carried into the seconds, as Wireshark's time arithmetic does.
+        frame.time = Timestamp::from_parts(header->ts.tv_sec, header->ts.tv_usec);
         if (precision_digits_ == 6 && frame.time.nanoseconds % 1000 != 0) precision_digits_ = 9;
         frame.captured_length = header->caplen;
         frame.original_length = header->len;

@@ -1,6 +1,7 @@
 #include "capture/flow_tracker.h"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 #include "capture/tcp_sequence_rules.h"
@@ -10,8 +11,8 @@ namespace {
 
 constexpr std::size_t max_syn_frames_kept = 16;
 constexpr std::size_t max_rst_frames_kept = 8;
-constexpr std::int64_t sweep_interval_seconds = 10;
-constexpr std::int64_t completion_sweep_interval_nanoseconds = 250'000'000;
+constexpr double sweep_interval_seconds = 10;
+constexpr double completion_sweep_interval_seconds = 0.25;
 
 constexpr std::size_t max_missing_data_frames_kept = 8;
 constexpr std::size_t max_cut_frames_kept = 16;
@@ -116,13 +117,13 @@ void FlowTracker::finish_flows_early(FlowCompletionTimes times, FinishedListener
 
 void FlowTracker::advance_clock(const Timestamp& now) {
     latest_time_ = std::max(latest_time_, now);
-    if (!swept_once_ || now.seconds - last_sweep_.seconds >= sweep_interval_seconds) {
+    // A clock that stepped back as far sweeps too: it must not wait for the time it left.
+    if (!swept_once_ || std::abs(now.seconds_since(last_sweep_)) >= sweep_interval_seconds) {
         expire_idle(now);
         last_sweep_ = now;
         swept_once_ = true;
     }
-    if (early_completion_ &&
-        now.total_nanoseconds() - last_completion_sweep_.total_nanoseconds() >= completion_sweep_interval_nanoseconds) {
+    if (early_completion_ && std::abs(now.seconds_since(last_completion_sweep_)) >= completion_sweep_interval_seconds) {
         finish_due_flows(now);
         last_completion_sweep_ = now;
     }
@@ -483,7 +484,7 @@ void FlowTracker::finish_due_flows(const Timestamp& now) {
 void FlowTracker::expire_idle(const Timestamp& now) {
     for (auto it = table_.begin(); it != table_.end();) {
         ActiveFlow& active = *it->second;
-        if (now.seconds - active.last_seen.seconds < limits_.idle_timeout_seconds) {
+        if (now.seconds_since(active.last_seen) < static_cast<double>(limits_.idle_timeout_seconds)) {
             ++it;
             continue;
         }

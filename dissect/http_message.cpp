@@ -112,6 +112,9 @@ bool split_status_line(std::string_view line, bool complete, StatusLine& parts) 
     if (parts.status.size() != 3 || line.front() != ' ') return false;
     line.remove_prefix(1);
     parts.reason = line;
+    // RFC 9112: reason-phrase = *( HTAB / SP / VCHAR / obs-text ). obs-text is any byte from 0x80, so C1 control
+    // bytes are accepted like the Latin-1 phrases real proxies send, and kept as bytes: the status code is what
+    // counts, and the writers escape the phrase wherever it is shown. C0 controls and DEL make the line invalid.
     return std::all_of(line.begin(), line.end(), is_field_value_char);
 }
 

@@ -1,15 +1,16 @@
 #include "report/event_writer.h"
 
 #include "report/diagnosis.h"
+#include "report/json_dump.h"
 #include "report/json_values.h"
 #include "report/time_format.h"
+#include "report/wire_text.h"
 
 namespace trustcap {
 namespace {
 
 void write_line(std::ostream& out, const Json& event) {
-    // Text from the wire that is not UTF-8 is shown with U+FFFD rather than refused.
-    out << event.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n' << std::flush;
+    out << dump_json(event, -1) << '\n' << std::flush;
 }
 
 void write_finding_event(std::ostream& out, const Finding& finding) {
@@ -22,8 +23,8 @@ void write_finding_event(std::ostream& out, const Finding& finding) {
 
 void write_flow_line(std::ostream& out, const FlowReport& flow, int digits) {
     out << iso8601_utc(flow.end, digits) << "  flow " << flow.id << "  " << flow.client.to_string() << " → "
-        << flow.server.to_string() << "  " << (flow.healthy ? "HEALTHY" : "PROBLEM") << "  " << diagnose_flow(flow)
-        << ".\n"
+        << flow.server.to_string() << "  " << (flow.healthy ? "HEALTHY" : "PROBLEM") << "  "
+        << terminal_text(diagnose_flow(flow)) << ".\n"
         << std::flush;
 }
 

@@ -128,7 +128,7 @@ Json flow_json(const FlowReport& flow, int digits) {
                 {"kind", flow.kind},
                 {"identified_by", flow.identified_by.empty() ? Json(nullptr) : Json(flow.identified_by)},
                 {"start_time", iso8601_utc(flow.start, digits)},
-                {"duration_seconds", flow.end.seconds_since(flow.start)},
+                {"duration_seconds", elapsed_seconds(flow.start, flow.end)},
                 {"healthy", flow.healthy},
                 {"tls", tls_json(flow.tls)},
                 {"tcp", Json{{"client", statistics_json(flow.client_statistics)},

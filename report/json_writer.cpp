@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "report/json_dump.h"
 #include "report/json_values.h"
 
 namespace trustcap {
@@ -9,8 +10,7 @@ namespace {
 
 // Writes `value` as a member of an object indented by `depth` levels.
 void write_indented(std::ostream& out, const Json& value, int depth) {
-    // Text from the wire that is not UTF-8 is shown with U+FFFD rather than refused.
-    std::string text = value.dump(2, ' ', false, Json::error_handler_t::replace);
+    std::string text = dump_json(value, 2);
     std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
     for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1))
         text.insert(at + 1, indent);
@@ -25,7 +25,7 @@ void write_json(std::ostream& out, const Report& report, const std::string& tool
 
     out << "{";
     for (const auto& [key, value] : head.items()) {
-        out << "\n  " << Json(key).dump(-1, ' ', false, Json::error_handler_t::replace) << ": ";
+        out << "\n  " << dump_json(Json(key), -1) << ": ";
         write_indented(out, value, 1);
         out << ",";
     }

@@ -28,7 +28,7 @@ TlsAssessment assess_plain_http(const TcpFlow& flow, const HttpExchange& http) {
         return result;
     }
     std::optional<Timestamp> sent = time_of(flow, http.request_frame);
-    double waited = sent ? flow.watched_until.seconds_since(*sent) : answer_wait_seconds;
+    double waited = sent ? elapsed_seconds(*sent, flow.watched_until) : answer_wait_seconds;
     bool closed = close_by(flow, Direction::client_to_server, http.request_frame) ||
                   close_by(flow, Direction::server_to_client, http.request_frame);
     if (!closed && waited < answer_wait_seconds) {

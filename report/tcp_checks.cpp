@@ -157,7 +157,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         return;
     }
     std::uint64_t attempts = client.syn_frames.size();
-    double watched = flow.watched_until.seconds_since(flow.first_time);
+    double watched = elapsed_seconds(flow.first_time, flow.watched_until);
     bool device_gave_up = client.fin_frame.has_value();
     if (attempts == 1 && !device_gave_up && watched < answer_wait_seconds) {
         step.status = StepStatus::unknown;
@@ -175,7 +175,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
     }
     step.status = StepStatus::fail;
     step.frames = client.syn_frames;
-    double waited = flow.last_time.seconds_since(flow.first_time);
+    double waited = elapsed_seconds(flow.first_time, flow.last_time);
     step.detail = "no SYN-ACK to " + counted(attempts, "SYN") + " over " + seconds_text(waited);
     result.findings.push_back(finding(
         "tcp.no_synack", Severity::error, flow,

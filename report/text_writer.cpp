@@ -5,6 +5,7 @@
 
 #include "report/attempts.h"
 #include "report/time_format.h"
+#include "report/wire_text.h"
 #include "report/wording.h"
 
 namespace trustcap {
@@ -18,6 +19,7 @@ constexpr const char* cyan = "\033[36m";
 constexpr const char* dim = "\033[2m";
 constexpr const char* bold = "\033[1m";
 constexpr const char* reset = "\033[0m";
+constexpr const char* palette[] = {red, green, yellow, cyan, dim, bold, reset};
 }  // namespace ansi
 
 class Painter {
@@ -30,6 +32,35 @@ public:
 private:
     bool enabled_;
 };
+
+// The writer's own escape sequence at the start of `text`, if there is one: its length.
+std::size_t palette_sequence_length(std::string_view text) {
+    for (std::string_view sequence : ansi::palette)
+        if (text.starts_with(sequence)) return sequence.size();
+    return 0;
+}
+
+// Every string from the report is escaped where it is written; this second
+// pass makes sure that whatever reaches the terminal holds no control
+// character but newlines and, when colouring, the palette's sequences.
+std::string guarded(std::string_view text, bool color) {
+    std::string out;
+    std::size_t piece = 0;
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t kept = text[at] == '\n' ? 1 : 0;
+        if (color && text[at] == '\033') kept = palette_sequence_length(text.substr(at));
+        if (kept == 0) {
+            ++at;
+            continue;
+        }
+        out += terminal_text(text.substr(piece, at - piece));
+        out.append(text.substr(at, kept));
+        at += kept;
+        piece = at;
+    }
+    out += terminal_text(text.substr(piece));
+    return out;
+}
 
 std::string padded(std::string text, std::size_t width) {
     if (text.size() < width) text.append(width - text.size(), ' ');
@@ -71,10 +102,11 @@ std::string severity_mark(Severity severity, const Painter& painter) {
 }
 
 void write_finding(std::ostream& out, const Finding& finding, const Painter& painter, const std::string& indent) {
-    out << indent << severity_mark(finding.severity, painter) << " " << finding.id << ": " << finding.summary << "\n";
-    out << indent << "        " << finding.explanation << "\n";
+    out << indent << severity_mark(finding.severity, painter) << " " << terminal_text(finding.id) << ": "
+        << terminal_text(finding.summary) << "\n";
+    out << indent << "        " << terminal_text(finding.explanation) << "\n";
     if (!finding.frames.empty()) out << indent << "        Evidence: " << frames_label(finding.frames) << "\n";
-    for (const std::string& fix : finding.fix) out << indent << "        Fix: " << fix << "\n";
+    for (const std::string& fix : finding.fix) out << indent << "        Fix: " << terminal_text(fix) << "\n";
 }
 
 void write_timeline(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture) {
@@ -87,7 +119,7 @@ void write_timeline(std::ostream& out, const FlowReport& flow, const CaptureSumm
         out << "  " << padded(std::string(number.size() < 6 ? 6 - number.size() : 0, ' ') + number, 8)
             << padded(relative_seconds(row.time, origin, capture.precision_digits), 14)
             << padded(row.source.to_string(), 17) << " " << padded(row.destination.to_string(), 17) << " "
-            << padded(row.protocol, 9) << row.info << "\n";
+            << padded(terminal_text(row.protocol), 9) << terminal_text(row.info) << "\n";
     }
     if (flow.timeline_omitted > 0)
         out << "  (" << flow.timeline_omitted << " more significant packets not listed)\n";
@@ -108,41 +140,42 @@ std::string side_summary(const SideStatistics& side) {
 void write_certificates(std::ostream& out, const char* whose, const std::vector<CertificateSummary>& certificates) {
     for (std::size_t i = 0; i < certificates.size(); ++i) {
         const CertificateSummary& certificate = certificates[i];
-        out << "    " << whose << " certificate " << i + 1 << ": " << certificate.subject << "\n";
-        out << "      issuer " << certificate.issuer << "; valid " << readable_utc(Timestamp{certificate.not_before, 0})
+        out << "    " << whose << " certificate " << i + 1 << ": " << terminal_text(certificate.subject) << "\n";
+        out << "      issuer " << terminal_text(certificate.issuer) << "; valid " << readable_utc(Timestamp{certificate.not_before, 0})
             << " to " << readable_utc(Timestamp{certificate.not_after, 0})
             << (certificate.self_signed ? "; self-signed" : "") << "\n";
     }
 }
 
 void write_tls(std::ostream& out, const TlsReport& tls) {
-    out << "  TLS: " << (tls.version.empty() ? "version unknown" : tls.version);
-    if (!tls.cipher.empty()) out << ", " << tls.cipher;
+    out << "  TLS: " << (tls.version.empty() ? "version unknown" : terminal_text(tls.version));
+    if (!tls.cipher.empty()) out << ", " << terminal_text(tls.cipher);
     if (tls.client_certificate_requested) out << ", client certificate requested";
     out << "\n";
     write_certificates(out, "server", tls.server_certificates);
     if (tls.server_verification)
         out << "    server chain: " << (tls.server_verification->verified ? "verified" : "NOT verified") << " ("
-            << tls.server_verification->result << ")\n";
+            << terminal_text(tls.server_verification->result) << ")\n";
     write_certificates(out, "device", tls.client_certificates);
 }
 
 void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {
     char duration[32];
-    std::snprintf(duration, sizeof duration, "%.3f s", flow.end.seconds_since(flow.start));
+    std::snprintf(duration, sizeof duration, "%.3f s", elapsed_seconds(flow.start, flow.end));
     out << painter.paint("Flow " + std::to_string(flow.id), ansi::bold) << "  " << flow.client.to_string()
         << " \u2192 " << flow.server.to_string() << "   started " << readable_utc(flow.start) << ", lasted "
         << duration << "\n";
-    std::string identity = flow.kind;
-    if (!flow.server_name.empty()) identity += " — " + flow.server_name;
+    std::string identity = terminal_text(flow.kind);
+    if (!flow.server_name.empty()) identity += " — " + terminal_text(flow.server_name);
     if (flow.identified_by == "attempt") {
         identity = "unidentified attempt to port " + std::to_string(flow.server.port) +
                    ": checked because the capture names no licensing connection";
     } else if (!flow.identified_by.empty()) {
-        identity += " (named by " + flow.identified_by + ")";
+        identity += " (named by " + terminal_text(flow.identified_by) + ")";
     }
     out << "  " << identity;
-    if (flow.proxy) out << "; through proxy " << flow.proxy->proxy.to_string() << " to " << flow.proxy->connect_target;
+    if (flow.proxy)
+        out << "; through proxy " << flow.proxy->proxy.to_string() << " to " << terminal_text(flow.proxy->connect_target);
     out << "\n";
     if (flow.tls) write_tls(out, *flow.tls);
     if (flow.roles_guessed)
@@ -150,7 +183,8 @@ void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary&
     for (const StepResult& step : flow.steps) {
         out << "  " << status_mark(step.status, painter) << "  " << padded(step_name(step.name), 10);
         std::string frames = frames_label(step.frames);
-        out << (frames.empty() ? step.detail : padded(step.detail, 62) + "  " + frames) << "\n";
+        std::string detail = terminal_text(step.detail);
+        out << (frames.empty() ? detail : padded(detail, 62) + "  " + frames) << "\n";
     }
     out << "  TCP: device " << side_summary(flow.client_statistics) << "; server " << side_summary(flow.server_statistics)
         << "\n";
@@ -163,10 +197,12 @@ void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary&
 
 }  // namespace
 
-void write_text(std::ostream& out, const Report& report, const TextOptions& options) {
+void write_text(std::ostream& destination, const Report& report, const TextOptions& options) {
     Painter painter(options.color);
     const CaptureSummary& capture = report.capture;
-    out << painter.paint("trustcap", ansi::bold) << ": " << capture.file << " (" << capture.link_type << ", "
+    std::ostringstream out;
+    out << painter.paint("trustcap", ansi::bold) << ": " << terminal_text(capture.file) << " ("
+        << terminal_text(capture.link_type) << ", "
         << capture.frames << " frames";
     if (capture.first_time && capture.last_time)
         out << ", " << readable_utc(*capture.first_time) << " to " << readable_utc(*capture.last_time);
@@ -178,7 +214,7 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
         << (report.healthy ? painter.paint("HEALTHY", ansi::green) : painter.paint("PROBLEM", ansi::red)) << " — "
         << report.flows.size() << (report.flows.size() == 1 ? " flow" : " flows") << " checked, " << healthy
         << " healthy; " << report.other_tcp_flows << " other TCP flows not checked\n";
-    if (!report.diagnosis.empty()) out << painter.paint(report.diagnosis, ansi::bold) << "\n";
+    if (!report.diagnosis.empty()) out << painter.paint(terminal_text(report.diagnosis), ansi::bold) << "\n";
 
     for (const AttemptGroup& group : report.attempts) {
         if (group.flows.size() < 2) continue;
@@ -191,7 +227,7 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
             flows += (flows.empty() ? "" : ", ") + std::to_string(flow.id);
         }
         const FlowReport& last = report.flows[group.flows.back()];
-        out << "Attempts: " << group.device.to_string() << " → " << group.server << ": " << group.flows.size()
+        out << "Attempts: " << group.device.to_string() << " → " << terminal_text(group.server) << ": " << group.flows.size()
             << " connections (flows " << flows << "), " << group.flows.size() - failed - not_judged << " worked, "
             << failed << " failed, " << not_judged << " cannot be judged; the last "
             << (last.healthy ? "worked" : attempt_failed(last) ? "failed" : "cannot be judged") << "\n";
@@ -204,9 +240,12 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
         capture_findings = true;
         write_finding(out, finding, painter, "  ");
     }
+    destination << guarded(out.str(), options.color);
     for (const FlowReport& flow : report.flows) {
-        out << "\n";
-        write_flow(out, flow, capture, painter);
+        std::ostringstream flow_text;
+        flow_text << "\n";
+        write_flow(flow_text, flow, capture, painter);
+        destination << guarded(flow_text.str(), options.color);
     }
 }
 

@@ -275,7 +275,7 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
     }
     auto close = close_by(context.flow, Direction::server_to_client, request->frame);
     if (!close) close = close_by(context.flow, Direction::client_to_server, request->frame);
-    if (!close && context.flow.watched_until.seconds_since(request->time) < answer_wait_seconds) {
+    if (!close && elapsed_seconds(request->time, context.flow.watched_until) < answer_wait_seconds) {
         step.status = StepStatus::unknown;
         step.frames = {request->frame};
         step.detail = "the capture ends right after the request, too soon to say that no answer came";
@@ -329,10 +329,9 @@ bool judge_unanswered_hello(const TlsContext& context, const TlsMessage& hello, 
     auto server_close = close_by(flow, Direction::server_to_client, hello.frame);
     auto device_close = close_by(flow, Direction::client_to_server, hello.frame);
     if (server_close && (!device_close || server_close->frame < device_close->frame)) return false;
-    const Timestamp capture_end = flow.watched_until.seconds_since(flow.last_time) > 0 ? flow.watched_until
-                                                                                         : flow.last_time;
+    const Timestamp capture_end = std::max(flow.watched_until, flow.last_time);
     const Timestamp until = device_close ? device_close->time : capture_end;
-    const double waited = until.seconds_since(hello.time);
+    const double waited = elapsed_seconds(hello.time, until);
     if (!device_close && waited < answer_wait_seconds) return false;
 
     StepResult& step = result.handshake;

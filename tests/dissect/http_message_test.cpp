@@ -366,6 +366,18 @@ TEST(HttpResponseHead, RejectsMalformedStatusLines) {
     }
 }
 
+TEST(HttpResponseHead, ReasonPhraseFollowsRfc9112) {
+    for (const std::string_view text : {"HTTP/1.1 407 Proxy \x1b]0;owned\x07\r\n\r\n", "HTTP/1.1 407 Proxy\x1b[2J\r\n\r\n",
+                                        "HTTP/1.1 407 Proxy\x7f\r\n\r\n", "HTTP/1.1 407 Proxy\rAuth\r\n\r\n"}) {
+        EXPECT_EQ(parse_response(text).status, HttpParseStatus::invalid) << text;
+    }
+    // obs-text: bytes from 0x80, C1 controls among them, are kept as they came; the writers escape them.
+    const auto parsed = parse_response("HTTP/1.1 407 Authentifizierung erforderlich \xe4\x9b\xc2\x9b\r\n\r\n");
+    ASSERT_EQ(parsed.status, HttpParseStatus::complete);
+    EXPECT_EQ(parsed.head.status, 407);
+    EXPECT_EQ(parsed.head.reason, "Authentifizierung erforderlich \xe4\x9b\xc2\x9b");
+}
+
 TEST(HttpResponseHead, IgnoresHeaderLinesWithoutAColon) {
     const auto parsed = parse_response("HTTP/1.1 200 Connection established\r\nbroken header\r\n\r\n");
     ASSERT_EQ(parsed.status, HttpParseStatus::complete);

@@ -160,7 +160,7 @@ TEST(EventWriter, HealthyReportWithoutCaptureFindingsIsOneReportLine) {
     EXPECT_TRUE(events[0]["report"]["findings"].empty());
 }
 
-TEST(EventWriter, TextThatIsNotUtf8IsReplacedNotRefused) {
+TEST(EventWriter, TextThatIsNotUtf8IsEscapedNotRefused) {
     FlowReport flow = failed_flow();
     flow.findings[0].summary = "CONNECT \xff\xfe host";
     flow.server_name = "bad\xa2name";
@@ -168,8 +168,8 @@ TEST(EventWriter, TextThatIsNotUtf8IsReplacedNotRefused) {
     ASSERT_NO_THROW(write_flow_events(flow_out, flow, true, 6));
     auto flow_events = events_of(flow_out.str());
     ASSERT_EQ(3u, flow_events.size());
-    EXPECT_EQ("bad\xef\xbf\xbdname", flow_events[0]["flow"]["server_name"]);
-    EXPECT_EQ("CONNECT \xef\xbf\xbd\xef\xbf\xbd host", flow_events[1]["summary"]);
+    EXPECT_EQ("bad\\xA2name", flow_events[0]["flow"]["server_name"]);
+    EXPECT_EQ("CONNECT \\xFF\\xFE host", flow_events[1]["summary"]);
 
     Report report = sample_report();
     report.findings[0].summary = "dropped \xc3 here";
@@ -177,8 +177,8 @@ TEST(EventWriter, TextThatIsNotUtf8IsReplacedNotRefused) {
     ASSERT_NO_THROW(write_report_events(report_out, report, "1"));
     auto report_events = events_of(report_out.str());
     ASSERT_EQ(2u, report_events.size());
-    EXPECT_EQ("dropped \xef\xbf\xbd here", report_events[0]["summary"]);
-    EXPECT_EQ("dropped \xef\xbf\xbd here", report_events[1]["report"]["findings"][0]["summary"]);
+    EXPECT_EQ("dropped \\xC3 here", report_events[0]["summary"]);
+    EXPECT_EQ("dropped \\xC3 here", report_events[1]["report"]["findings"][0]["summary"]);
 }
 
 TEST(EventWriter, FlowLineSaysWhoWhatAndWhy) {

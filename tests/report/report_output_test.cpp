@@ -65,14 +65,15 @@ TEST(JsonWriter, FollowsTheContract) {
     EXPECT_EQ("do this", json["findings"][0]["fix"][0]);
 }
 
-TEST(JsonWriter, TextFromTheWireThatIsNotUtf8IsReplacedNotRefused) {
+TEST(JsonWriter, TextFromTheWireThatIsNotUtf8IsEscapedNotRefused) {
     Report report = sample_report();
     report.flows[0].server_name = "bad\xa2name";
     report.findings[0].summary = "CONNECT \xff\xfe";
     std::string json;
     ASSERT_NO_THROW(json = to_json(report, "1"));
     auto parsed = nlohmann::json::parse(json);
-    EXPECT_EQ("bad\xef\xbf\xbdname", parsed["flows"][0]["server_name"]);
+    EXPECT_EQ("bad\\xA2name", parsed["flows"][0]["server_name"]);
+    EXPECT_EQ("CONNECT \\xFF\\xFE", parsed["findings"][0]["summary"]);
 }
 
 TEST(TextWriter, ShowsStepsFindingsAndNoColourUnlessAsked) {

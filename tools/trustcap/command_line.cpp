@@ -1,6 +1,7 @@
 #include "command_line.h"
 
 #include "privileges.h"
+#include "report/wire_text.h"
 
 #include <CLI/CLI.hpp>
 
@@ -112,7 +113,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     } catch (const CLI::CallForVersion& request) {
         return app.exit(request);
     } catch (const CLI::ParseError& error) {
-        std::cerr << "trustcap: " << error.what() << " (see trustcap --help)\n";
+        std::cerr << "trustcap: " << terminal_text(error.what()) << " (see trustcap --help)\n";
         return 2;
     }
 
@@ -120,7 +121,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         command.mode = Mode::epc;
         if (!idtoken.empty()) epc_options.idtoken = idtoken;
         if (auto problem = check_epc_options(epc_options)) {
-            std::cerr << "trustcap: epc: " << *problem << "\n";
+            std::cerr << "trustcap: epc: " << terminal_text(*problem) << "\n";
             return 2;
         }
         return command;
@@ -133,7 +134,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         if (!file_size.empty()) {
             auto limit = parse_file_size_limit(file_size);
             if (!limit) {
-                std::cerr << "trustcap: live: -C " << file_size
+                std::cerr << "trustcap: live: -C " << terminal_text(file_size)
                           << ": expected a positive size in millions of bytes, or with a k, m or g suffix\n";
                 return 2;
             }
@@ -168,7 +169,8 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         for (const std::string& text : *texts) {
             auto endpoint = NamedEndpoint::parse(text);
             if (!endpoint) {
-                std::cerr << "trustcap: " << option << " " << text << ": expected HOST, IP, HOST:PORT or IP:PORT\n";
+                std::cerr << "trustcap: " << option << " " << terminal_text(text)
+                          << ": expected HOST, IP, HOST:PORT or IP:PORT\n";
                 return 2;
             }
             into->push_back(*endpoint);

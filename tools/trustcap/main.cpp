@@ -10,6 +10,7 @@
 #include "report/json_writer.h"
 #include "report/report_builder.h"
 #include "report/text_writer.h"
+#include "report/wire_text.h"
 #include "status_line.h"
 
 namespace {
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
     auto open_output = [&] {
         if (command.output_file.empty()) return true;
         file_output.open(command.output_file, std::ios::binary);
-        if (!file_output) std::cerr << "trustcap: cannot write " << command.output_file << "\n";
+        if (!file_output) std::cerr << "trustcap: cannot write " << terminal_text(command.output_file) << "\n";
         return static_cast<bool>(file_output);
     };
     std::ostream& out = command.output_file.empty() ? std::cout : file_output;
@@ -76,8 +77,8 @@ int main(int argc, char** argv) {
     if (live && !open_output()) return exit_unusable;
     LiveOutcome outcome = live ? run_live(command, out) : LiveOutcome{analyze_file(command.analysis), std::nullopt};
     if (!outcome.analysis.usable) {
-        std::cerr << "trustcap: " << (live ? command.live.capture.interface : command.analysis.file) << ": "
-                  << outcome.analysis.error << "\n";
+        std::cerr << "trustcap: " << terminal_text(live ? command.live.capture.interface : command.analysis.file) << ": "
+                  << terminal_text(outcome.analysis.error) << "\n";
         return exit_unusable;
     }
     if (!live && !open_output()) return exit_unusable;
@@ -89,8 +90,8 @@ int main(int argc, char** argv) {
     write_report(out, report, command, to_terminal);
     out.flush();
     if (!out) {
-        std::cerr << "trustcap: cannot write the report" << (command.output_file.empty() ? "" : " to " + command.output_file)
-                  << "\n";
+        std::cerr << "trustcap: cannot write the report"
+                  << (command.output_file.empty() ? "" : " to " + terminal_text(command.output_file)) << "\n";
         return exit_unusable;
     }
     if (outcome.deciding_flow_healthy) return *outcome.deciding_flow_healthy ? exit_healthy : exit_problem;

@@ -1,5 +1,6 @@
 #include "status_line.h"
 
+#include "report/wire_text.h"
 #include "report/wording.h"
 
 namespace trustcap {
@@ -11,7 +12,7 @@ constexpr const char* erase_line = "\r\033[K";
 
 std::string StatusLine::text(const LiveStatus& status) {
     const AnalysisSession::Progress& progress = status.progress;
-    return "live " + status.interface + ": " + counted(progress.frames, "packet") + ", " +
+    return "live " + terminal_text(status.interface) + ": " + counted(progress.frames, "packet") + ", " +
            counted(progress.tcp_flows, "TCP flow") + ", " +
            counted(progress.licensing_flows_judged, "licensing flow judged", "licensing flows judged") + " (" +
            std::to_string(progress.licensing_flows_healthy) + " healthy), " +
