@@ -349,6 +349,16 @@ TEST(CommandLine, StartedAsRootOnAFileItReadsRootsFilesThenGivesUpRoot) {
     EXPECT_EQ(1u, lines_in(as_root.standard_error)) << as_root.standard_error;
     EXPECT_NE(std::string::npos, as_root.standard_error.find("warning: -Z root")) << as_root.standard_error;
 
+    // A directory only root may write to: the report, written as nobody, cannot go there, and the error says why.
+    fs::path root_directory = scratch_file("root-only-directory");
+    fs::create_directory(root_directory);
+    fs::permissions(root_directory, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                        fs::perms::others_read | fs::perms::others_exec);
+    expect_one_line_error(
+        run_process({trustcap_binary(), "-o", (root_directory / "report.txt").string(), capture.string()}),
+        "Permission denied (opened as nobody once root is given up; -Z USER writes it as USER)");
+    fs::remove_all(root_directory);
+
     expect_one_line_error(run_process({trustcap_binary(), "-Z", "no-such-user-here", capture.string()}),
                           "no user \"no-such-user-here\"");
     for (const fs::path& path : {report, capture, bundle}) fs::remove(path);

@@ -1,5 +1,7 @@
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -89,6 +91,15 @@ int main(int argc, char** argv) {
     if (auto warning = user_option_warning(command.user)) std::cerr << "trustcap: warning: " << *warning << "\n";
     ReportOutput output(command.output_file);
     std::string output_error;
+    bool output_opened_without_root = geteuid() == 0 && !keeps_root(command.user);
+    auto report_output_error = [&] {
+        std::cerr << "trustcap: " << output_error;
+        if (output_opened_without_root && output_error.ends_with(std::strerror(EACCES)))
+            std::cerr << " (opened as " << (command.user.empty() ? default_unprivileged_user : command.user)
+                      << " once root is given up; -Z USER writes it as USER)";
+        std::cerr << "\n";
+        return exit_unusable;
+    };
 
     // Inputs are opened with the rights trustcap started with, the output
     // after they are given up. A live run streams into the output as it goes;
@@ -97,19 +108,13 @@ int main(int argc, char** argv) {
     bool live = command.mode == Mode::live;
     LiveOutcome outcome = live ? run_live(command, output, output_error)
                                : LiveOutcome{analyze_file(command.analysis, command.user), std::nullopt};
-    if (!output_error.empty()) {
-        std::cerr << "trustcap: " << output_error << "\n";
-        return exit_unusable;
-    }
+    if (!output_error.empty()) return report_output_error();
     if (!outcome.analysis.usable) {
         std::cerr << "trustcap: " << (live ? command.live.capture.interface : command.analysis.file) << ": "
                   << outcome.analysis.error << "\n";
         return exit_unusable;
     }
-    if (!live && !output.open(output_error)) {
-        std::cerr << "trustcap: " << output_error << "\n";
-        return exit_unusable;
-    }
+    if (!live && !output.open(output_error)) return report_output_error();
     std::ostream& out = output.stream();
     const Report& report = outcome.analysis.report;
     if (!live && command.format == OutputFormat::ndjson)

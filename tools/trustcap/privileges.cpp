@@ -20,19 +20,19 @@ bool drop_all_capabilities(std::string& error) {
     return false;
 }
 
-bool is_superuser_account(const std::string& user) {
-    const passwd* account = getpwnam(user.c_str());
+}  // namespace
+
+bool keeps_root(const std::string& user) {
+    const passwd* account = getpwnam(user.empty() ? default_unprivileged_user : user.c_str());
     return account != nullptr && account->pw_uid == 0;
 }
-
-}  // namespace
 
 std::optional<std::string> user_option_warning(const std::string& requested_user) {
     if (requested_user.empty()) return std::nullopt;
     if (geteuid() != 0)
         return "-Z " + requested_user + " has no effect: trustcap was not started as root (uid " +
                std::to_string(geteuid()) + "), so it keeps its user and gives up only its capabilities";
-    if (is_superuser_account(requested_user))
+    if (keeps_root(requested_user))
         return "-Z " + requested_user + ": trustcap keeps root and parses the traffic with every right";
     return std::nullopt;
 }

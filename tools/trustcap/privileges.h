@@ -15,6 +15,9 @@ inline constexpr const char* default_unprivileged_user = "nobody";
 // not as root, -Z changes nothing. nullopt when there is nothing to say.
 std::optional<std::string> user_option_warning(const std::string& requested_user);
 
+// Whether drop_privileges(user) leaves a process started as root with root.
+bool keeps_root(const std::string& user);
+
 // When running as root, becomes `user` (default_unprivileged_user when
 // empty; its group, no supplementary groups), unless `user` has uid 0. A
 // non-root process (one given capabilities with setcap) keeps its user and
