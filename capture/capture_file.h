@@ -35,6 +35,7 @@ public:
 
     [[nodiscard]] int datalink() const;
     [[nodiscard]] std::uint32_t snaplen() const;
+    [[nodiscard]] int descriptor() const { return fileno(pcap_file(handle_)); }  // what is read from
     [[nodiscard]] int precision_digits() const { return precision_digits_; }  // 6 or 9
     [[nodiscard]] std::uint64_t frames_read() const { return frames_read_; }
     [[nodiscard]] const std::string& damage_description() const { return damage_; }

@@ -47,6 +47,14 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "Everything captured until then is reported.",
             capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{},
             {"Check the interface is still up (ip link) and the -w file's disk has room (df), then run again"}));
+    } else if (!capture.complete && capture.interrupted) {
+        findings.push_back(capture_finding(
+            "capture.interrupted", Severity::warning,
+            "The reading stopped after frame " + std::to_string(capture.frames) + ": " + capture.damage,
+            "trustcap was asked to stop (Ctrl-C, kill) before the capture ended. Everything read until then is "
+            "reported; a connection still open at that point is judged as it stands.",
+            capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{},
+            {"Let the capture end (tcpdump -c N, or stop the writer) to have all of it read"}));
     } else if (!capture.complete) {
         findings.push_back(capture_finding(
             "capture.truncated_file", Severity::error,

@@ -103,6 +103,7 @@ struct CaptureSummary {
     bool live = false;   // captured from an interface rather than read from a file
     bool complete = true;
     std::string damage;  // how the file (or the live capture) ends early, when it does
+    bool interrupted = false;  // a signal stopped the reading before the end of the file or pipe
     // What trustcap's memory caps cost: evidence that may be missing.
     std::uint64_t flows_evicted = 0;
     std::uint64_t streams_cut_for_memory = 0;

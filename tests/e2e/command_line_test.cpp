@@ -1,5 +1,8 @@
 // The program's behaviour at its edges: unusable inputs get one line and
-// exit 2, standard input works, the filter keeps Wireshark's numbering.
+// exit 2, standard input works, the filter keeps Wireshark's numbering;
+// started as root it gives root up before it parses; the -o file is never
+// written through a symbolic link; a signal ends the reading of a pipe with
+// the report of what was read.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +11,14 @@
 #include <fstream>
 #include <sstream>
 
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -206,6 +216,261 @@ TEST(CommandLine, LiveFileRotationNeedsItsCompanions) {
                           "-C 2x");
     expect_one_line_error(run_process({trustcap_binary(), "live", "-i", "lo", "--flow-timeout", "0"}),
                           "--flow-timeout");
+}
+
+
+std::string file_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+bool running_as_root() { return ::geteuid() == 0; }
+
+uid_t uid_of(const std::string& user) {
+    const passwd* account = ::getpwnam(user.c_str());
+    return account == nullptr ? static_cast<uid_t>(-1) : account->pw_uid;
+}
+
+uid_t owner_of(const fs::path& path) {
+    struct stat status {};
+    return ::stat(path.c_str(), &status) == 0 ? status.st_uid : static_cast<uid_t>(-1);
+}
+
+std::size_t lines_in(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+// A live run on the loopback interface: needs root (or the capture capabilities).
+ProcessResult run_live_briefly(std::vector<std::string> arguments) {
+    std::vector<std::string> command{trustcap_binary(), "live", "-i", "lo", "--duration", "1", "--format", "json"};
+    command.insert(command.end(), arguments.begin(), arguments.end());
+    return run_process(command);
+}
+
+bool cannot_capture_here(const ProcessResult& run) {
+    return run.standard_error.find("lo:") != std::string::npos &&
+           run.standard_error.find("ermi") != std::string::npos;  // "Permission denied", "not permitted"
+}
+
+// A symbolic link where the report goes, pointing at a file it must not empty.
+struct PlantedLink {
+    fs::path victim = scratch_file("victim.txt");
+    fs::path link = scratch_file("report-link.json");
+    PlantedLink() {
+        std::ofstream(victim) << "precious\n";
+        fs::create_symlink(victim, link);
+    }
+    ~PlantedLink() {
+        fs::remove(link);
+        fs::remove(victim);
+    }
+};
+
+TEST(CommandLine, TheReportIsNeverWrittenThroughASymbolicLink) {
+    PlantedLink planted;
+    ProcessResult run = run_process({trustcap_binary(), "-o", planted.link.string(), generated + "syn-unanswered.pcap"});
+    expect_one_line_error(run, "symbolic link");
+    EXPECT_EQ("precious\n", file_text(planted.victim));
+    EXPECT_TRUE(fs::is_symlink(planted.link));
+}
+
+TEST(CommandLine, LiveNeverWritesTheReportThroughASymbolicLink) {
+    if (!running_as_root()) GTEST_SKIP() << "a live capture needs root";
+    PlantedLink planted;
+    // -Z root keeps the rights that could write the victim: only the link check protects it.
+    for (const std::vector<std::string>& user : {std::vector<std::string>{}, std::vector<std::string>{"-Z", "root"}}) {
+        std::vector<std::string> arguments{"-o", planted.link.string()};
+        arguments.insert(arguments.end(), user.begin(), user.end());
+        ProcessResult run = run_live_briefly(arguments);
+        if (cannot_capture_here(run)) GTEST_SKIP() << run.standard_error;
+        EXPECT_EQ(2, run.exit_status) << run.standard_error;
+        EXPECT_NE(std::string::npos, run.standard_error.find("symbolic link")) << run.standard_error;
+        EXPECT_EQ("precious\n", file_text(planted.victim));
+    }
+}
+
+TEST(CommandLine, LiveOpensTheReportFileAfterGivingUpRoot) {
+    if (!running_as_root()) GTEST_SKIP() << "a live capture needs root";
+    fs::path report = scratch_file("live-report.json");
+    ProcessResult run = run_live_briefly({"-o", report.string()});
+    if (cannot_capture_here(run)) GTEST_SKIP() << run.standard_error;
+    ASSERT_LE(run.exit_status, 1) << run.standard_error;
+    EXPECT_EQ(uid_of("nobody"), owner_of(report));
+    EXPECT_EQ("live:lo", Json::parse(file_text(report))["capture"]["file"]);
+    fs::remove(report);
+}
+
+TEST(CommandLine, LiveLeavesTheReportFileAloneWhenTheCaptureCannotStart) {
+    fs::path report = scratch_file("earlier-live-report.json");
+    std::ofstream(report) << "{\"verdict\": \"healthy\"}\n";
+    ProcessResult run = run_process({trustcap_binary(), "live", "-i", "nosuchif0", "-o", report.string()});
+    EXPECT_EQ(2, run.exit_status);
+    EXPECT_EQ("{\"verdict\": \"healthy\"}\n", file_text(report));
+    fs::remove(report);
+}
+
+TEST(CommandLine, LiveWithZRootKeepsRootAndWarns) {
+    if (!running_as_root()) GTEST_SKIP() << "-Z root means something only to root";
+    fs::path report = scratch_file("live-root-report.json");
+    ProcessResult run = run_live_briefly({"-Z", "root", "-o", report.string()});
+    if (cannot_capture_here(run)) GTEST_SKIP() << run.standard_error;
+    ASSERT_LE(run.exit_status, 1) << run.standard_error;
+    EXPECT_EQ(0u, owner_of(report));
+    EXPECT_EQ(1u, lines_in(run.standard_error)) << run.standard_error;
+    EXPECT_NE(std::string::npos, run.standard_error.find("warning: -Z root")) << run.standard_error;
+    fs::remove(report);
+}
+
+// sudo trustcap /root/cssm.pcap: the files named are opened as root, then
+// trustcap becomes nobody before it parses, and writes -o as nobody.
+TEST(CommandLine, StartedAsRootOnAFileItReadsRootsFilesThenGivesUpRoot) {
+    if (!running_as_root()) GTEST_SKIP() << "needs root";
+    fs::path capture = scratch_file("root-only.pcap");
+    fs::path bundle = scratch_file("root-only-ca.pem");
+    fs::copy_file(std::string(TRUSTCAP_PCAPS_DIR) + "/lab/tls12-healthy.pcap", capture);
+    fs::copy_file(std::string(TRUSTCAP_PCAPS_DIR) + "/lab/lab-root-ca.pem", bundle);
+    fs::permissions(capture, fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(bundle, fs::perms::owner_read | fs::perms::owner_write);
+    fs::path report = scratch_file("dropped-report.json");
+    ProcessResult run = run_process({trustcap_binary(), "--format", "json", "--ca-bundle", bundle.string(), "-o",
+                                     report.string(), capture.string()});
+    EXPECT_EQ(0, run.exit_status) << run.standard_error;
+    EXPECT_TRUE(run.standard_error.empty()) << run.standard_error;
+    EXPECT_EQ(uid_of("nobody"), owner_of(report));
+    EXPECT_EQ("healthy", Json::parse(file_text(report))["verdict"]);
+    fs::remove(report);
+
+    ProcessResult as_daemon = run_process({trustcap_binary(), "-Z", "daemon", "-o", report.string(), capture.string()});
+    EXPECT_LE(as_daemon.exit_status, 1) << as_daemon.standard_error;
+    EXPECT_EQ(uid_of("daemon"), owner_of(report));
+    fs::remove(report);
+
+    ProcessResult as_root = run_process({trustcap_binary(), "-Z", "root", "-o", report.string(), capture.string()});
+    EXPECT_LE(as_root.exit_status, 1) << as_root.standard_error;
+    EXPECT_EQ(0u, owner_of(report));
+    EXPECT_EQ(1u, lines_in(as_root.standard_error)) << as_root.standard_error;
+    EXPECT_NE(std::string::npos, as_root.standard_error.find("warning: -Z root")) << as_root.standard_error;
+
+    // A directory only root may write to: the report, written as nobody, cannot go there, and the error says why.
+    fs::path root_directory = scratch_file("root-only-directory");
+    fs::create_directory(root_directory);
+    fs::permissions(root_directory, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                        fs::perms::others_read | fs::perms::others_exec);
+    expect_one_line_error(
+        run_process({trustcap_binary(), "-o", (root_directory / "report.txt").string(), capture.string()}),
+        "Permission denied (opened as nobody once root is given up; -Z USER writes it as USER)");
+    fs::remove_all(root_directory);
+
+    expect_one_line_error(run_process({trustcap_binary(), "-Z", "no-such-user-here", capture.string()}),
+                          "no user \"no-such-user-here\"");
+    for (const fs::path& path : {report, capture, bundle}) fs::remove(path);
+}
+
+TEST(CommandLine, ZWithoutRootSaysItHasNoEffect) {
+    std::vector<std::string> command{trustcap_binary(), "-Z", "daemon", generated + "syn-unanswered.pcap"};
+    if (running_as_root()) {
+        if (::access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "setpriv is needed to run as another user";
+        command.insert(command.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+    }
+    ProcessResult run = run_process(command);
+    EXPECT_EQ(1, run.exit_status) << run.standard_error;
+    EXPECT_EQ(1u, lines_in(run.standard_error)) << run.standard_error;
+    EXPECT_NE(std::string::npos, run.standard_error.find("-Z daemon has no effect")) << run.standard_error;
+    EXPECT_NE(std::string::npos, run.standard_output.find("tcp.no_synack"));
+}
+
+// Opens a FIFO for writing once a reader has it open, within a few seconds.
+int open_fifo_for_writing(const fs::path& fifo) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        int descriptor = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+        if (descriptor >= 0) {
+            ::fcntl(descriptor, F_SETFL, 0);
+            return descriptor;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return -1;
+}
+
+std::string uid_line_of(pid_t process) {
+    std::ifstream status("/proc/" + std::to_string(process) + "/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("Uid:", 0) == 0) return line;
+    return {};
+}
+
+Json interrupted_report(const ProcessResult& run) {
+    EXPECT_LE(run.exit_status, 1) << run.standard_error;
+    Json report = Json::parse(run.standard_output, nullptr, false);
+    EXPECT_FALSE(report.is_discarded()) << run.standard_output << run.standard_error;
+    return report;
+}
+
+bool has_finding(const Json& report, const std::string& id) {
+    for (const Json& finding : report["findings"])
+        if (finding["id"] == id) return true;
+    return false;
+}
+
+// A writer that keeps the FIFO open and sends nothing more: SIGINT ends the
+// reading and the report of every frame sent comes out, marked interrupted.
+TEST(CommandLine, SigintEndsTheReadingOfAFifoWithTheReportOfWhatWasRead) {
+    fs::path fifo = scratch_file("capture.fifo");
+    ASSERT_EQ(0, ::mkfifo(fifo.c_str(), 0600));
+    RunningProcess trustcap({trustcap_binary(), "--format", "json", "--port", "443", fifo.string()});
+    int writer = open_fifo_for_writing(fifo);
+    ASSERT_GE(writer, 0);
+    std::string capture = file_text(generated + "complete-connection.pcap");
+    ASSERT_EQ(static_cast<ssize_t>(capture.size()), ::write(writer, capture.data(), capture.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::string uid = uid_line_of(trustcap.pid());
+    trustcap.send_signal(SIGINT);
+    ProcessResult run = trustcap.wait();
+    ::close(writer);
+    fs::remove(fifo);
+
+    Json report = interrupted_report(run);
+    EXPECT_EQ(13, report["capture"]["frames"]);
+    EXPECT_FALSE(report["capture"]["complete"].get<bool>());
+    EXPECT_EQ("reading stopped by SIGINT before the end of the input", report["capture"]["damage"]);
+    EXPECT_TRUE(has_finding(report, "capture.interrupted")) << report["findings"].dump();
+    ASSERT_EQ(1u, report["flows"].size());
+    EXPECT_EQ("tcp", report["flows"][0]["steps"][1]["step"]);
+    EXPECT_EQ("pass", report["flows"][0]["steps"][1]["status"]);
+    if (running_as_root()) {
+        EXPECT_NE(std::string::npos, uid.find(std::to_string(uid_of("nobody")))) << "while reading: " << uid;
+    }
+}
+
+// tcpdump -w - | trustcap - and Ctrl-C: both get the signal; what tcpdump
+// flushes as it exits is still read, and the input ended as the writer meant.
+TEST(CommandLine, SigtermLetsTheWriterOfStandardInputFinish) {
+    std::string capture = file_text(generated + "complete-connection.pcap");
+    RunningProcess trustcap({trustcap_binary(), "--format", "json", "--port", "443", "-"}, RunningProcess::Input::pipe);
+    trustcap.write_input(capture.substr(0, capture.size() / 2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    trustcap.send_signal(SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    trustcap.write_input(capture.substr(capture.size() / 2));
+    trustcap.close_input();
+    Json report = interrupted_report(trustcap.wait());
+    EXPECT_EQ(13, report["capture"]["frames"]);
+    EXPECT_TRUE(report["capture"]["complete"].get<bool>());
+    EXPECT_FALSE(has_finding(report, "capture.interrupted")) << report["findings"].dump();
+}
+
+// A second signal does not wait for the writer.
+TEST(CommandLine, ASecondSignalEndsTheReadingOfStandardInputAtOnce) {
+    std::string capture = file_text(generated + "complete-connection.pcap");
+    RunningProcess trustcap({trustcap_binary(), "--format", "json", "--port", "443", "-"}, RunningProcess::Input::pipe);
+    trustcap.write_input(capture);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto signalled = std::chrono::steady_clock::now();
+    trustcap.send_signal(SIGINT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    trustcap.send_signal(SIGINT);
+    Json report = interrupted_report(trustcap.wait());
+    EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::milliseconds(900));
+    EXPECT_EQ(13, report["capture"]["frames"]);
+    EXPECT_EQ("reading stopped by SIGINT before the end of the input", report["capture"]["damage"]);
 }
 
 }  // namespace

@@ -1,14 +1,41 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
 namespace trustcap::testing {
 
 struct ProcessResult {
-    int exit_status = -1;
+    int exit_status = -1;  // 128 + the signal when a signal ended it
     std::string standard_output;
     std::string standard_error;
+};
+
+// A program started in the background (no shell), its standard input a pipe
+// the test writes to, or /dev/null.
+class RunningProcess {
+public:
+    enum class Input { null, pipe };
+
+    explicit RunningProcess(const std::vector<std::string>& arguments, Input input = Input::null);
+    ~RunningProcess();
+    RunningProcess(const RunningProcess&) = delete;
+    RunningProcess& operator=(const RunningProcess&) = delete;
+
+    void write_input(const std::string& bytes);
+    void close_input();
+    void send_signal(int signal_number);
+    [[nodiscard]] pid_t pid() const { return child_; }
+    // Collects the output until the program ends, then its exit status.
+    ProcessResult wait();
+
+private:
+    pid_t child_ = -1;
+    int input_ = -1;
+    int output_ = -1;
+    int error_ = -1;
 };
 
 // Runs a program with arguments (no shell) and collects its output.

@@ -3,7 +3,8 @@
 # tcpreplay plays captures from pcaps/ onto the other end: the verdicts equal
 # the offline ones; flows stream as they are judged; --until-verdict exits
 # with the first licensing flow's status; SIGINT leaves a -w file the offline
-# mode reads; -C/-W rotate it; kernel drops make the steps they could hide
+# mode reads and the report in the -o file, both written without root; -C/-W
+# rotate it; kernel drops make the steps they could hide
 # unknown; the process has dropped root before it parses a packet.
 #   usage: live_capture_test.sh TRUSTCAP_BINARY PCAPS_DIR PCAPGEN_BINARY
 # Exits 77 (skipped) where network namespaces or tcpreplay are not available.
@@ -101,7 +102,7 @@ check_same_verdict generated-tls/dns-nxdomain.pcap
 # no root while packets were parsed.
 written="$scratch/written.pcap"
 chmod 0777 "$scratch"
-start_live -w "$written"
+start_live -w "$written" -o "$scratch/sigint-report.json"
 uid=$(ps -o uid= -p "$(pgrep -P "$live_pid" -x trustcap || echo "$live_pid")" | tr -d ' ')
 if [[ "$uid" != "0" && -n "$uid" ]]; then pass "trustcap live runs as uid $uid, not root"; else fail "trustcap live still runs as root"; fi
 tcpreplay -q -i "$outside" --topspeed "$pcaps/generated-tls/tls12-mutual-healthy.pcap" >/dev/null 2>&1
@@ -109,6 +110,12 @@ sleep 0.5
 pkill -INT -P "$live_pid" -x trustcap || kill -INT "$live_pid"
 wait "$live_pid" || true
 [[ $(stat -c %U "$written") != root ]] || fail "-w file written as root"
+if [[ $(stat -c %U "$scratch/sigint-report.json") != root &&
+      $(jq -r '.capture.frames' "$scratch/sigint-report.json" 2>/dev/null || echo 0) -ge 21 ]]; then
+    pass "-o opened after root was given up, the report written there at SIGINT"
+else
+    fail "-o: owner $(stat -c %U "$scratch/sigint-report.json" 2>&1), $(head -c 200 "$scratch/sigint-report.json" 2>&1)"
+fi
 frames=$(tshark -r "$written" -T fields -e frame.number 2>/dev/null | wc -l)
 status=0
 "$trustcap" --format json "$written" >"$scratch/replayed.json" || status=$?

@@ -50,7 +50,13 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                    "Output format: text, json (one document), or ndjson (one JSON object per line: an event for "
                    "each flow as it is judged and each finding, then the whole report)")
         ->check(CLI::IsMember({"text", "json", "ndjson"}));
-    app.add_option("-o,--output", command.output_file, "Write the report to this file instead of standard output");
+    app.add_option("-o,--output", command.output_file,
+                   "Write the report to this file instead of standard output (opened as the -Z user, never through "
+                   "a symbolic link)");
+    const std::string user_help = std::string("Started as root: become this user once the inputs are open, before "
+                                              "anything is parsed (default: ") +
+                                  default_unprivileged_user + "; root keeps root, with a warning)";
+    app.add_option("-Z,--user", command.user, user_help);
     app.add_flag("--no-color", no_color, "Never colour the text report");
     app.footer(
         "Exit status: 0 the licensing exchange worked (each device's last attempt at each server got its answer), "
@@ -85,9 +91,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     live->add_option("-W,--file-count", live_options.write.file_count,
                      "With -C: keep at most this many files, overwriting the oldest (FILE0, FILE1, ...), as tcpdump -W")
         ->check(CLI::Range(1, 100'000));
-    live->add_option("-Z,--user", live_options.user,
-                     std::string("Become this user after opening the interface (default when root: ") +
-                         default_unprivileged_user + ")");
+    live->add_option("-Z,--user", command.user, user_help);
 
     CLI::App* epc = app.add_subcommand(
         "epc", "Print the device's commands (Embedded Packet Capture) that capture one licensing attempt");
@@ -177,6 +181,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         }
     }
     live_options.analysis = command.analysis;
+    live_options.user = command.user;
     command.format = format == "json" ? OutputFormat::json : format == "ndjson" ? OutputFormat::ndjson : OutputFormat::text;
     command.color = no_color ? ColorChoice::never : ColorChoice::automatic;
     return command;

@@ -22,6 +22,7 @@ struct CommandLine {
     EpcOptions epc;    // mode epc: what the device-side commands are for
     OutputFormat format = OutputFormat::text;
     std::string output_file;  // empty: standard output
+    std::string user;         // -Z: who to become once the inputs are open; empty: the default
     ColorChoice color = ColorChoice::automatic;
 };
 

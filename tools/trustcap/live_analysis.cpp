@@ -2,10 +2,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
+#include <optional>
 
 #include "capture/link_type.h"
 #include "privileges.h"
+#include "stop_signals.h"
 
 namespace trustcap {
 namespace {
@@ -78,21 +79,21 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
     if (!capture) return outcome;
     if (settings.filter.empty() && !capture->set_filter(default_live_filter(options.analysis, capture->datalink()), error))
         return outcome;
-    // Nothing of the traffic is parsed before this point.
-    std::string user = options.user.empty() ? default_unprivileged_user : options.user;
-    if (!drop_privileges(user, error)) return outcome;
     auto link_type = supported_link_type(capture->datalink());
     if (!link_type) {
         error = "unsupported link type " + link_type_name(capture->datalink()) + " on " + settings.interface;
         return outcome;
     }
-    auto session = AnalysisSession::create(options.analysis, *link_type, error);
+    auto session = AnalysisSession::create(options.analysis, *link_type, error);  // reads the CA bundles
     if (!session) return outcome;
+    // Nothing of the traffic is parsed, and no output opened, before this point.
+    if (!drop_privileges(options.user, error)) return outcome;
     std::unique_ptr<PacketFileWriter> writer;
     if (!options.write.path.empty()) {
         writer = PacketFileWriter::open(capture->handle(), options.write, error);
         if (!writer) return outcome;
     }
+    if (observer.before_first_packet && !observer.before_first_packet(error)) return outcome;
 
     bool capturing = true;  // flows judged at the end decide nothing: they were cut, not finished
     session->judge_flows_as_they_finish(options.flow_completion, [&](const FlowReport& flow, bool licensing) {
@@ -104,8 +105,7 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
     });
 
     capture_to_stop = capture.get();
-    std::signal(SIGINT, stop_capture);
-    std::signal(SIGTERM, stop_capture);
+    auto stop_signals = std::make_optional<StopSignals>(stop_capture);
     auto started = std::chrono::steady_clock::now();
     auto last_status = started - status_interval;
     auto last_drops_reading = started;
@@ -144,8 +144,7 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
         std::chrono::duration<double> elapsed = now - started;
         if (options.duration_seconds && elapsed.count() >= *options.duration_seconds) break;
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    stop_signals.reset();
     capture_to_stop = nullptr;
     capturing = false;
 

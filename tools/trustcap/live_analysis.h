@@ -21,7 +21,7 @@ struct LiveOptions {
     bool until_verdict = false;     // stop when the first licensing flow has been judged
     FlowCompletionTimes flow_completion;
     PacketFileSettings write;       // -w, -C, -W: the packets kept; path empty: none
-    std::string user;               // -Z: who to become after opening the interface
+    std::string user;               // -Z: who to become after opening the interface (see drop_privileges)
 };
 
 struct LiveStatus {
@@ -34,6 +34,9 @@ struct LiveStatus {
 struct LiveObserver {
     AnalysisSession::FlowListener flow_judged;
     std::function<void(const LiveStatus& status)> status;  // a few times a second
+    // Once the capture runs, with the rights given up, before the first
+    // packet: where the caller opens its outputs. False and `error` end the run.
+    std::function<bool(std::string& error)> before_first_packet;
 };
 
 struct LiveOutcome {

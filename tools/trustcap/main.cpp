@@ -1,11 +1,15 @@
 #include <unistd.h>
 
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+#include <memory>
 
 #include "command_line.h"
 #include "live_analysis.h"
 #include "offline_analysis.h"
+#include "output_file.h"
+#include "privileges.h"
 #include "report/event_writer.h"
 #include "report/json_writer.h"
 #include "report/report_builder.h"
@@ -32,18 +36,42 @@ void write_report(std::ostream& out, const Report& report, const CommandLine& co
     }
 }
 
-// Live: flows as they are judged, and the status line on a terminal.
-LiveOutcome run_live(const CommandLine& command, std::ostream& out) {
+// Standard output, or the -o file once opened.
+class ReportOutput {
+public:
+    explicit ReportOutput(std::string path) : path_(std::move(path)) {}
+
+    bool open(std::string& error) {
+        if (path_.empty()) return true;
+        file_ = OutputFile::open(path_, error);
+        return file_ != nullptr;
+    }
+    std::ostream& stream() { return file_ ? file_->stream() : std::cout; }
+    [[nodiscard]] bool to_terminal() const { return path_.empty() && isatty(STDOUT_FILENO) != 0; }
+
+private:
+    std::string path_;
+    std::unique_ptr<OutputFile> file_;
+};
+
+// Live: flows as they are judged, and the status line on a terminal. The
+// output is opened once the capture runs without root.
+LiveOutcome run_live(const CommandLine& command, ReportOutput& output, std::string& output_error) {
     StatusLine status_line(std::cerr, isatty(STDERR_FILENO) != 0);
     LiveObserver observer;
     observer.status = [&](const LiveStatus& status) { status_line.show(status); };
+    observer.before_first_packet = [&](std::string& error) {
+        if (output.open(output_error)) return true;
+        error = output_error;
+        return false;
+    };
     if (command.format != OutputFormat::json) {
         observer.flow_judged = [&](const FlowReport& flow, bool licensing) {
             status_line.clear();
             if (command.format == OutputFormat::ndjson) {
-                write_flow_events(out, flow, licensing, live_time_digits);
+                write_flow_events(output.stream(), flow, licensing, live_time_digits);
             } else {
-                write_flow_line(out, flow, live_time_digits);
+                write_flow_line(output.stream(), flow, live_time_digits);
             }
         };
     }
@@ -61,33 +89,40 @@ int main(int argc, char** argv) {
         std::cout << epc_commands(command.epc) << std::flush;
         return exit_healthy;
     }
-    std::ofstream file_output;
-    auto open_output = [&] {
-        if (command.output_file.empty()) return true;
-        file_output.open(command.output_file, std::ios::binary);
-        if (!file_output) std::cerr << "trustcap: cannot write " << terminal_text(command.output_file) << "\n";
-        return static_cast<bool>(file_output);
+    if (auto warning = user_option_warning(command.user)) std::cerr << "trustcap: warning: " << terminal_text(*warning) << "\n";
+    ReportOutput output(command.output_file);
+    std::string output_error;
+    bool output_opened_without_root = geteuid() == 0 && !keeps_root(command.user);
+    auto report_output_error = [&] {
+        std::cerr << "trustcap: " << terminal_text(output_error);
+        if (output_opened_without_root && output_error.ends_with(std::strerror(EACCES)))
+            std::cerr << " (opened as " << terminal_text(command.user.empty() ? default_unprivileged_user : command.user)
+                      << " once root is given up; -Z USER writes it as USER)";
+        std::cerr << "\n";
+        return exit_unusable;
     };
-    std::ostream& out = command.output_file.empty() ? std::cout : file_output;
-    bool to_terminal = command.output_file.empty() && isatty(STDOUT_FILENO) != 0;
 
-    // A live run streams into the output as it goes; a file's report is
-    // written once the file proved readable, so an unusable file leaves -o as it was.
+    // Inputs are opened with the rights trustcap started with, the output
+    // after they are given up. A live run streams into the output as it goes;
+    // a file's report is written once the file proved readable, so an
+    // unusable file leaves -o as it was.
     bool live = command.mode == Mode::live;
-    if (live && !open_output()) return exit_unusable;
-    LiveOutcome outcome = live ? run_live(command, out) : LiveOutcome{analyze_file(command.analysis), std::nullopt};
+    LiveOutcome outcome = live ? run_live(command, output, output_error)
+                               : LiveOutcome{analyze_file(command.analysis, command.user), std::nullopt};
+    if (!output_error.empty()) return report_output_error();
     if (!outcome.analysis.usable) {
         std::cerr << "trustcap: " << terminal_text(live ? command.live.capture.interface : command.analysis.file) << ": "
                   << terminal_text(outcome.analysis.error) << "\n";
         return exit_unusable;
     }
-    if (!live && !open_output()) return exit_unusable;
+    if (!live && !output.open(output_error)) return report_output_error();
+    std::ostream& out = output.stream();
     const Report& report = outcome.analysis.report;
     if (!live && command.format == OutputFormat::ndjson)
         for (const FlowReport& flow : report.flows)
             write_flow_events(out, flow, is_licensing_flow(flow, command.analysis.checked_ports),
                               report.capture.precision_digits);
-    write_report(out, report, command, to_terminal);
+    write_report(out, report, command, output.to_terminal());
     out.flush();
     if (!out) {
         std::cerr << "trustcap: cannot write the report"

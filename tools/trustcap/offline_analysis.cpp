@@ -3,6 +3,8 @@
 #include "analysis_session.h"
 #include "capture/capture_file.h"
 #include "capture/link_type.h"
+#include "privileges.h"
+#include "read_interruption.h"
 
 namespace trustcap {
 namespace {
@@ -14,7 +16,7 @@ std::string unsupported_link_type_error(int dlt) {
 
 }  // namespace
 
-AnalysisOutcome analyze_file(const AnalysisOptions& options) {
+AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& user) {
     AnalysisOutcome outcome;
     std::string error;
     auto file = CaptureFile::open(options.file, error);
@@ -37,16 +39,32 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options) {
         return outcome;
     }
 
+    if (!drop_privileges(user, error)) {
+        outcome.error = error;
+        return outcome;
+    }
+
     RawFrame frame;
-    CaptureFile::ReadStatus status;
-    while ((status = file->next(frame)) == CaptureFile::ReadStatus::frame) session->add(frame);
+    CaptureFile::ReadStatus status = CaptureFile::ReadStatus::end;
+    int stopped_by_signal = 0;
+    {
+        ReadInterruption interruption(file->descriptor());
+        while (!interruption.cut() && (status = file->next(frame)) == CaptureFile::ReadStatus::frame)
+            session->add(frame);
+        stopped_by_signal = interruption.signal_number();
+    }
 
     CaptureSummary capture;
     capture.file = options.file == "-" ? "(standard input)" : options.file;
     capture.link_type = link_type_name(file->datalink());
     capture.frames = file->frames_read();
     capture.precision_digits = file->precision_digits();
-    if (status == CaptureFile::ReadStatus::damaged) {
+    if (stopped_by_signal != 0) {
+        capture.complete = false;
+        capture.interrupted = true;
+        capture.damage =
+            std::string("reading stopped by ") + stop_signal_name(stopped_by_signal) + " before the end of the input";
+    } else if (status == CaptureFile::ReadStatus::damaged) {
         capture.complete = false;
         capture.damage = file->damage_description();
     }

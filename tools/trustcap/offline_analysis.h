@@ -26,7 +26,11 @@ struct AnalysisOutcome {
     Report report;
 };
 
-// Reads a capture file and judges every licensing connection in it.
-AnalysisOutcome analyze_file(const AnalysisOptions& options);
+// Reads a capture file and judges every licensing connection in it. The file
+// and the CA bundles are opened with the rights trustcap was started with;
+// then, before a frame is read, it becomes `user` (see drop_privileges).
+// SIGINT and SIGTERM end the reading early (see ReadInterruption): the
+// report is of what was read, marked incomplete.
+AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& user);
 
 }  // namespace trustcap

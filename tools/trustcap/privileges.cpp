@@ -22,16 +22,33 @@ bool drop_all_capabilities(std::string& error) {
 
 }  // namespace
 
+bool keeps_root(const std::string& user) {
+    const passwd* account = getpwnam(user.empty() ? default_unprivileged_user : user.c_str());
+    return account != nullptr && account->pw_uid == 0;
+}
+
+std::optional<std::string> user_option_warning(const std::string& requested_user) {
+    if (requested_user.empty()) return std::nullopt;
+    if (geteuid() != 0)
+        return "-Z " + requested_user + " has no effect: trustcap was not started as root (uid " +
+               std::to_string(geteuid()) + "), so it keeps its user and gives up only its capabilities";
+    if (keeps_root(requested_user))
+        return "-Z " + requested_user + ": trustcap keeps root and parses the traffic with every right";
+    return std::nullopt;
+}
+
 bool drop_privileges(const std::string& user, std::string& error) {
     if (geteuid() != 0) return drop_all_capabilities(error);
-    const passwd* account = getpwnam(user.c_str());
+    const std::string target = user.empty() ? std::string(default_unprivileged_user) : user;
+    const passwd* account = getpwnam(target.c_str());
     if (account == nullptr) {
-        error = "cannot drop privileges: no user \"" + user + "\" (use -Z USER)";
+        error = "cannot drop privileges: no user \"" + target + "\" (use -Z USER)";
         return false;
     }
+    if (account->pw_uid == 0) return true;
     gid_t group = account->pw_gid;
     if (setgroups(1, &group) != 0 || setgid(account->pw_gid) != 0 || setuid(account->pw_uid) != 0) {
-        error = "cannot drop privileges to \"" + user + "\": " + std::strerror(errno);
+        error = "cannot drop privileges to \"" + target + "\": " + std::strerror(errno);
         return false;
     }
     if (setuid(0) == 0) {
