@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dissect/http_message.h"
+#include "report/capture_checks.h"
 
 namespace trustcap {
 namespace {
@@ -77,6 +78,23 @@ TEST(LimitChecks, AChainAtTheLimitIsNotALimitHit) {
     tls.client_chain = CertificateChain{};
     tls.client_chain->sent = max_certificates_per_chain;
     EXPECT_TRUE(assess_dissection_limits(flow_with_id(2), ConnectionDissector{}, tls).empty());
+}
+
+TEST(CaptureLimitChecks, FragmentLimitsNameEachLimitWithItsFigureAndFirstFrame) {
+    CaptureSummary capture;
+    capture.ip_fragments.too_many_fragments = {3, 41};
+    capture.ip_fragments.evicted = {1, 90};
+    const std::vector<Finding> findings =
+        assess_capture(capture, {}, false, 0, DnsTransactionTable{}, LicensingTargets{});
+    const Finding* finding = find(findings, "capture.fragment_limit");
+    ASSERT_NE(finding, nullptr);
+    EXPECT_EQ(finding->frames, (std::vector<std::uint64_t>{41, 90}));
+    EXPECT_NE(finding->summary.find("3 came in more than 128 fragments (first in frame 41)"), std::string::npos)
+        << finding->summary;
+    EXPECT_NE(finding->summary.find("4 MiB of fragments"), std::string::npos) << finding->summary;
+    EXPECT_EQ(find(assess_capture(CaptureSummary{}, {}, false, 0, DnsTransactionTable{}, LicensingTargets{}),
+                   "capture.fragment_limit"),
+              nullptr);
 }
 
 }  // namespace

@@ -202,6 +202,7 @@ Report AnalysisSession::finish(CaptureSummary capture) {
     capture.flows_evicted = counters.flows_evicted;
     capture.streams_cut_for_memory = counters.streams_cut_for_memory;
     capture.ip_datagrams_dropped = state.decoder.fragments().counters().datagrams_dropped;
+    capture.ip_fragments = state.decoder.fragments().counters();
 
     ReportInputs inputs;
     inputs.context = state.judging;
