@@ -15,6 +15,7 @@ std::optional<Bytes> IpFragmentReassembler::add(const Fragment& fragment) {
 
     const std::size_t end = std::size_t{fragment.offset} + fragment.payload.size();
     if (end > limits_.max_datagram_bytes) {
+        note(counters_.too_large, fragment.frame);
         abandon(key, fragment.time);
         return std::nullopt;
     }
@@ -25,10 +26,15 @@ std::optional<Bytes> IpFragmentReassembler::add(const Fragment& fragment) {
             ++counters_.datagrams_dropped;
             return std::nullopt;
         }
-        if (pending_.size() >= limits_.max_pending_datagrams) evict_oldest();
+        if (pending_.size() >= limits_.max_pending_datagrams) evict_oldest(fragment.frame);
         Pending fresh;
         fresh.first_seen = fragment.time;
         found = pending_.emplace(key, std::move(fresh)).first;
+    }
+    if (++found->second.fragments > limits_.max_fragments_per_datagram) {
+        note(counters_.too_many_fragments, fragment.frame);
+        abandon(key, fragment.time);
+        return std::nullopt;
     }
     Pending& datagram = found->second;
 
@@ -45,7 +51,12 @@ std::optional<Bytes> IpFragmentReassembler::add(const Fragment& fragment) {
         return std::nullopt;
     }
 
+    while (datagram.bytes.size() < end && pending_bytes_ + (end - datagram.bytes.size()) > limits_.max_pending_bytes) {
+        evict_oldest(fragment.frame);
+        if (!pending_.contains(key)) return std::nullopt;  // it was the oldest one left
+    }
     if (datagram.bytes.size() < end) {
+        pending_bytes_ += end - datagram.bytes.size();
         datagram.bytes.resize(end);
         datagram.present.resize(end, false);
     }
@@ -57,6 +68,7 @@ std::optional<Bytes> IpFragmentReassembler::add(const Fragment& fragment) {
     }
 
     if (!datagram.total_length || datagram.bytes_present != *datagram.total_length) return std::nullopt;
+    pending_bytes_ -= datagram.bytes.size();
     completed_.swap(datagram.bytes);
     pending_.erase(found);
     ++counters_.datagrams_reassembled;
@@ -75,6 +87,7 @@ void IpFragmentReassembler::expire(const Timestamp& now) {
     std::erase_if(pending_, [&](const auto& entry) {
         if (!timed_out(entry.second.first_seen, now)) return false;
         ++counters_.datagrams_dropped;
+        pending_bytes_ -= entry.second.bytes.size();
         return true;
     });
     std::erase_if(abandoned_, [&](const auto& entry) { return timed_out(entry.second, now); });
@@ -83,7 +96,10 @@ void IpFragmentReassembler::expire(const Timestamp& now) {
 void IpFragmentReassembler::abandon(const Key& key, const Timestamp& now) {
     auto found = pending_.find(key);
     const Timestamp since = found != pending_.end() ? found->second.first_seen : now;
-    if (found != pending_.end()) pending_.erase(found);
+    if (found != pending_.end()) {
+        pending_bytes_ -= found->second.bytes.size();
+        pending_.erase(found);
+    }
     ++counters_.datagrams_dropped;
     if (abandoned_.size() >= limits_.max_pending_datagrams) {
         auto oldest = std::min_element(abandoned_.begin(), abandoned_.end(),
@@ -93,13 +109,18 @@ void IpFragmentReassembler::abandon(const Key& key, const Timestamp& now) {
     if (limits_.max_pending_datagrams > 0) abandoned_.emplace(key, since);
 }
 
-void IpFragmentReassembler::evict_oldest() {
+void IpFragmentReassembler::evict_oldest(std::uint64_t frame) {
     auto oldest = std::min_element(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) {
         return a.second.first_seen < b.second.first_seen;
     });
     if (oldest == pending_.end()) return;
+    note(counters_.evicted, frame);
     const Key key = oldest->first;
     abandon(key, oldest->second.first_seen);
+}
+
+void IpFragmentReassembler::note(LimitHit& hit, std::uint64_t frame) {
+    if (hit.datagrams++ == 0) hit.first_frame = frame;
 }
 
 }  // namespace trustcap

@@ -46,7 +46,8 @@ void PacketDecoder::decode_network(const NetworkPayload& network, bool frame_cut
         }
         const IpFragmentReassembler::Fragment fragment{ip.source,          ip.destination, ip.identification,
                                                        ip.protocol,        ip.fragment_offset,
-                                                       ip.more_fragments, ip.payload,     packet.time};
+                                                       ip.more_fragments, ip.payload,     packet.time,
+                                                       packet.frame};
         const std::optional<Bytes> datagram = fragments_.add(fragment);
         if (!datagram) {
             result.status = DecodeStatus::fragment_pending;

@@ -2,6 +2,7 @@
 
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "capture/ip_address.h"
 #include "dissect/openssl_x509.h"
+#include "dissect/public_key_limits.h"
 
 namespace trustcap {
 
@@ -155,9 +157,10 @@ ChainVerification TrustStore::verify(const std::vector<std::vector<std::uint8_t>
         return verification;
     }
 
+    const std::size_t used = std::min(chain.size(), max_certificates_per_chain);
     std::vector<X509Ptr> certificates;
-    certificates.reserve(chain.size());
-    for (std::size_t index = 0; index < chain.size(); ++index) {
+    certificates.reserve(used);
+    for (std::size_t index = 0; index < used; ++index) {
         std::string parse_error;
         certificates.push_back(parse_der_certificate(Bytes(chain[index]), parse_error).certificate);
         if (!certificates.back() && verification.chain_parsed) {
@@ -170,6 +173,14 @@ ChainVerification TrustStore::verify(const std::vector<std::vector<std::uint8_t>
     X509* leaf = certificates.front().get();
     if (verification.name_checked && leaf != nullptr) verification.name_matches = names_cover(leaf, host_name);
     if (!verification.chain_parsed) return verification;
+    for (std::size_t index = 0; index < used; ++index) {
+        if (const auto refused = refused_public_key(certificates[index].get())) {
+            fail(verification, static_cast<int>(index),
+                 "certificate " + std::to_string(index + 1) + " of " + std::to_string(chain.size()) +
+                     " was not checked: " + *refused);
+            return verification;
+        }
+    }
 
     const X509StackPtr untrusted(sk_X509_new_null());
     const X509StoreContextPtr context(X509_STORE_CTX_new());
@@ -187,7 +198,9 @@ ChainVerification TrustStore::verify(const std::vector<std::vector<std::uint8_t>
         fail(verification, -1, "OpenSSL could not set up the verification: " + take_error());
         return verification;
     }
-    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(context.get()), static_cast<time_t>(time));
+    X509_VERIFY_PARAM* parameters = X509_STORE_CTX_get0_param(context.get());
+    X509_VERIFY_PARAM_set_time(parameters, static_cast<time_t>(time));
+    X509_VERIFY_PARAM_set_depth(parameters, static_cast<int>(max_certificates_per_chain));
 
     const bool verified = X509_verify_cert(context.get()) == 1;
     const int code = X509_STORE_CTX_get_error(context.get());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -8,6 +9,11 @@
 #include "capture/byte_reader.h"
 
 namespace trustcap {
+
+// Certificates of one chain that are read and verified; more are counted
+// only. Public hierarchies are two to four deep and servers send three or
+// four; twice OpenSSL's and browsers' usual worst case still fits.
+inline constexpr std::size_t max_certificates_per_chain = 16;
 
 struct ChainVerification {
     bool verified = false;        // the chain leads to a trusted root and every certificate was valid at `time`
@@ -41,9 +47,11 @@ public:
     // Distinct certificates loaded so far (directory lookups not counted).
     [[nodiscard]] std::size_t anchors() const;
 
-    // Verifies `chain` (DER, leaf first, as sent) at `time` (seconds since
-    // the epoch: the capture's time, not now) and checks the leaf's names
-    // against `host_name` when it is not empty.
+    // Verifies `chain` (DER, leaf first, as sent; its first
+    // max_certificates_per_chain certificates) at `time` (seconds since the
+    // epoch: the capture's time, not now) and checks the leaf's names against
+    // `host_name` when it is not empty. A certificate whose key
+    // refused_public_key refuses fails the chain before any signature check.
     [[nodiscard]] ChainVerification verify(const std::vector<std::vector<std::uint8_t>>& chain, std::int64_t time,
                                            const std::string& host_name) const;
 

@@ -75,6 +75,8 @@ void ConnectionDissector::read_request(Bytes bytes, std::uint64_t frame) {
     HttpParseStatus status = parse_http_request_head(client_head_, head, consumed);
     if (status == HttpParseStatus::need_more && within_limit) return;
     if (status != HttpParseStatus::complete) {
+        if (client_head_.size() >= max_http_head_bytes && !http_head_too_long_)
+            http_head_too_long_ = HttpHeadTooLong{Direction::client_to_server, frame};
         client_mode_ = Mode::ignored;
         client_head_.clear();
         return;
@@ -100,6 +102,8 @@ void ConnectionDissector::read_response(Bytes bytes, std::uint64_t frame, const 
     HttpParseStatus status = parse_http_response_head(server_head_, head, consumed);
     if (status == HttpParseStatus::need_more && within_limit) return;
     if (status != HttpParseStatus::complete) {
+        if (server_head_.size() >= max_http_head_bytes && !http_head_too_long_)
+            http_head_too_long_ = HttpHeadTooLong{Direction::server_to_client, frame};
         server_mode_ = Mode::ignored;
         server_head_.clear();
         return;

@@ -21,6 +21,13 @@ struct HttpExchange {
     std::uint64_t response_frame = 0;
 };
 
+// An HTTP head that passed max_http_head_bytes without ending: that
+// direction was not read further.
+struct HttpHeadTooLong {
+    Direction direction = Direction::client_to_server;
+    std::uint64_t frame = 0;  // where it passed the limit
+};
+
 // Dissects one TCP connection whatever it carries: TLS directly, or an HTTP
 // request first — a CONNECT whose 200 answer turns the rest of both streams
 // into a TLS tunnel, or plain HTTP (CSLU). Frames where a message ends are
@@ -46,6 +53,7 @@ public:
     [[nodiscard]] const TlsStreamDissector& tls() const { return *tls_; }
     [[nodiscard]] bool carries_tls() const { return tls_seen_; }
     [[nodiscard]] bool lost_interest() const { return lost_interest_; }
+    [[nodiscard]] const std::optional<HttpHeadTooLong>& http_head_too_long() const { return http_head_too_long_; }
 
 private:
     enum class Mode : std::uint8_t { undecided, http_head, awaiting_tunnel, tls, ignored };
@@ -68,6 +76,7 @@ private:
     std::uint64_t early_tunnel_frame_ = 0;
     Timestamp early_tunnel_time_;
     std::optional<HttpExchange> http_;
+    std::optional<HttpHeadTooLong> http_head_too_long_;
     bool tunnel_open_ = false;
     bool tls_seen_ = false;
     bool interest_checked_ = false;

@@ -39,6 +39,9 @@ enum class HttpParseStatus : std::uint8_t { complete, need_more, invalid };
 // obs-fold continuation) is ignored.
 // `head` and `consumed` (the head's length, empty line included) are written
 // only when the result is complete.
+// Proxies' and servers' own ceilings are 8 KiB (Apache's per line, nginx's
+// default buffer) to 64 KiB (Squid's request_header_max_size); a CONNECT and
+// its answer take a few hundred bytes.
 inline constexpr std::size_t max_http_head_bytes = 16 * 1024;
 HttpParseStatus parse_http_request_head(Bytes bytes, HttpRequestHead& head, std::size_t& consumed);
 HttpParseStatus parse_http_response_head(Bytes bytes, HttpResponseHead& head, std::size_t& consumed);

@@ -415,7 +415,9 @@ struct TlsStreamDissector::State {
     TlsDissectorLimits limits;
     std::array<DirectionState, 2> directions;
     std::vector<TlsMessage> messages;
-    std::uint64_t messages_dropped = 0;
+    std::optional<TlsLimitHit> oversized_handshakes;
+    std::optional<TlsLimitHit> certificates_not_kept;
+    std::optional<TlsLimitHit> messages_not_kept;
     std::optional<NotTls> not_tls;
     std::uint64_t last_evidence_frame = 0;
     std::size_t certificate_bytes_kept = 0;
@@ -438,9 +440,15 @@ struct TlsStreamDissector::State {
 
     // --- messages ---------------------------------------------------------
 
+    static void note_limit_hit(std::optional<TlsLimitHit>& hit, std::uint64_t frame, std::uint64_t bytes) {
+        if (!hit) hit = TlsLimitHit{frame, 0, 0};
+        ++hit->messages;
+        hit->largest_bytes = std::max(hit->largest_bytes, bytes);
+    }
+
     std::optional<std::size_t> emit(TlsMessage message) {
         if (messages.size() >= limits.max_messages) {
-            ++messages_dropped;
+            note_limit_hit(messages_not_kept, message.frame, message.length);
             return std::nullopt;
         }
         last_evidence_frame = message.frame;
@@ -663,7 +671,11 @@ struct TlsStreamDissector::State {
         message.length = state.handshake_length;
         message.handshake_type = state.handshake_header[0];
         message.kind = kind_of_handshake(message.handshake_type);
-        if (!state.handshake_too_long) describe_handshake(direction, message, state.handshake_body);
+        if (state.handshake_too_long) {
+            note_limit_hit(oversized_handshakes, message.frame, message.length);
+        } else {
+            describe_handshake(direction, message, state.handshake_body);
+        }
         if (auto index = emit(std::move(message))) state.awaiting_record_end.push_back(*index);
 
         state.handshake_header_filled = 0;
@@ -688,7 +700,10 @@ struct TlsStreamDissector::State {
                 break;
             }
             case TlsMessageKind::certificate: {
-                if (certificate_bytes_kept + body.size() > limits.max_certificate_bytes) break;
+                if (certificate_bytes_kept + body.size() > limits.max_certificate_bytes) {
+                    note_limit_hit(certificates_not_kept, message.frame, body.size());
+                    break;
+                }
                 certificate_bytes_kept += body.size();
                 message.certificates = parse_certificates(body, is_tls13());
                 break;
@@ -969,7 +984,19 @@ bool TlsStreamDissector::frame_is_evidence(std::uint64_t frame) const {
 
 const std::vector<TlsMessage>& TlsStreamDissector::messages() const { return state_->messages; }
 
-std::uint64_t TlsStreamDissector::messages_dropped() const { return state_->messages_dropped; }
+std::uint64_t TlsStreamDissector::messages_dropped() const {
+    return state_->messages_not_kept ? state_->messages_not_kept->messages : 0;
+}
+
+const std::optional<TlsLimitHit>& TlsStreamDissector::oversized_handshake_messages() const {
+    return state_->oversized_handshakes;
+}
+
+const std::optional<TlsLimitHit>& TlsStreamDissector::certificates_not_kept() const {
+    return state_->certificates_not_kept;
+}
+
+const std::optional<TlsLimitHit>& TlsStreamDissector::messages_not_kept() const { return state_->messages_not_kept; }
 
 const std::optional<NotTls>& TlsStreamDissector::not_tls() const { return state_->not_tls; }
 

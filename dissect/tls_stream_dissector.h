@@ -13,10 +13,27 @@
 
 namespace trustcap {
 
+// What one connection's dissector keeps at most. Past a limit it keeps less
+// and says so (TlsLimitHit); it never buffers more.
 struct TlsDissectorLimits {
-    std::size_t max_handshake_message_bytes = 256 * 1024;  // larger messages are skipped, not buffered
-    std::size_t max_messages = 512;                        // kept per connection; more are counted only
-    std::size_t max_certificate_bytes = 1024 * 1024;       // DER kept per connection; more are not copied
+    // A handshake message's length field is 24 bits (16 MiB). OpenSSL refuses a
+    // peer's Certificate message over 100 KiB (SSL_CTX_set_max_cert_list) and
+    // every other message is far smaller, so anything a stock peer would accept
+    // is read; larger messages are skipped, not buffered.
+    std::size_t max_handshake_message_bytes = 256 * 1024;
+    // A handshake is a dozen messages and alerts; a long session's records are
+    // counted (application_records), not kept. More messages are counted only.
+    std::size_t max_messages = 512;
+    // Certificate messages' bytes kept per connection (both directions, every
+    // renegotiation): four messages at the largest size read.
+    std::size_t max_certificate_bytes = 1024 * 1024;
+};
+
+// Messages of one connection a limit made the dissector keep less of.
+struct TlsLimitHit {
+    std::uint64_t first_frame = 0;    // where the first of them ended
+    std::uint64_t messages = 0;       // how many
+    std::uint64_t largest_bytes = 0;  // the longest one's length
 };
 
 // Bytes of a direction that are not TLS: its first bytes, or a record
@@ -48,6 +65,13 @@ public:
 
     [[nodiscard]] const std::vector<TlsMessage>& messages() const;
     [[nodiscard]] std::uint64_t messages_dropped() const;  // over max_messages
+    // Handshake messages longer than max_handshake_message_bytes: shown by type
+    // and length, their contents not read.
+    [[nodiscard]] const std::optional<TlsLimitHit>& oversized_handshake_messages() const;
+    // Certificate messages past max_certificate_bytes: their certificates not kept.
+    [[nodiscard]] const std::optional<TlsLimitHit>& certificates_not_kept() const;
+    // Messages past max_messages: counted, not kept.
+    [[nodiscard]] const std::optional<TlsLimitHit>& messages_not_kept() const;
     [[nodiscard]] const std::optional<NotTls>& not_tls() const;
     // A gap made the rest of a direction unreadable as records.
     [[nodiscard]] bool lost_sync(Direction direction) const;

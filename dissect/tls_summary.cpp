@@ -1,18 +1,20 @@
 #include "dissect/tls_summary.h"
 
+#include <algorithm>
+
 namespace trustcap {
 namespace {
 
-CertificateChain read_chain(const TlsMessage& message) {
+CertificateChain read_chain(const TlsMessage& message, CertificateCache& cache) {
     CertificateChain chain;
     chain.frame = message.frame;
-    for (std::size_t i = 0; i < message.certificates.size(); ++i) {
-        std::string error;
-        auto summary = summarize_certificate(message.certificates[i], error);
-        if (summary) {
-            chain.certificates.push_back(std::move(*summary));
+    chain.sent = message.certificates.size();
+    for (std::size_t i = 0; i < std::min(chain.sent, max_certificates_per_chain); ++i) {
+        const CertificateReading& reading = cache.read(message.certificates[i]);
+        if (reading.summary) {
+            chain.certificates.push_back(*reading.summary);
         } else {
-            chain.unreadable.push_back("certificate " + std::to_string(i + 1) + ": " + error);
+            chain.unreadable.push_back("certificate " + std::to_string(i + 1) + ": " + reading.error);
         }
     }
     return chain;
@@ -20,8 +22,8 @@ CertificateChain read_chain(const TlsMessage& message) {
 
 }  // namespace
 
-TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustStore* trust, std::int64_t capture_time,
-                         const std::string& host_name) {
+TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustStore* trust,
+                         CertificateCache& certificates, std::int64_t capture_time, const std::string& host_name) {
     TlsSummary summary;
     const TlsMessage* server_certificate = nullptr;
     for (const TlsMessage& message : messages) {
@@ -49,9 +51,9 @@ TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustSto
             case TlsMessageKind::certificate_request: summary.client_certificate_requested = true; break;
             case TlsMessageKind::certificate:
                 if (from_client && !summary.client_chain) {
-                    summary.client_chain = read_chain(message);
+                    summary.client_chain = read_chain(message, certificates);
                 } else if (!from_client && !summary.server_chain) {
-                    summary.server_chain = read_chain(message);
+                    summary.server_chain = read_chain(message, certificates);
                     server_certificate = &message;
                 }
                 break;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "dissect/certificate_cache.h"
 #include "dissect/certificate_verifier.h"
 #include "dissect/tls_message.h"
 #include "dissect/x509_certificate.h"
@@ -14,6 +15,7 @@ namespace trustcap {
 // The certificates one side sent, read and (for the server) verified.
 struct CertificateChain {
     std::uint64_t frame = 0;  // the Certificate message's frame
+    std::size_t sent = 0;     // certificates in the message; the first max_certificates_per_chain are read
     std::vector<CertificateSummary> certificates;
     std::vector<std::string> unreadable;  // why a certificate could not be parsed
 };
@@ -30,9 +32,10 @@ struct TlsSummary {
     std::optional<ChainVerification> server_verification;  // when a trust store and a chain were there
 };
 
-// Reads the certificates (OpenSSL) and verifies the server's chain against
-// `trust` at `capture_time`, checking its names against `host_name`.
-TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustStore* trust, std::int64_t capture_time,
-                         const std::string& host_name);
+// Reads the certificates (OpenSSL; through `certificates`, so that a
+// certificate seen before is not read again) and verifies the server's chain
+// against `trust` at `capture_time`, checking its names against `host_name`.
+TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustStore* trust,
+                         CertificateCache& certificates, std::int64_t capture_time, const std::string& host_name);
 
 }  // namespace trustcap

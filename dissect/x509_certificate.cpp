@@ -11,6 +11,7 @@
 
 #include "capture/ip_address.h"
 #include "dissect/openssl_x509.h"
+#include "dissect/public_key_limits.h"
 
 namespace trustcap {
 namespace {
@@ -271,7 +272,11 @@ std::optional<CertificateSummary> summarize_certificate(Bytes der, std::string& 
     read_public_key(certificate, summary);
     summary.signature_algorithm = signature_algorithm(certificate);
     summary.sha256_fingerprint = sha256_fingerprint(der.first(parsed.consumed));
-    summary.self_signed = is_self_signed(certificate);
+    if (const auto refused = refused_public_key(certificate)) {
+        summary.refused_key = *refused;
+    } else {
+        summary.self_signed = is_self_signed(certificate);
+    }
     if ((X509_get_extension_flags(certificate) & EXFLAG_INVALID) != 0) {
         summary.anomalies.push_back("some extensions are malformed; OpenSSL will not accept the certificate in a chain");
     }

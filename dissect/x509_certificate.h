@@ -28,6 +28,8 @@ struct CertificateSummary {
     std::string signature_algorithm;  // "sha256WithRSAEncryption"
     std::string sha256_fingerprint;   // hex pairs separated by ':', upper case
     bool self_signed = false;         // issuer == subject and the signature verifies with its own key
+    // Why its key was refused before any signature check (see public_key_limits.h); empty when it was not.
+    std::string refused_key;
     // What is odd about the encoding without making it unreadable, in words:
     // bytes after the certificate, an undecodable extension or key, an unreadable time.
     std::vector<std::string> anomalies;

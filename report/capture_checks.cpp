@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "report/dns_checks.h"
 
@@ -31,6 +32,35 @@ Finding capture_finding(std::string id, Severity severity, std::string summary, 
                         std::vector<std::uint64_t> frames, std::vector<std::string> fix) {
     return Finding{std::move(id), severity, std::nullopt, std::move(summary), std::move(explanation),
                    std::move(frames), std::move(fix)};
+}
+
+// Which of IpFragmentReassembler's limits dropped datagrams, with the figure
+// and the first frame each time.
+std::optional<Finding> fragment_limit_finding(const IpFragmentReassembler::Counters& counters) {
+    const IpFragmentReassembler::Limits limits;
+    std::vector<std::string> causes;
+    std::vector<std::uint64_t> frames;
+    const auto add = [&](const IpFragmentReassembler::LimitHit& hit, const std::string& limit) {
+        if (hit.datagrams == 0) return;
+        causes.push_back(std::to_string(hit.datagrams) + " " + limit + " (first in frame " +
+                         std::to_string(hit.first_frame) + ")");
+        frames.push_back(hit.first_frame);
+    };
+    add(counters.too_large, "would have been longer than " + std::to_string(limits.max_datagram_bytes) + " bytes");
+    add(counters.too_many_fragments,
+        "came in more than " + std::to_string(limits.max_fragments_per_datagram) + " fragments");
+    add(counters.evicted, "were given up to make room: more than " + std::to_string(limits.max_pending_datagrams) +
+                              " incomplete datagrams or " + std::to_string(limits.max_pending_bytes / (1024 * 1024)) +
+                              " MiB of fragments held at once");
+    if (causes.empty()) return std::nullopt;
+    std::string summary = "IP fragments were not reassembled: ";
+    for (std::size_t i = 0; i < causes.size(); ++i) summary += (i == 0 ? "" : "; ") + causes[i];
+    return capture_finding(
+        "capture.fragment_limit", Severity::warning, std::move(summary),
+        "trustcap reassembles IP fragments within fixed limits so that a capture cannot make it hold unbounded "
+        "memory. Fragments like these are rare in licensing traffic and typical of fragmentation attacks; the "
+        "datagrams they carried are missing from the report.",
+        frames, {});
 }
 
 }  // namespace
@@ -87,6 +117,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "memory. The flows concerned may show steps as missing that are in the capture.",
             {}, {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"}));
     }
+    if (auto finding = fragment_limit_finding(capture.ip_fragments)) findings.push_back(std::move(*finding));
     if (capture.kernel_drops > 0) {
         findings.push_back(capture_finding(
             "capture.kernel_drops", Severity::warning,

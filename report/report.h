@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "capture/ip_address.h"
+#include "capture/ip_fragment_reassembler.h"
 #include "capture/timestamp.h"
 #include "dissect/certificate_verifier.h"
 #include "dissect/x509_certificate.h"
@@ -109,6 +110,7 @@ struct CaptureSummary {
     std::uint64_t streams_cut_for_memory = 0;
     std::uint64_t reassembly_cap_evictions = 0;
     std::uint64_t ip_datagrams_dropped = 0;
+    IpFragmentReassembler::Counters ip_fragments;  // which reassembly limits dropped datagrams, from which frame
     std::uint64_t kernel_drops = 0;  // live capture: packets the kernel or interface dropped
 };
 

@@ -9,6 +9,7 @@
 #include "report/configuration_checks.h"
 #include "report/diagnosis.h"
 #include "report/flow_identity.h"
+#include "report/limit_checks.h"
 #include "report/plain_http_checks.h"
 #include "report/proxy_checks.h"
 #include "report/tcp_checks.h"
@@ -121,6 +122,10 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         appdata_step = std::move(tls.appdata);
         report.findings.insert(report.findings.end(), tls.findings.begin(), tls.findings.end());
         if (evidence.connection->carries_tls()) report.tls = tls_report(evidence.tls);
+    }
+    if (evidence.connection) {
+        std::vector<Finding> limits = assess_dissection_limits(flow, *evidence.connection, evidence.tls);
+        report.findings.insert(report.findings.end(), limits.begin(), limits.end());
     }
     if (tcp.one_sided) {
         // With one direction missing, what the dissectors saw is half a conversation.

@@ -29,7 +29,7 @@ public:
         : identification_(identification), protocol_(protocol) {}
 
     IpFragmentReassembler::Fragment piece(const ByteVector& data, std::uint32_t offset, bool more,
-                                          std::int64_t seconds = 100) const {
+                                          std::int64_t seconds = 100, std::uint64_t frame = 0) const {
         IpFragmentReassembler::Fragment fragment;
         fragment.source = address(1);
         fragment.destination = address(2);
@@ -39,6 +39,7 @@ public:
         fragment.more_fragments = more;
         fragment.payload = Bytes(data.data(), data.size());
         fragment.time = Timestamp{seconds, 0};
+        fragment.frame = frame;
         return fragment;
     }
 
@@ -261,6 +262,74 @@ TEST(IpFragmentReassembler, ReturnedBytesStayValidUntilTheNextCall) {
     ASSERT_TRUE(second);
     EXPECT_EQ((*second)[0], 3);
     EXPECT_EQ((*second)[31], 4);
+}
+
+TEST(IpFragmentReassembler, OverTheDatagramCapNamesTheLimitAndFrame) {
+    IpFragmentReassembler::Limits limits;
+    limits.max_datagram_bytes = 100;
+    IpFragmentReassembler reassembler(limits);
+    DatagramFragments fragments;
+    const ByteVector a(64, 1), b(64, 2);
+    EXPECT_FALSE(reassembler.add(fragments.piece(a, 0, true, 100, 11)));
+    EXPECT_FALSE(reassembler.add(fragments.piece(b, 64, false, 100, 12)));
+    EXPECT_EQ(reassembler.counters().too_large.datagrams, 1u);
+    EXPECT_EQ(reassembler.counters().too_large.first_frame, 12u);
+    EXPECT_EQ(reassembler.counters().too_many_fragments.datagrams, 0u);
+    EXPECT_EQ(reassembler.pending_bytes(), 0u);
+}
+
+TEST(IpFragmentReassembler, FragmentsPastThePerDatagramCapDropIt) {
+    IpFragmentReassembler::Limits limits;
+    limits.max_fragments_per_datagram = 4;
+    IpFragmentReassembler reassembler(limits);
+    DatagramFragments fragments;
+    const ByteVector piece(8, 1);
+    for (std::uint32_t index = 0; index < 4; ++index)
+        EXPECT_FALSE(reassembler.add(fragments.piece(piece, index * 8, true, 100, index + 1)));
+    EXPECT_EQ(reassembler.counters().too_many_fragments.datagrams, 0u);
+    // The fifth would complete it, but it is one too many.
+    EXPECT_FALSE(reassembler.add(fragments.piece(piece, 32, false, 100, 5)));
+    EXPECT_EQ(reassembler.counters().too_many_fragments.datagrams, 1u);
+    EXPECT_EQ(reassembler.counters().too_many_fragments.first_frame, 5u);
+    EXPECT_EQ(reassembler.pending(), 0u);
+    EXPECT_EQ(reassembler.pending_bytes(), 0u);
+}
+
+TEST(IpFragmentReassembler, RepeatedOverlappingFragmentsCountTowardsTheCap) {
+    IpFragmentReassembler reassembler;
+    DatagramFragments fragments;
+    const ByteVector piece(8, 1);
+    const std::size_t cap = IpFragmentReassembler::Limits{}.max_fragments_per_datagram;
+    for (std::size_t sent = 0; sent < cap + 10; ++sent) EXPECT_FALSE(reassembler.add(fragments.piece(piece, 8, true)));
+    EXPECT_EQ(reassembler.counters().too_many_fragments.datagrams, 1u);
+    EXPECT_EQ(reassembler.pending(), 0u);
+}
+
+TEST(IpFragmentReassembler, PendingBytesPastTheMemoryCapEvictTheOldest) {
+    IpFragmentReassembler::Limits limits;
+    limits.max_pending_bytes = 1000;
+    IpFragmentReassembler reassembler(limits);
+    const ByteVector big(600, 1), tail(8, 2);
+    EXPECT_FALSE(reassembler.add(DatagramFragments(1).piece(big, 0, true, 100, 1)));
+    EXPECT_EQ(reassembler.pending_bytes(), 600u);
+    EXPECT_FALSE(reassembler.add(DatagramFragments(2).piece(big, 0, true, 101, 2)));
+    EXPECT_EQ(reassembler.pending(), 1u);
+    EXPECT_EQ(reassembler.pending_bytes(), 600u);
+    EXPECT_EQ(reassembler.counters().evicted.datagrams, 1u);
+    EXPECT_EQ(reassembler.counters().evicted.first_frame, 2u);
+    EXPECT_TRUE(reassembler.add(DatagramFragments(2).piece(tail, 600, false, 102, 3)));
+    EXPECT_EQ(reassembler.pending_bytes(), 0u);
+}
+
+TEST(IpFragmentReassembler, ADatagramLargerThanTheMemoryCapIsDroppedAlone) {
+    IpFragmentReassembler::Limits limits;
+    limits.max_pending_bytes = 100;
+    IpFragmentReassembler reassembler(limits);
+    const ByteVector big(200, 1);
+    EXPECT_FALSE(reassembler.add(DatagramFragments(1).piece(big, 0, true, 100, 1)));
+    EXPECT_EQ(reassembler.pending(), 0u);
+    EXPECT_EQ(reassembler.pending_bytes(), 0u);
+    EXPECT_EQ(reassembler.counters().evicted.datagrams, 1u);
 }
 
 TEST(IpFragmentReassembler, ZeroPendingCapDropsEverything) {

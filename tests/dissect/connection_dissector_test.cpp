@@ -139,3 +139,41 @@ TEST(ConnectionDissector, AGapInAnHttpHeadStopsReadingIt) {
 
 }  // namespace
 }  // namespace trustcap
+
+namespace trustcap {
+namespace {
+
+TEST(ConnectionDissectorLimits, AnHttpHeadPastTheLimitIsReportedWithItsFrame) {
+    Feeder feeder;
+    feeder.send(to_server, text("CONNECT smartreceiver.cisco.com:443 HTTP/1.1\r\nX-Padding: "), 4);
+    const ByteVector padding(max_http_head_bytes / 2, 'a');
+    feeder.send(to_server, padding, 5);
+    EXPECT_FALSE(feeder.dissector.http_head_too_long());
+    feeder.send(to_server, padding, 6);
+    const auto& hit = feeder.dissector.http_head_too_long();
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->direction, to_server);
+    EXPECT_EQ(hit->frame, 6U);
+    EXPECT_FALSE(feeder.dissector.http());
+}
+
+TEST(ConnectionDissectorLimits, AnHttpHeadJustUnderTheLimitIsRead) {
+    Feeder feeder;
+    const std::string start = "CONNECT smartreceiver.cisco.com:443 HTTP/1.1\r\nX-Padding: ";
+    const std::string end = "\r\n\r\n";
+    feeder.send(to_server,
+                joined({text(start), ByteVector(max_http_head_bytes - start.size() - end.size() - 1, 'a'), text(end)}),
+                4);
+    EXPECT_FALSE(feeder.dissector.http_head_too_long());
+    ASSERT_TRUE(feeder.dissector.http());
+    EXPECT_EQ(feeder.dissector.http()->request.method, "CONNECT");
+}
+
+TEST(ConnectionDissectorLimits, AMalformedShortHeadIsNotALimitHit) {
+    Feeder feeder;
+    feeder.send(to_server, text("GET / HTTP/1.1\r\nHost: a\x01\r\n\r\n"), 4);
+    EXPECT_FALSE(feeder.dissector.http_head_too_long());
+}
+
+}  // namespace
+}  // namespace trustcap

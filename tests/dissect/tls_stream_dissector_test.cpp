@@ -877,6 +877,40 @@ TEST(TlsStreamDissectorHostile, OversizedHandshakeMessageIsReportedWithoutDetail
     EXPECT_EQ(messages[0].length, big.size() - 4);
     EXPECT_FALSE(messages[0].client_hello);
     EXPECT_EQ(messages[1].alert->description, 40);
+    const auto& hit = feeder.dissector.oversized_handshake_messages();
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->first_frame, 1U);
+    EXPECT_EQ(hit->messages, 1U);
+    EXPECT_EQ(hit->largest_bytes, big.size() - 4);
+}
+
+TEST(TlsStreamDissectorHostile, MessagesWithinTheLimitsReportNoLimitHit) {
+    Feeder feeder;
+    feeder.send(client, record(22, handshake(1, client_hello_body(sni("smartreceiver.cisco.com")))));
+    feeder.send(server, record(22, handshake(2, server_hello_body())));
+    EXPECT_FALSE(feeder.dissector.oversized_handshake_messages());
+    EXPECT_FALSE(feeder.dissector.certificates_not_kept());
+    EXPECT_FALSE(feeder.dissector.messages_not_kept());
+}
+
+TEST(TlsStreamDissectorHostile, CertificatesPastTheByteLimitAreNotKeptAndReported) {
+    TlsDissectorLimits limits;
+    limits.max_certificate_bytes = 40;
+    Feeder feeder(limits);
+    // certificate_list of one 20-byte entry: 26 bytes of body each time.
+    const ByteVector one_entry = concat({{0, 0, 23}, {0, 0, 20}, ByteVector(20, 0x30)});
+    feeder.send(server, record(22, handshake(11, one_entry)));
+    feeder.send(server, record(22, handshake(11, one_entry)));
+    feeder.send(server, record(22, handshake(11, one_entry)));
+    const auto& messages = feeder.dissector.messages();
+    ASSERT_EQ(messages.size(), 3U);
+    EXPECT_EQ(messages[0].certificates.size(), 1U);
+    EXPECT_TRUE(messages[1].certificates.empty());
+    const auto& hit = feeder.dissector.certificates_not_kept();
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->first_frame, 2U);
+    EXPECT_EQ(hit->messages, 2U);
+    EXPECT_EQ(hit->largest_bytes, one_entry.size());
 }
 
 TEST(TlsStreamDissectorHostile, RecordLengthBeyondTheLimitIsMalformed) {
@@ -893,6 +927,8 @@ TEST(TlsStreamDissectorHostile, MessageCapCountsTheRest) {
     for (int i = 0; i < 10; ++i) feeder.send(client, record(23, ByteVector(20, 1)));
     EXPECT_EQ(feeder.dissector.messages().size(), 3U);
     EXPECT_EQ(feeder.dissector.messages_dropped(), 7U);
+    ASSERT_TRUE(feeder.dissector.messages_not_kept());
+    EXPECT_EQ(feeder.dissector.messages_not_kept()->first_frame, 4U);
     EXPECT_EQ(feeder.dissector.application_records(client), 10U);
     EXPECT_EQ(feeder.dissector.application_bytes(client), 200U);
 }

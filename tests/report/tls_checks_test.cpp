@@ -85,7 +85,8 @@ struct Connection {
     }
 
     TlsAssessment judge(const HttpExchange* tunnel = nullptr) {
-        summary = summarize_tls(tls.messages(), nullptr, 0, "");
+        CertificateCache certificates;
+        summary = summarize_tls(tls.messages(), nullptr, certificates, 0, "");
         return assess_tls(TlsContext{flow, tls, summary, StepStatus::pass, false, true, tunnel});
     }
 

@@ -51,6 +51,7 @@ std::vector<TlsScenario> all_tls_scenarios()
         {"tls12-unknown-ca-three-attempts.pcap", write_tls12_unknown_ca_three_attempts},
         {"syn-reset-then-healthy-retry.pcap", write_syn_reset_then_healthy_retry},
         {"syn-at-capture-end.pcap", write_syn_at_capture_end},
+        {"tls12-huge-rsa-exponent-chain.pcap", write_tls12_huge_rsa_exponent_chain},
     };
 }
 

@@ -39,6 +39,9 @@ void write_tls12_expired_device_certificate(const std::filesystem::path& file, c
 void write_tls12_server_unknown_ca(const std::filesystem::path& file, const LabPki& pki);
 void write_tls12_no_response(const std::filesystem::path& file, const LabPki& pki);
 
+// scenarios_tls_hostile_certificates.cpp
+void write_tls12_huge_rsa_exponent_chain(const std::filesystem::path& file, const LabPki& pki);
+
 // scenarios_tls_middleboxes.cpp
 void write_tls12_interception_fortinet(const std::filesystem::path& file, const LabPki& pki);
 void write_tls13_client_abort(const std::filesystem::path& file, const LabPki& pki);

@@ -77,8 +77,8 @@ struct AnalysisSession::State {
     FlowEvidence evidence_of(const TcpFlow& flow) const {
         FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
         if (evidence.connection && evidence.connection->carries_tls() && !evidence.connection->lost_interest())
-            evidence.tls = summarize_tls(evidence.connection->tls().messages(), &trust, flow.first_time.seconds,
-                                         intended_host(flow, *evidence.connection, dns));
+            evidence.tls = summarize_tls(evidence.connection->tls().messages(), &trust, certificates,
+                                         flow.first_time.seconds, intended_host(flow, *evidence.connection, dns));
         return evidence;
     }
 
@@ -116,6 +116,7 @@ struct AnalysisSession::State {
 
     AnalysisOptions options;
     TrustStore trust;
+    mutable CertificateCache certificates;  // reading a certificate is pure; the cache only saves repeating it
     std::set<std::uint16_t> service_ports;
     DnsTransactionTable dns;
     DissectorRegistry dissectors;
@@ -201,6 +202,7 @@ Report AnalysisSession::finish(CaptureSummary capture) {
     capture.flows_evicted = counters.flows_evicted;
     capture.streams_cut_for_memory = counters.streams_cut_for_memory;
     capture.ip_datagrams_dropped = state.decoder.fragments().counters().datagrams_dropped;
+    capture.ip_fragments = state.decoder.fragments().counters();
 
     ReportInputs inputs;
     inputs.context = state.judging;
