@@ -15,6 +15,7 @@ constexpr std::int64_t completion_sweep_interval_nanoseconds = 250'000'000;
 
 constexpr std::size_t max_missing_data_frames_kept = 8;
 constexpr std::size_t max_cut_frames_kept = 16;
+constexpr std::size_t max_icmp_errors_kept = 16;
 
 class DiscardingConsumer final : public StreamConsumer {
 public:
@@ -445,7 +446,8 @@ void FlowTracker::add_icmp_error(const DecodedPacket& packet) {
     TcpFlow& flow = *active.record;
     flow.last_time = packet.time;
     flow.last_frame = packet.frame;
-    flow.icmp_errors.push_back({packet.frame, packet.source, packet.icmp->v6, packet.icmp->type, packet.icmp->code});
+    push_capped(flow.icmp_errors, IcmpError{packet.frame, packet.source, packet.icmp->v6, packet.icmp->type, packet.icmp->code},
+                max_icmp_errors_kept);
     if (flow.timeline.size() >= limits_.max_timeline_packets) {
         ++flow.timeline_omitted;
         return;

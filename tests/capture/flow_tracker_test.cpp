@@ -766,5 +766,17 @@ TEST_F(FlowTrackerTest, FlowsNotKeptAtTheirEndLeaveOnlyTheTableBounded) {
     EXPECT_EQ(999u, tracker.counters().flows_forgotten);
 }
 
+TEST_F(FlowTrackerTest, AnIcmpFloodQuotingOneFlowKeepsTheFirstFewErrors) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    IpAddress router = *IpAddress::parse("10.20.30.1");
+    for (int i = 0; i < 100; ++i) tracker.add(make.icmp_unreachable(router, device, server, 13));
+    tracker.finish();
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    ASSERT_EQ(16u, flow.icmp_errors.size());
+    EXPECT_EQ(2u, flow.icmp_errors.front().frame);
+    EXPECT_EQ(101u, flow.last_frame);
+}
+
 }  // namespace
 }  // namespace trustcap
