@@ -201,7 +201,7 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
         out << "Attempts not listed: " << more.count << " (frames " << more.first_frame << " to " << more.last_frame
             << "): " << more.no_answer << " no answer, " << more.refused << " refused, " << more.unreachable
             << " ICMP error, " << more.connected << " accepted without data; " << more.distinct_targets
-            << (more.distinct_targets_exact ? "" : "+") << " servers:";
+            << (more.distinct_targets_exact ? "" : "+") << (more.distinct_targets == 1 ? " server:" : " servers:");
         for (const SummarisedAttempts::Target& target : more.targets)
             out << " " << target.server.to_string() << " (" << target.connections << ")";
         if (more.targets.size() < more.distinct_targets) out << " …";
