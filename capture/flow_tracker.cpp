@@ -16,6 +16,7 @@ constexpr double completion_sweep_interval_seconds = 0.25;
 
 constexpr std::size_t max_missing_data_frames_kept = 8;
 constexpr std::size_t max_cut_frames_kept = 16;
+constexpr std::size_t max_icmp_errors_kept = 16;
 
 class DiscardingConsumer final : public StreamConsumer {
 public:
@@ -82,6 +83,7 @@ struct FlowTracker::ActiveFlow {
     std::unique_ptr<TcpStreamReassembler> to_server;
     std::unique_ptr<TcpStreamReassembler> to_client;
     std::optional<std::uint32_t> client_isn;
+    bool streams_started = false;
     bool closed = false;  // a reset that ended it, or both FINs acknowledged
 
     TcpStreamReassembler* reassembler(Direction direction) {
@@ -114,6 +116,8 @@ void FlowTracker::finish_flows_early(FlowCompletionTimes times, FinishedListener
     early_completion_ = times;
     finished_listener_ = std::move(listener);
 }
+
+void FlowTracker::keep_finished_flows_if(FinishedListener listener) { finished_listener_ = std::move(listener); }
 
 void FlowTracker::advance_clock(const Timestamp& now) {
     latest_time_ = std::max(latest_time_, now);
@@ -219,16 +223,32 @@ FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPa
         flow.roles_from_syn = roles_from_syn;
         flow.first_time = packet.time;
         flow.first_frame = packet.frame;
-        active->consumer = make_consumer_ ? make_consumer_(flow) : nullptr;
-        if (!active->consumer) active->consumer = std::make_unique<DiscardingConsumer>();
-        active->gap_recorder = std::make_unique<GapRecorder>(flow, *active->consumer);
-        active->to_server = std::make_unique<TcpStreamReassembler>(Direction::client_to_server, *active->gap_recorder,
-                                                                   limits_.reassembly);
-        active->to_client = std::make_unique<TcpStreamReassembler>(Direction::server_to_client, *active->gap_recorder,
-                                                                   limits_.reassembly);
     }
     auto [inserted, unused] = table_.emplace(key, std::move(active));
     return *inserted->second;
+}
+
+// A connection attempt of a SYN flood or a scan never needs its streams:
+// they and the consumer are made at the first packet that may carry or
+// acknowledge a byte.
+bool FlowTracker::needs_streams(const DecodedPacket& packet) {
+    bool bare_syn = has(packet.tcp.flags, tcp_flag::syn) && !has(packet.tcp.flags, tcp_flag::ack);
+    return packet.payload_wire_length > 0 || !(bare_syn || has(packet.tcp.flags, tcp_flag::rst));
+}
+
+void FlowTracker::start_streams(ActiveFlow& active) {
+    TcpFlow& flow = *active.record;
+    active.streams_started = true;
+    active.consumer = make_consumer_ ? make_consumer_(flow) : nullptr;
+    if (!active.consumer) active.consumer = std::make_unique<DiscardingConsumer>();
+    active.gap_recorder = std::make_unique<GapRecorder>(flow, *active.consumer);
+    active.to_server =
+        std::make_unique<TcpStreamReassembler>(Direction::client_to_server, *active.gap_recorder, limits_.reassembly);
+    active.to_client =
+        std::make_unique<TcpStreamReassembler>(Direction::server_to_client, *active.gap_recorder, limits_.reassembly);
+    for (Direction direction : {Direction::client_to_server, Direction::server_to_client})
+        if (std::optional<std::uint32_t> initial = flow.side(direction).initial_seq)
+            active.reassembler(direction)->set_initial_sequence(*initial + 1);
 }
 
 void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction) {
@@ -307,9 +327,12 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     bool closed_gracefully = side.fin_acked_frame && peer.fin_acked_frame;
     active.closed = closed_gracefully || side.closing_reset() || peer.closing_reset();
 
+    if (!active.streams_started && needs_streams(packet)) start_streams(active);
     if (active.to_server) {
         reassemble(active, packet, direction, notes);
         if (active.consumer->frame_is_evidence(packet.frame)) significant = true;
+    } else if (!active.streams_started && syn && side.syn_frames.size() > 1) {
+        notes |= packet_note::retransmission;
     }
     advance_sequence(active.sequence[index_of(direction)], packet.tcp, packet.payload_wire_length,
                      scaled_window(flow, packet, direction));
@@ -424,7 +447,8 @@ void FlowTracker::add_icmp_error(const DecodedPacket& packet) {
     TcpFlow& flow = *active.record;
     flow.last_time = packet.time;
     flow.last_frame = packet.frame;
-    flow.icmp_errors.push_back({packet.frame, packet.source, packet.icmp->v6, packet.icmp->type, packet.icmp->code});
+    push_capped(flow.icmp_errors, IcmpError{packet.frame, packet.source, packet.icmp->v6, packet.icmp->type, packet.icmp->code},
+                max_icmp_errors_kept);
     if (flow.timeline.size() >= limits_.max_timeline_packets) {
         ++flow.timeline_omitted;
         return;
@@ -458,6 +482,8 @@ void FlowTracker::release_streams(ActiveFlow& active) {
 
 void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     if (!active.record) return;
+    // The report judges every checked flow with its consumer, even one that never carried a byte.
+    if (!active.streams_started && make_consumer_) active.consumer = make_consumer_(*active.record);
     release_streams(active);
     active.record->watched_until = now;
     finished_.push_back(std::move(active.record));

@@ -77,6 +77,11 @@ public:
     // record until it goes idle, so its stragglers start no new flow.
     void finish_flows_early(FlowCompletionTimes times, FinishedListener listener);
 
+    // Every checked flow is told to `listener` as it finishes (idle, port
+    // reuse, eviction, end of the capture), which decides whether
+    // finished_flows() keeps its record; flows finish no earlier for it.
+    void keep_finished_flows_if(FinishedListener listener);
+
     // A decoded TCP packet, or an ICMP error quoting one.
     void add(const DecodedPacket& packet);
 
@@ -107,6 +112,8 @@ private:
     void add_tcp(const DecodedPacket& packet);
     void add_icmp_error(const DecodedPacket& packet);
     ActiveFlow& start_flow(const Key& key, const DecodedPacket& packet);
+    static bool needs_streams(const DecodedPacket& packet);
+    void start_streams(ActiveFlow& active);
     void record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
     TcpReset judge_reset(const ActiveFlow& active, const DecodedPacket& packet, Direction direction);
     void note_side_went_on(ActiveFlow& active, const DecodedPacket& packet, Direction direction);

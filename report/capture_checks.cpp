@@ -106,15 +106,21 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "licensing connection, steps they carried show as missing.",
             capture.first_malformed_frames, {}));
     }
-        if (capture.flows_evicted + capture.streams_cut_for_memory + capture.reassembly_cap_evictions > 0) {
+    if (capture.flows_evicted + capture.streams_cut_for_memory + capture.reassembly_cap_evictions +
+            capture.flows_dropped > 0) {
+        std::string dropped = capture.flows_dropped == 0
+                                  ? ""
+                                  : ", " + std::to_string(capture.flows_dropped) +
+                                        " finished flows were dropped from the report (--max-flows records kept)";
         findings.push_back(capture_finding(
             "capture.memory_limit", Severity::warning,
             "trustcap's memory limits were reached: " + std::to_string(capture.flows_evicted) +
                 " flows left the flow table early, " +
                 std::to_string(capture.streams_cut_for_memory + capture.reassembly_cap_evictions) +
-                " stream holes were given up",
+                " stream holes were given up" + dropped,
             "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
-            "memory. The flows concerned may show steps as missing that are in the capture.",
+            "memory. The flows concerned may show steps as missing that are in the capture, and dropped flows "
+            "are not in the report at all.",
             {}, {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"}));
     }
     if (auto finding = fragment_limit_finding(capture.ip_fragments)) findings.push_back(std::move(*finding));
@@ -147,6 +153,34 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             {}, {"ip name-server <ip>", "ip domain lookup source-interface <interface>", "license smart sync all"}));
     }
     return findings;
+}
+
+std::optional<Finding> assess_summarised_attempts(const SummarisedAttempts& attempts) {
+    if (attempts.count == 0) return std::nullopt;
+    std::string targets = std::to_string(attempts.distinct_targets) + (attempts.distinct_targets_exact ? "" : "+") +
+                          (attempts.distinct_targets == 1 ? " server" : " servers");
+    std::string devices = std::to_string(attempts.distinct_devices) + (attempts.distinct_devices_exact ? "" : "+") +
+                          (attempts.distinct_devices == 1 ? " device" : " devices");
+    std::string busiest;
+    for (const SummarisedAttempts::Target& target : attempts.targets) {
+        if (busiest.size() > 200) break;
+        busiest += (busiest.empty() ? "" : ", ") + target.server.to_string() + " (" +
+                   std::to_string(target.connections) + ")";
+    }
+    return capture_finding(
+        "capture.attempts_summarised", Severity::warning,
+        std::to_string(attempts.count) + " more connection attempts from " + devices + " to " + targets +
+            " (frames " + std::to_string(attempts.first_frame) + " to " + std::to_string(attempts.last_frame) +
+            ") are counted, not listed",
+        "So many connections never got past the TCP handshake or carried no TLS or HTTP that only the first of "
+        "them are listed one by one: " + std::to_string(attempts.no_answer) + " got no answer, " +
+            std::to_string(attempts.refused) + " were refused with a reset, " + std::to_string(attempts.unreachable) +
+            " were answered with an ICMP error, " + std::to_string(attempts.connected) +
+            " were accepted but carried nothing. A SYN flood or a scan on the captured link looks like this; "
+            "busiest servers: " + busiest + ".",
+        attempts.first_frame == attempts.last_frame ? std::vector<std::uint64_t>{attempts.first_frame}
+                                                    : std::vector<std::uint64_t>{attempts.first_frame, attempts.last_frame},
+        {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"});
 }
 
 }  // namespace trustcap

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "dissect/dns_transactions.h"
@@ -17,5 +18,8 @@ namespace trustcap {
 std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsServerCounts& https_servers,
                                     bool no_flow_checked, std::uint64_t other_tcp_flows,
                                     const DnsTransactionTable& dns, const LicensingTargets& targets);
+
+// Connection attempts counted rather than listed: told, with whom they were for.
+std::optional<Finding> assess_summarised_attempts(const SummarisedAttempts& attempts);
 
 }  // namespace trustcap

@@ -153,7 +153,8 @@ Json capture_json(const CaptureSummary& capture) {
                 {"limits", Json{{"flows_evicted", capture.flows_evicted},
                                 {"streams_cut_for_memory", capture.streams_cut_for_memory},
                                 {"reassembly_cap_evictions", capture.reassembly_cap_evictions},
-                                {"ip_datagrams_dropped", capture.ip_datagrams_dropped}}},
+                                {"ip_datagrams_dropped", capture.ip_datagrams_dropped},
+                                {"flows_dropped", capture.flows_dropped}}},
                 {"kernel_drops", capture.kernel_drops}};
 }
 
@@ -180,6 +181,30 @@ Json attempts_json(const Report& report) {
     return groups;
 }
 
+Json summarised_attempts_json(const SummarisedAttempts& attempts, int digits) {
+    if (attempts.count == 0) return nullptr;
+    Json targets = Json::array();
+    for (const SummarisedAttempts::Target& target : attempts.targets) {
+        Json entry = endpoint_json(target.server);
+        entry["connections"] = target.connections;
+        targets.push_back(entry);
+    }
+    return Json{{"count", attempts.count},
+                {"first_frame", attempts.first_frame},
+                {"last_frame", attempts.last_frame},
+                {"first_time", iso8601_utc(attempts.first_time, digits)},
+                {"last_time", iso8601_utc(attempts.last_time, digits)},
+                {"no_answer", attempts.no_answer},
+                {"refused", attempts.refused},
+                {"unreachable", attempts.unreachable},
+                {"connected", attempts.connected},
+                {"targets", targets},
+                {"distinct_targets", attempts.distinct_targets},
+                {"distinct_targets_exact", attempts.distinct_targets_exact},
+                {"distinct_devices", attempts.distinct_devices},
+                {"distinct_devices_exact", attempts.distinct_devices_exact}};
+}
+
 Json report_head_json(const Report& report, const std::string& tool_version) {
     return Json{{"schema_version", 1},
                 {"tool", Json{{"name", "trustcap"}, {"version", tool_version}}},
@@ -187,6 +212,7 @@ Json report_head_json(const Report& report, const std::string& tool_version) {
                 {"verdict", report.healthy ? "healthy" : "problem"},
                 {"diagnosis", report.diagnosis},
                 {"attempts", attempts_json(report)},
+                {"summarised_attempts", summarised_attempts_json(report.summarised_attempts, report.capture.precision_digits)},
                 {"other_tcp_flows", report.other_tcp_flows}};
 }
 

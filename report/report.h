@@ -111,6 +111,7 @@ struct CaptureSummary {
     std::uint64_t reassembly_cap_evictions = 0;
     std::uint64_t ip_datagrams_dropped = 0;
     IpFragmentReassembler::Counters ip_fragments;  // which reassembly limits dropped datagrams, from which frame
+    std::uint64_t flows_dropped = 0;  // finished flows worth reporting, not kept: the record cap was reached
     std::uint64_t kernel_drops = 0;  // live capture: packets the kernel or interface dropped
 };
 
@@ -122,10 +123,35 @@ struct AttemptGroup {
     std::vector<std::size_t> flows;  // indexes into Report::flows
 };
 
+// Connection attempts counted rather than listed one by one (a SYN flood,
+// a scan): how many, where in the capture, how they ended, and whom they
+// were for.
+struct SummarisedAttempts {
+    struct Target {
+        Endpoint server;
+        std::uint64_t connections = 0;
+    };
+    std::uint64_t count = 0;
+    std::uint64_t first_frame = 0;
+    std::uint64_t last_frame = 0;
+    Timestamp first_time;
+    Timestamp last_time;
+    std::uint64_t no_answer = 0;    // no SYN-ACK, no reset, no ICMP error
+    std::uint64_t refused = 0;      // the SYN was answered with a reset
+    std::uint64_t unreachable = 0;  // an ICMP error answered the SYN
+    std::uint64_t connected = 0;    // a SYN-ACK came, but no TLS or HTTP followed
+    std::vector<Target> targets;    // the busiest servers, most connections first
+    std::uint64_t distinct_targets = 0;
+    bool distinct_targets_exact = true;  // false: at least distinct_targets
+    std::uint64_t distinct_devices = 0;
+    bool distinct_devices_exact = true;  // false: at least distinct_devices
+};
+
 struct Report {
     CaptureSummary capture;
     std::vector<FlowReport> flows;
     std::vector<AttemptGroup> attempts;
+    SummarisedAttempts summarised_attempts;  // count 0 when every attempt is listed
     std::vector<Finding> findings;  // capture-wide findings, then every flow's
     std::uint64_t other_tcp_flows = 0;
     bool healthy = false;

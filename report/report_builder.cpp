@@ -178,48 +178,54 @@ const DnsTransactionTable& dns_of(const JudgingContext& context) {
     return context.dns ? *context.dns : no_dns;
 }
 
-enum class Selection { none, identified, requested, attempt };
-
 struct Candidate {
     const FlowEvidence* evidence = nullptr;
     FlowIdentity identity;
     TcpAssessment tcp;
-    Selection selection = Selection::none;
+    FlowSelection selection = FlowSelection::none;
 };
 
 Candidate consider(const FlowEvidence& evidence, const JudgingContext& context) {
     Candidate candidate{&evidence,
                         identify_flow(*evidence.flow, evidence.connection, evidence.tls, dns_of(context), context.targets),
-                        assess_tcp(*evidence.flow), Selection::none};
+                        assess_tcp(*evidence.flow), FlowSelection::none};
     bool requested = context.checked_ports.contains(evidence.flow->server.port) ||
                      (context.targets.all_flows && evidence.connection && evidence.connection->carries_tls());
     if (!candidate.identity.kind.empty()) {
-        candidate.selection = Selection::identified;
+        candidate.selection = FlowSelection::identified;
     } else if (requested) {
-        candidate.selection = Selection::requested;
+        candidate.selection = FlowSelection::requested;
     } else if (is_unidentified_attempt(evidence, candidate.tcp, context.attempt_ports)) {
-        candidate.selection = Selection::attempt;
+        candidate.selection = FlowSelection::attempt;
     }
     return candidate;
 }
 
 FlowReport judge(Candidate& candidate, const JudgingContext& context) {
     FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, std::move(candidate.tcp), context);
-    if (candidate.selection == Selection::attempt) flow.identified_by = "attempt";
+    if (candidate.selection == FlowSelection::attempt) flow.identified_by = "attempt";
     return flow;
 }
 
 }  // namespace
 
+FlowSelection select_flow(const FlowEvidence& evidence, const JudgingContext& context) {
+    return consider(evidence, context).selection;
+}
+
 void ForgottenFlows::add(const TcpFlow& flow) {
     ++count;
+    add_server_only(flow);
+}
+
+void ForgottenFlows::add_server_only(const TcpFlow& flow) {
     if (flow.server.port != 443) return;
     if (https_servers.size() < max_servers || https_servers.contains(flow.server)) ++https_servers[flow.server];
 }
 
 std::optional<FlowReport> judge_finished_flow(const FlowEvidence& evidence, const JudgingContext& context) {
     Candidate candidate = consider(evidence, context);
-    if (candidate.selection == Selection::none) return std::nullopt;
+    if (candidate.selection == FlowSelection::none) return std::nullopt;
     return judge(candidate, context);
 }
 
@@ -237,27 +243,30 @@ Report build_report(ReportInputs inputs) {
     bool identified_flow = false;
     for (const FlowEvidence& evidence : inputs.flows) {
         Candidate candidate = consider(evidence, context);
-        identified_flow |= candidate.selection == Selection::identified;
-        if (candidate.selection != Selection::none) chosen.push_back(std::move(candidate));
+        identified_flow |= candidate.selection == FlowSelection::identified;
+        if (candidate.selection != FlowSelection::none) chosen.push_back(std::move(candidate));
     }
     std::set<Endpoint> identified_servers;
     for (const Candidate& candidate : chosen)
-        if (candidate.selection == Selection::identified) identified_servers.insert(candidate.evidence->flow->server);
+        if (candidate.selection == FlowSelection::identified) identified_servers.insert(candidate.evidence->flow->server);
     for (Candidate& candidate : chosen) {
         // An unnamed attempt is kept where a named connection went to the same
         // address: it is an earlier try of that connection.
-        if (candidate.selection == Selection::attempt && identified_flow &&
+        if (candidate.selection == FlowSelection::attempt && identified_flow &&
             !identified_servers.contains(candidate.evidence->flow->server))
             continue;
         report.flows.push_back(judge(candidate, context));
     }
     report.other_tcp_flows = inputs.flows.size() + inputs.forgotten.count - report.flows.size();
+    report.summarised_attempts = inputs.summarised;
 
     HttpsServerCounts https_servers = inputs.forgotten.https_servers;
     for (const FlowEvidence& evidence : inputs.flows)
         if (evidence.flow->server.port == 443) ++https_servers[evidence.flow->server];
     std::vector<Finding> capture_findings = assess_capture(report.capture, https_servers, report.flows.empty(),
                                                            report.other_tcp_flows, dns, context.targets);
+    if (auto summarised = assess_summarised_attempts(report.summarised_attempts))
+        capture_findings.push_back(std::move(*summarised));
     report.findings.insert(report.findings.end(), capture_findings.begin(), capture_findings.end());
     for (const FlowReport& flow : report.flows)
         report.findings.insert(report.findings.end(), flow.findings.begin(), flow.findings.end());

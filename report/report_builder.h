@@ -34,6 +34,8 @@ struct ForgottenFlows {
     HttpsServerCounts https_servers;  // at most max_servers; later servers are not listed
 
     void add(const TcpFlow& flow);
+    // Only its server, for a flow that counts elsewhere (summarised or dropped).
+    void add_server_only(const TcpFlow& flow);
 };
 
 // What judging a flow needs besides the flow itself.
@@ -49,8 +51,18 @@ struct ReportInputs {
     CaptureSummary capture;
     std::vector<FlowEvidence> flows;  // in the order of their first frame
     ForgottenFlows forgotten;
+    SummarisedAttempts summarised;  // attempts counted instead of listed
     JudgingContext context;
 };
+
+// Why the report checks a flow, if it does.
+enum class FlowSelection {
+    none,
+    identified,  // a licensing, legacy or on-prem server, or a proxy
+    requested,   // --port, or --all-flows
+    attempt,     // an unidentified connection attempt to port 443 or a proxy's port that failed
+};
+FlowSelection select_flow(const FlowEvidence& evidence, const JudgingContext& context);
 
 // Finds the licensing connections, judges each, and judges the capture.
 Report build_report(ReportInputs inputs);

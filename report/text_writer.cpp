@@ -233,6 +233,17 @@ void write_text(std::ostream& destination, const Report& report, const TextOptio
             << (last.healthy ? "worked" : attempt_failed(last) ? "failed" : "cannot be judged") << "\n";
     }
 
+    if (const SummarisedAttempts& more = report.summarised_attempts; more.count > 0) {
+        out << "Attempts not listed: " << more.count << " (frames " << more.first_frame << " to " << more.last_frame
+            << "): " << more.no_answer << " no answer, " << more.refused << " refused, " << more.unreachable
+            << " ICMP error, " << more.connected << " accepted without data; " << more.distinct_targets
+            << (more.distinct_targets_exact ? "" : "+") << (more.distinct_targets == 1 ? " server:" : " servers:");
+        for (const SummarisedAttempts::Target& target : more.targets)
+            out << " " << target.server.to_string() << " (" << target.connections << ")";
+        if (more.targets.size() < more.distinct_targets) out << " …";
+        out << "\n";
+    }
+
     bool capture_findings = false;
     for (const Finding& finding : report.findings) {
         if (finding.flow) continue;

@@ -718,5 +718,65 @@ TEST_F(EarlyFinishTest, AFullTableLetsGoOfFinishedEntriesFirstWithoutCountingThe
     EXPECT_FALSE(tracker.finished_flows()[1]->evicted);
 }
 
+TEST_F(FlowTrackerTest, ASynFloodMakesNoConsumerBeforeItsFlowsFinish) {
+    FlowTracker tracker = make_tracker();
+    for (std::uint16_t port = 1; port <= 100; ++port)
+        tracker.add(make.tcp(Endpoint{device.ip, static_cast<std::uint16_t>(20'000 + port)}, server, syn, port, 0));
+    EXPECT_EQ(100u, tracker.active_flows());
+    EXPECT_TRUE(logs.empty());
+
+    Endpoint answered{device.ip, 20'001};
+    tracker.add(make.tcp(server, answered, syn | ack, 5000, 2));
+    tracker.add(make.tcp(answered, server, psh | ack, 2, 5001, "hello"));
+    ASSERT_EQ(1u, logs.size());
+    EXPECT_EQ("hello", logs[0].to_server);
+
+    tracker.finish();
+    EXPECT_EQ(100u, logs.size());  // each finished flow is judged with a consumer, if an empty one
+    ASSERT_EQ(100u, tracker.finished_flows().size());
+    EXPECT_EQ(std::vector<std::uint64_t>{1}, tracker.finished_flows()[0]->side(Direction::client_to_server).syn_frames);
+}
+
+TEST_F(FlowTrackerTest, RetransmittedSynsAreNotedWithoutStreams) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.finish();
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    ASSERT_EQ(2u, flow.timeline.size());
+    EXPECT_EQ(0, flow.timeline[0].notes);
+    EXPECT_EQ(packet_note::retransmission, flow.timeline[1].notes);
+}
+
+TEST_F(FlowTrackerTest, FlowsNotKeptAtTheirEndLeaveOnlyTheTableBounded) {
+    FlowTracker::Limits limits;
+    limits.max_flows = 10;
+    FlowTracker tracker = make_tracker(limits);
+    std::size_t told = 0;
+    tracker.keep_finished_flows_if([&](const TcpFlow& flow) {
+        ++told;
+        return flow.id == 1;
+    });
+    for (std::uint32_t i = 0; i < 1000; ++i)
+        tracker.add(make.tcp(Endpoint{device.ip, static_cast<std::uint16_t>(10'000 + i)}, server, syn, i, 0));
+    EXPECT_LE(tracker.active_flows(), 10u);
+    tracker.finish();
+    EXPECT_EQ(1000u, told);
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    EXPECT_EQ(999u, tracker.counters().flows_forgotten);
+}
+
+TEST_F(FlowTrackerTest, AnIcmpFloodQuotingOneFlowKeepsTheFirstFewErrors) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    IpAddress router = *IpAddress::parse("10.20.30.1");
+    for (int i = 0; i < 100; ++i) tracker.add(make.icmp_unreachable(router, device, server, 13));
+    tracker.finish();
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    ASSERT_EQ(16u, flow.icmp_errors.size());
+    EXPECT_EQ(2u, flow.icmp_errors.front().frame);
+    EXPECT_EQ(101u, flow.last_frame);
+}
+
 }  // namespace
 }  // namespace trustcap

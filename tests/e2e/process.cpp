@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,8 +102,10 @@ ProcessResult RunningProcess::wait() {
     close_if_open(output_);
     close_if_open(error_);
     int status = 0;
-    waitpid(child_, &status, 0);
+    rusage usage{};
+    wait4(child_, &status, 0, &usage);
     child_ = -1;
+    result.peak_memory_kib = static_cast<std::uint64_t>(usage.ru_maxrss);
     result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return result;
 }

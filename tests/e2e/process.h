@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@ struct ProcessResult {
     int exit_status = -1;  // 128 + the signal when a signal ended it
     std::string standard_output;
     std::string standard_error;
+    std::uint64_t peak_memory_kib = 0;  // the program's largest resident set
 };
 
 // A program started in the background (no shell), its standard input a pipe

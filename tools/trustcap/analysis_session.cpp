@@ -10,6 +10,7 @@
 #include "dissect/tls_summary.h"
 #include "dissector_registry.h"
 #include "licensing_interest.h"
+#include "report/flow_retention.h"
 #include "report/report_builder.h"
 
 namespace trustcap {
@@ -66,7 +67,9 @@ struct AnalysisSession::State {
           tracker([this](std::uint16_t port) { return service_ports.contains(port); },
                   [](const Endpoint&, const Endpoint&) { return true; },
                   [this](const TcpFlow& flow) { return dissectors.consumer_for(flow); }, limits_of(options)),
-          decoder(link_type) {}
+          decoder(link_type) {
+        tracker.keep_finished_flows_if([this](const TcpFlow& flow) { return retain(flow); });
+    }
 
     static FlowTracker::Limits limits_of(const AnalysisOptions& options) {
         FlowTracker::Limits limits;
@@ -92,16 +95,28 @@ struct AnalysisSession::State {
         return context;
     }
 
-    // Keeps the flows that are reported; lets the others go (see ForgottenFlows).
+    // Whether a finished flow's record is kept for the report (see FlowRetention).
+    bool retain(const TcpFlow& flow) {
+        FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
+        if (retention.decide(evidence, judging) == FlowRetention::Decision::keep) return true;
+        let_go(flow);
+        return false;
+    }
+
+    void let_go(const TcpFlow& flow) {
+        for (const FlowDirection& side : flow.directions) forgotten_cap_evictions += side.reassembly.cap_evictions;
+        dissectors.forget(flow.id);
+    }
+
+    // Live capture: judges a flow as it finishes; keeps the flows that are reported.
     bool judge_finished(const TcpFlow& flow) {
+        if (!retain(flow)) return false;
         std::optional<FlowReport> report = judge_finished_flow(evidence_of(flow), judging);
         // Once a flow is identified, the final report leaves unidentified attempts out.
         if (report && report->identified_by == "attempt" && identified_flow_judged) report.reset();
         if (!report) {
-            forgotten.add(flow);
-            for (const FlowDirection& side : flow.directions)
-                forgotten_cap_evictions += side.reassembly.cap_evictions;
-            dissectors.forget(flow.id);
+            retention.count_not_reported(flow);
+            let_go(flow);
             return false;
         }
         identified_flow_judged |= report->kind != "other";
@@ -125,7 +140,7 @@ struct AnalysisSession::State {
     CaptureSummary counted;  // what the frames showed: times, cut and malformed frames
     std::vector<CaptureLoss> capture_losses;
     const JudgingContext judging = make_judging_context();  // after what it points to
-    ForgottenFlows forgotten;
+    FlowRetention retention{options.max_flows};
     std::uint64_t forgotten_cap_evictions = 0;
     bool identified_flow_judged = false;
     FlowListener flow_listener;
@@ -204,9 +219,12 @@ Report AnalysisSession::finish(CaptureSummary capture) {
     capture.ip_datagrams_dropped = state.decoder.fragments().counters().datagrams_dropped;
     capture.ip_fragments = state.decoder.fragments().counters();
 
+    capture.flows_dropped = state.retention.dropped();
+
     ReportInputs inputs;
     inputs.context = state.judging;
-    inputs.forgotten = state.forgotten;
+    inputs.forgotten = state.retention.not_checked();
+    inputs.summarised = state.retention.summarised();
     capture.reassembly_cap_evictions += state.forgotten_cap_evictions;
     for (const auto& flow : state.tracker.finished_flows()) {
         for (const FlowDirection& side : flow->directions) capture.reassembly_cap_evictions += side.reassembly.cap_evictions;

@@ -42,8 +42,9 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         ->check(CLI::Range(1, 65535))
         ->allow_extra_args(false);
     app.add_option("--max-flows", command.analysis.max_flows,
-                   "Most TCP flows kept in memory at once; beyond it the least recently seen are dropped early "
-                   "(reported as capture.memory_limit)")
+                   "Most TCP flows kept in memory at once, and most finished flows kept for the report; beyond "
+                   "it the least recently seen are dropped early, later finished ones are left out (reported as "
+                   "capture.memory_limit)")
         ->check(CLI::Range(1, 100'000'000))
         ->default_val(command.analysis.max_flows);
     app.add_option("--format", format,

@@ -17,7 +17,7 @@ struct AnalysisOptions {
     std::set<std::uint16_t> checked_ports;  // --port: every connection to these is checked
     LicensingTargets targets;             // --server, --proxy, --all-flows
     std::vector<std::string> ca_bundles;  // --ca-bundle, added to the system's trust store
-    std::size_t max_flows = 200'000;      // flow-table entries kept at once
+    std::size_t max_flows = 200'000;      // flow-table entries kept at once, and finished flows kept for the report
 };
 
 struct AnalysisOutcome {

@@ -1,0 +1,54 @@
+#include "report/flow_retention.h"
+
+namespace trustcap {
+
+bool never_answered(const TcpFlow& flow) {
+    const FlowDirection& client = flow.side(Direction::client_to_server);
+    const FlowDirection& server = flow.side(Direction::server_to_client);
+    return server.syn_frames.empty() && client.payload_bytes == 0 && server.payload_bytes == 0 &&
+           !flow.handshake_ack_frame;
+}
+
+FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, const JudgingContext& context) {
+    const TcpFlow& flow = *evidence.flow;
+    const ConnectionDissector* connection = evidence.connection;
+    // A TLS connection the dissector kept interest in may be the licensing exchange itself.
+    bool dissected_tls = connection && connection->carries_tls() && !connection->lost_interest();
+    if (!dissected_tls) {
+        FlowSelection selection = select_flow(evidence, context);
+        if (selection == FlowSelection::none) {
+            not_checked_.add(flow);
+            return Decision::not_checked;
+        }
+        std::size_t* listed = nullptr;
+        std::size_t limit = 0;
+        if (selection == FlowSelection::attempt) {
+            listed = &unidentified_attempts_kept_;
+            limit = unidentified_attempts_listed;
+        } else if (never_answered(flow)) {
+            listed = &unanswered_attempts_kept_;
+            limit = unanswered_attempts_listed;
+        }
+        // Past the record cap an attempt is still counted in the summary rather than dropped.
+        if (listed && (*listed >= limit || kept_ >= max_kept_)) {
+            summarised_.add(flow);
+            not_checked_.add_server_only(flow);
+            return Decision::summarised;
+        }
+        if (listed) ++*listed;
+    }
+    if (kept_ >= max_kept_) {
+        ++dropped_;
+        not_checked_.add_server_only(flow);
+        return Decision::dropped;
+    }
+    ++kept_;
+    return Decision::keep;
+}
+
+void FlowRetention::count_not_reported(const TcpFlow& flow) {
+    not_checked_.add(flow);
+    if (kept_ > 0) --kept_;
+}
+
+}  // namespace trustcap
