@@ -41,7 +41,7 @@ FlowTracker::Limits limits_from(fuzz::FuzzInput& input) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     fuzz::FuzzInput input(data, size);
     FlowTracker tracker([](std::uint16_t port) { return port == service_port; },
-                        [](const Endpoint& client, const Endpoint&) { return client.port != 1; },
+                        [](const Endpoint& client, const Endpoint&) { return client.port != 4; },
                         [](const TcpFlow&) { return std::make_unique<fuzz::StreamOrderCheck>(); },
                         limits_from(input));
     if (input.flag())

@@ -68,11 +68,11 @@ for target in "${targets[@]}"; do
     echo "== fuzzing $target for ${seconds}s"
     "$build_dir/tests/fuzz/fuzz_$target" "${arguments[@]}" "$work" "${seeds[@]}" >"$log" 2>&1
     status=$?
-    grep -E '^#[0-9]+ +(DONE|INITED)' "$log" | tail -1
-    grep -E '^stat::number_of_executed_units' "$log"
+    grep -aE '^#[0-9]+[[:space:]]+(DONE|INITED)' "$log" | tail -1
+    grep -aE '^stat::number_of_executed_units' "$log"
     if [[ $status -ne 0 ]]; then
         failed+=("$target")
-        grep -E 'ERROR: |SUMMARY: |runtime error|Test unit written' "$log" | head -10
+        grep -aE 'ERROR: |SUMMARY: |runtime error|Test unit written' "$log" | head -10
         echo "FAIL: $target (exit $status); input in $crashes/, log in $log"
     fi
 done
