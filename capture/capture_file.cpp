@@ -51,7 +51,7 @@ std::unique_ptr<CaptureFile> CaptureFile::open(const std::string& path, std::str
         error = std::strerror(errno);
         return nullptr;
     }
-    auto buffer = std::make_unique<char[]>(stdio_buffer_bytes);
+    auto buffer = std::make_unique_for_overwrite<char[]>(stdio_buffer_bytes);
     std::setvbuf(file, buffer.get(), _IOFBF, stdio_buffer_bytes);
     int precision_digits = (!from_stdin && has_nanosecond_magic(file)) ? 9 : 6;
 

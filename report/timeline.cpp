@@ -154,7 +154,7 @@ std::vector<TimelineRow> build_timeline(const TcpFlow& flow, const ConnectionDis
     }
     if (!connection) return rows;
     for (auto& [frame, found] : messages_by_frame(*connection, tls)) {
-        auto row = std::find_if(rows.begin(), rows.end(), [&](const TimelineRow& r) { return r.frame == frame && !r.icmp_type; });
+        auto row = std::find_if(rows.begin(), rows.end(), [&, wanted = frame](const TimelineRow& r) { return r.frame == wanted && !r.icmp_type; });
         if (row == rows.end()) {
             bool from_client = found.direction == Direction::client_to_server;
             TimelineRow added;

@@ -8,6 +8,7 @@ packages=(
   libpcap-dev libssl-dev libcli11-dev nlohmann-json3-dev libgtest-dev
   ca-certificates
   tshark tcpreplay jq iproute2 procps libcap2-bin
+  clang libfuzzer-14-dev
 )
 
 missing=()

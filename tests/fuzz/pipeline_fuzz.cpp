@@ -1,0 +1,87 @@
+// The whole pipeline, as main.cpp runs it on a file: a capture read, decoded,
+// reassembled, dissected and judged, then written in every output format.
+// The JSON report and each NDJSON line must parse as JSON. The input's size
+// picks the options: default, --all-flows, or --port 8443 with a tiny
+// --max-flows. Verification trusts only the lab root of the generated captures.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "memory_file.h"
+#include "offline_analysis.h"
+#include "report/event_writer.h"
+#include "report/json_writer.h"
+#include "report/report_builder.h"
+#include "report/text_writer.h"
+
+namespace {
+
+using namespace trustcap;
+
+const char* const tool_version = "fuzz";
+
+void trust_only_the_lab_root() {
+    setenv("SSL_CERT_FILE", TRUSTCAP_FUZZ_TRUST_BUNDLE, 1);
+    setenv("SSL_CERT_DIR", "/nonexistent", 1);
+}
+
+AnalysisOptions options_for(std::size_t size, const std::string& path) {
+    AnalysisOptions options;
+    options.file = path;
+    switch (size % 3) {
+        case 1: options.targets.all_flows = true; break;
+        case 2:
+            options.checked_ports = {8443};
+            options.max_flows = 2;
+            break;
+        default: break;
+    }
+    return options;
+}
+
+void require_json(const std::string& text, const char* what) {
+    if (nlohmann::json::accept(text)) return;
+    std::cerr << what << " is not valid JSON:\n" << text << "\n";
+    std::abort();
+}
+
+void require_json_lines(const std::string& text) {
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) require_json(line, "an NDJSON line");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const bool trust_set = (trust_only_the_lab_root(), true);
+    (void)trust_set;
+    static fuzz::MemoryFile file;
+    file.hold(data, size);
+
+    AnalysisOptions options = options_for(size, file.path());
+    AnalysisOutcome outcome = analyze_file(options);
+    if (!outcome.usable) return 0;
+    const Report& report = outcome.report;
+
+    require_json(to_json(report, tool_version), "the JSON report");
+    (void)to_text(report, TextOptions{false});
+    (void)to_text(report, TextOptions{true});
+
+    std::ostringstream events;
+    for (const FlowReport& flow : report.flows) {
+        write_flow_events(events, flow, is_licensing_flow(flow, options.checked_ports), report.capture.precision_digits);
+        write_flow_line(events, flow, report.capture.precision_digits);
+    }
+    std::ostringstream ndjson;
+    for (const FlowReport& flow : report.flows)
+        write_flow_events(ndjson, flow, is_licensing_flow(flow, options.checked_ports), report.capture.precision_digits);
+    write_report_events(ndjson, report, tool_version);
+    require_json_lines(ndjson.str());
+    return 0;
+}
