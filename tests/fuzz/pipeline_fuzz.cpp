@@ -1,6 +1,8 @@
 // The whole pipeline, as main.cpp runs it on a file: a capture read, decoded,
 // reassembled, dissected and judged, then written in every output format.
-// The JSON report and each NDJSON line must parse as JSON. The input's size
+// The JSON report and each NDJSON line must parse as JSON; the text report
+// and the live flow lines must hold no control character but the newline and
+// no C1 control (wire text reaches a terminal escaped). The input's size
 // picks the options: default, --all-flows, or --port 8443 with a tiny
 // --max-flows. Verification trusts only the lab root of the generated captures.
 #include <cstddef>
@@ -56,6 +58,20 @@ void require_json_lines(const std::string& text) {
     while (std::getline(lines, line)) require_json(line, "an NDJSON line");
 }
 
+// Bytes a terminal would act on: C0 controls but the newline, DEL, and C1
+// controls (U+0080..U+009F, C2 80..C2 9F in UTF-8).
+void require_terminal_safe(const std::string& text, const char* what) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        bool control = (byte < 0x20 && byte != '\n') || byte == 0x7f ||
+                       (byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(text[i + 1]) <= 0x9f);
+        if (!control) continue;
+        std::cerr << what << " holds the control byte " << static_cast<int>(byte) << " at offset " << i << "\n";
+        std::abort();
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -65,19 +81,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     file.hold(data, size);
 
     AnalysisOptions options = options_for(size, file.path());
-    AnalysisOutcome outcome = analyze_file(options);
+    // -Z root: started as root, the fuzzer keeps its rights to write what it finds.
+    AnalysisOutcome outcome = analyze_file(options, "root");
     if (!outcome.usable) return 0;
     const Report& report = outcome.report;
 
     require_json(to_json(report, tool_version), "the JSON report");
-    (void)to_text(report, TextOptions{false});
+    require_terminal_safe(to_text(report, TextOptions{false}), "the text report");
     (void)to_text(report, TextOptions{true});
 
-    std::ostringstream events;
-    for (const FlowReport& flow : report.flows) {
-        write_flow_events(events, flow, is_licensing_flow(flow, options.checked_ports), report.capture.precision_digits);
-        write_flow_line(events, flow, report.capture.precision_digits);
-    }
+    std::ostringstream flow_lines;
+    for (const FlowReport& flow : report.flows) write_flow_line(flow_lines, flow, report.capture.precision_digits);
+    require_terminal_safe(flow_lines.str(), "a live flow line");
     std::ostringstream ndjson;
     for (const FlowReport& flow : report.flows)
         write_flow_events(ndjson, flow, is_licensing_flow(flow, options.checked_ports), report.capture.precision_digits);

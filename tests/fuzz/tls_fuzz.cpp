@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "dissect/certificate_cache.h"
 #include "dissect/tls_stream_dissector.h"
 #include "dissect/tls_summary.h"
 #include "fuzz_input.h"
@@ -21,7 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     TlsStreamDissector dissector(limits);
     fuzz::feed_chunks(input, dissector);
 
-    TlsSummary summary = summarize_tls(dissector.messages(), nullptr, 1'600'000'000, "smartreceiver.cisco.com");
+    CertificateCache certificates;  // one per input, so a run does not depend on the inputs before it
+    TlsSummary summary =
+        summarize_tls(dissector.messages(), nullptr, certificates, 1'600'000'000, "smartreceiver.cisco.com");
     volatile std::size_t sink = summary.server_name.size() + summary.alpn.size() + dissector.messages_dropped();
     (void)sink;
     return 0;
