@@ -98,12 +98,22 @@ protected:
 
 fs::path* SynFloodTest::capture_ = nullptr;
 
+// Under AddressSanitizer the resident set is mostly shadow memory and
+// quarantine, not trustcap's own: only the output is bounded there.
+#ifdef TRUSTCAP_SANITIZED
+constexpr bool memory_is_trustcaps = false;
+#else
+constexpr bool memory_is_trustcaps = true;
+#endif
+
 // Before the bound, 100 000 SYNs took 560 MB and wrote 290 MB of JSON (one
 // full record per attempt); with --max-flows 1000, still 300 MB.
 TEST_F(SynFloodTest, IsSummarisedInBoundedMemoryAndOutput) {
     ProcessResult run = run_process({trustcap_binary(), "--format", "json", capture_->string()});
     ASSERT_EQ(1, run.exit_status) << run.standard_error;
-    EXPECT_LT(run.peak_memory_kib, 256u * 1024);
+    if (memory_is_trustcaps) {
+        EXPECT_LT(run.peak_memory_kib, 256u * 1024);
+    }
     EXPECT_LT(run.standard_output.size(), 256u * 1024);
     Json report = Json::parse(run.standard_output);
     EXPECT_EQ(16u, report.at("flows").size());  // the first attempts, listed in full
@@ -127,7 +137,9 @@ TEST_F(SynFloodTest, MaxFlowsBoundsMemoryNotOnlyTheFlowTable) {
     ProcessResult run =
         run_process({trustcap_binary(), "--format", "json", "--max-flows", "1000", capture_->string()});
     ASSERT_EQ(1, run.exit_status) << run.standard_error;
-    EXPECT_LT(run.peak_memory_kib, 48u * 1024);
+    if (memory_is_trustcaps) {
+        EXPECT_LT(run.peak_memory_kib, 48u * 1024);
+    }
     EXPECT_LT(run.standard_output.size(), 64u * 1024);
 }
 
