@@ -3,20 +3,23 @@
 # each for a while, seeded from tests/fuzz/corpus and tests/fuzz/regressions.
 # Inputs that crash, leak, time out or trip a sanitizer are copied to
 # BUILD_DIR/crashes/<target>/; the run fails if any target found one.
-#   usage: run.sh [--seconds N] [--build-dir DIR] [TARGET...]
-#   (default: every target, 60 seconds each, build-fuzz/ in the source tree)
+#   usage: run.sh [--seconds N] [--jobs J] [--build-dir DIR] [TARGET...]
+#   (default: every target, 60 seconds each, two targets at a time,
+#   build-fuzz/ in the source tree)
 set -uo pipefail
 
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 fuzz_dir=$source_dir/tests/fuzz
 seconds=60
+jobs=2
 build_dir=$source_dir/build-fuzz
 targets=()
 while [[ $# -gt 0 ]]; do
     case $1 in
         --seconds) seconds=$2; shift 2 ;;
+        --jobs) jobs=$2; shift 2 ;;
         --build-dir) build_dir=$(realpath -m "$2"); shift 2 ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -49,33 +52,51 @@ fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-failed=()
-for target in "${targets[@]}"; do
-    work=$build_dir/corpus/$target
-    crashes=$build_dir/crashes/$target
-    log=$build_dir/logs/$target.log
-    mkdir -p "$work" "$crashes" "$(dirname "$log")"
-    dictionary=$build_dir/dict/$target.dict
-    mkdir -p "$(dirname "$dictionary")"
+# Fuzzes one target; its lines are printed together once it is done.
+fuzz_target() {
+    local target=$1
+    local work=$build_dir/corpus/$target crashes=$build_dir/crashes/$target log=$build_dir/logs/$target.log
+    local dictionary=$build_dir/dict/$target.dict
+    mkdir -p "$work" "$crashes" "$(dirname "$log")" "$(dirname "$dictionary")"
     : >"$dictionary"
+    local name
     for name in ${dictionaries[$target]}; do cat "$fuzz_dir/dict/$name.dict" >>"$dictionary"; done
-    arguments=(-max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len="${max_len[$target]}"
-               -timeout=10 -print_final_stats=1 -artifact_prefix="$crashes/")
+    local arguments=(-max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len="${max_len[$target]}"
+                     -timeout=10 -print_final_stats=1 -artifact_prefix="$crashes/")
     [[ -s $dictionary ]] && arguments+=(-dict="$dictionary")
-    seeds=("$fuzz_dir/corpus/$target")
+    local seeds=("$fuzz_dir/corpus/$target")
     [[ -d $fuzz_dir/regressions/$target ]] && seeds+=("$fuzz_dir/regressions/$target")
 
-    echo "== fuzzing $target for ${seconds}s"
     "$build_dir/tests/fuzz/fuzz_$target" "${arguments[@]}" "$work" "${seeds[@]}" >"$log" 2>&1
-    status=$?
-    grep -aE '^#[0-9]+[[:space:]]+(DONE|INITED)' "$log" | tail -1
-    grep -aE '^stat::number_of_executed_units' "$log"
-    if [[ $status -ne 0 ]]; then
-        failed+=("$target")
-        grep -aE 'ERROR: |SUMMARY: |runtime error|Test unit written' "$log" | head -10
-        echo "FAIL: $target (exit $status); input in $crashes/, log in $log"
-    fi
+    local status=$?
+    {
+        echo "== $target, ${seconds}s"
+        grep -aE '^#[0-9]+[[:space:]]+(DONE|INITED)' "$log" | tail -1
+        grep -aE '^stat::number_of_executed_units' "$log"
+        if [[ $status -ne 0 ]]; then
+            grep -aE 'ERROR: |SUMMARY: |runtime error|Test unit written' "$log" | head -10
+            echo "FAIL: $target (exit $status); input in $crashes/, log in $log"
+        fi
+    } >"$log.summary"
+    return $status
+}
+
+echo "== fuzzing ${#targets[@]} targets for ${seconds}s each, $jobs at a time"
+declare -A running=()
+failed=()
+collect_one() {
+    local pid status=0
+    wait -n -p pid "${!running[@]}" || status=$?
+    cat "$build_dir/logs/${running[$pid]}.log.summary"
+    [[ $status -ne 0 ]] && failed+=("${running[$pid]}")
+    unset "running[$pid]"
+}
+for target in "${targets[@]}"; do
+    [[ ${#running[@]} -ge $jobs ]] && collect_one
+    fuzz_target "$target" &
+    running[$!]=$target
 done
+while [[ ${#running[@]} -gt 0 ]]; do collect_one; done
 
 if [[ ${#failed[@]} -gt 0 ]]; then
     echo "run.sh: ${#failed[@]} of ${#targets[@]} targets failed: ${failed[*]}"

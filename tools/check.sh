@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it, on a fresh Debian 12 machine as root:
+#   1. the normal build, warnings as errors, and every test;
+#   2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer
+#      (any report aborts the test that triggered it);
+#   3. a short, seeded run of every fuzz target (tools/fuzz/run.sh).
+# TRUSTCAP_FUZZ_SECONDS sets the time per fuzz target (default 60; 0 skips step 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzz_seconds=${TRUSTCAP_FUZZ_SECONDS:-60}
+
+tools/install-deps.sh
+
+cmake -S . -B build -DTRUSTCAP_WERROR=ON
+cmake --build build -j2
+ctest --test-dir build -j2 --output-on-failure
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+cmake -S . -B build-sanitized -DTRUSTCAP_SANITIZE=ON -DTRUSTCAP_WERROR=ON
+cmake --build build-sanitized -j2
+ctest --test-dir build-sanitized -j2 --output-on-failure
+
+if [[ $fuzz_seconds -gt 0 ]]; then
+    tools/fuzz/run.sh --seconds "$fuzz_seconds"
+fi
