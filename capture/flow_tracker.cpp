@@ -119,18 +119,27 @@ void FlowTracker::finish_flows_early(FlowCompletionTimes times, FinishedListener
 
 void FlowTracker::keep_finished_flows_if(FinishedListener listener) { finished_listener_ = std::move(listener); }
 
+bool FlowTracker::Sweep::due(const Timestamp& now, double interval_seconds, std::size_t table_size) {
+    ++packets_since;
+    double since = now.seconds_since(last);
+    // A clock that stepped back starts counting again from where it now is,
+    // so a single packet from the future does not stop the sweeps.
+    if (started && since < -interval_seconds) last = now;
+    if (started && (since < interval_seconds || packets_since < table_size / 8)) return false;
+    started = true;
+    last = now;
+    packets_since = 0;
+    return true;
+}
+
 void FlowTracker::advance_clock(const Timestamp& now) {
     latest_time_ = std::max(latest_time_, now);
-    // A clock that stepped back as far sweeps too: it must not wait for the time it left.
-    if (!swept_once_ || std::abs(now.seconds_since(last_sweep_)) >= sweep_interval_seconds) {
+    if (idle_sweep_.due(now, sweep_interval_seconds, table_.size())) {
+        ++counters_.idle_sweeps;
         expire_idle(now);
-        last_sweep_ = now;
-        swept_once_ = true;
     }
-    if (early_completion_ && std::abs(now.seconds_since(last_completion_sweep_)) >= completion_sweep_interval_seconds) {
+    if (early_completion_ && completion_sweep_.due(now, completion_sweep_interval_seconds, table_.size()))
         finish_due_flows(now);
-        last_completion_sweep_ = now;
-    }
 }
 
 void FlowTracker::add(const DecodedPacket& packet) {

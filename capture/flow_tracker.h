@@ -55,6 +55,7 @@ public:
         std::uint64_t icmp_errors_matched = 0;
         std::uint64_t icmp_errors_unmatched = 0;
         std::uint64_t flows_forgotten = 0;  // finished, and not kept by the listener
+        std::uint64_t idle_sweeps = 0;      // walks of the table for idle flows
     };
 
     using ServicePortTest = std::function<bool(std::uint16_t port)>;
@@ -134,11 +135,20 @@ private:
     std::vector<std::unique_ptr<TcpFlow>> finished_;
     std::uint64_t next_flow_id_ = 1;
     std::size_t total_buffered_bytes_ = 0;
-    Timestamp last_sweep_;
-    bool swept_once_ = false;
+    // When the table was last walked. A walk is due once the capture's clock
+    // has moved an interval on and, so that a clock stepping back and forth
+    // cannot make every packet walk a large table, once packets have come in
+    // proportion to the table's size.
+    struct Sweep {
+        Timestamp last;
+        std::size_t packets_since = 0;
+        bool started = false;
+        bool due(const Timestamp& now, double interval_seconds, std::size_t table_size);
+    };
+    Sweep idle_sweep_;
     std::optional<FlowCompletionTimes> early_completion_;
     FinishedListener finished_listener_;
-    Timestamp last_completion_sweep_;
+    Sweep completion_sweep_;
     Timestamp latest_time_;
 };
 

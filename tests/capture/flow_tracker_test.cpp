@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -377,6 +378,47 @@ TEST_F(FlowTrackerTest, IdleFlowsAreRetiredAndMarked) {
     ASSERT_EQ(2u, tracker.finished_flows().size());
     EXPECT_TRUE(tracker.finished_flows()[0]->ended_by_idle_timeout);
     EXPECT_FALSE(tracker.finished_flows()[1]->ended_by_idle_timeout);
+}
+
+TEST_F(FlowTrackerTest, IdleFlowsStillExpireAfterAPacketFromTheFuture) {
+    FlowTracker::Limits limits;
+    limits.idle_timeout_seconds = 30;
+    FlowTracker tracker = make_tracker(limits);
+    auto syn_at = [&](std::uint16_t port, std::int64_t seconds_later) {
+        DecodedPacket packet = make.tcp(Endpoint{device.ip, port}, server, syn, port, 0);
+        packet.time = Timestamp{1'710'234'900 + seconds_later, 0};
+        tracker.add(packet);
+    };
+    syn_at(51000, 0);
+    syn_at(51001, 100'000);  // a stray packet dated a day later
+    syn_at(51002, 5);        // back to the capture's own time
+    syn_at(51003, 100);      // 95 s later: 51002 has been idle for longer than 30 s
+    tracker.finish();
+    ASSERT_EQ(4u, tracker.finished_flows().size());
+    std::map<std::uint16_t, bool> idle;
+    for (const auto& flow : tracker.finished_flows()) idle[flow->client.port] = flow->ended_by_idle_timeout;
+    EXPECT_TRUE(idle[51000]);
+    EXPECT_FALSE(idle[51001]);
+    EXPECT_TRUE(idle[51002]);
+    EXPECT_FALSE(idle[51003]);
+}
+
+TEST_F(FlowTrackerTest, AClockSteppingBackAndForthDoesNotWalkTheTableOnEveryPacket) {
+    FlowTracker tracker = make_tracker();
+    for (std::uint16_t port = 40000; port < 41000; ++port) {
+        DecodedPacket packet = make.tcp(Endpoint{device.ip, port}, server, syn, port, 0);
+        packet.time = Timestamp{1'710'234'900, 0};
+        tracker.add(packet);
+    }
+    std::uint64_t sweeps_before = tracker.counters().idle_sweeps;
+    for (int i = 0; i < 2000; ++i) {
+        DecodedPacket packet = make.tcp(Endpoint{device.ip, 40000}, server, syn, 40000, 0);
+        packet.time = Timestamp{1'710'234'900 + (i % 2 == 0 ? 20 : 0), 0};
+        tracker.add(packet);
+    }
+    // One walk per eighth of the table's size in packets at most: 2000 / 125.
+    EXPECT_LE(tracker.counters().idle_sweeps - sweeps_before, 16u);
+    EXPECT_EQ(1000u, tracker.active_flows());
 }
 
 TEST_F(FlowTrackerTest, FullTableEvictsAndCounts) {
