@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include <filesystem>
 #include <fstream>
@@ -397,6 +398,25 @@ std::string uid_line_of(pid_t process) {
     return {};
 }
 
+// Whether the process has a handler for `signal_number` yet (SigCgt in
+// /proc/PID/status), so a test does not signal it before it can listen.
+bool catches_signal(pid_t pid, int signal_number) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("SigCgt:", 0) != 0) continue;
+        std::uint64_t caught = std::stoull(line.substr(7), nullptr, 16);
+        return (caught >> (signal_number - 1)) & 1u;
+    }
+    return false;
+}
+
+void wait_until_catching(pid_t pid, int signal_number) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!catches_signal(pid, signal_number) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(catches_signal(pid, signal_number)) << "trustcap never listened for signal " << signal_number;
+}
+
 Json interrupted_report(const ProcessResult& run) {
     EXPECT_LE(run.exit_status, 1) << run.standard_error;
     Json report = Json::parse(run.standard_output, nullptr, false);
@@ -420,6 +440,7 @@ TEST(CommandLine, SigintEndsTheReadingOfAFifoWithTheReportOfWhatWasRead) {
     ASSERT_GE(writer, 0);
     std::string capture = file_text(generated + "complete-connection.pcap");
     ASSERT_EQ(static_cast<ssize_t>(capture.size()), ::write(writer, capture.data(), capture.size()));
+    wait_until_catching(trustcap.pid(), SIGINT);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     std::string uid = uid_line_of(trustcap.pid());
     trustcap.send_signal(SIGINT);
@@ -446,6 +467,7 @@ TEST(CommandLine, SigtermLetsTheWriterOfStandardInputFinish) {
     std::string capture = file_text(generated + "complete-connection.pcap");
     RunningProcess trustcap({trustcap_binary(), "--format", "json", "--port", "443", "-"}, RunningProcess::Input::pipe);
     trustcap.write_input(capture.substr(0, capture.size() / 2));
+    wait_until_catching(trustcap.pid(), SIGTERM);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     trustcap.send_signal(SIGTERM);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -462,6 +484,7 @@ TEST(CommandLine, ASecondSignalEndsTheReadingOfStandardInputAtOnce) {
     std::string capture = file_text(generated + "complete-connection.pcap");
     RunningProcess trustcap({trustcap_binary(), "--format", "json", "--port", "443", "-"}, RunningProcess::Input::pipe);
     trustcap.write_input(capture);
+    wait_until_catching(trustcap.pid(), SIGINT);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     auto signalled = std::chrono::steady_clock::now();
     trustcap.send_signal(SIGINT);
