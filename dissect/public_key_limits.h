@@ -16,9 +16,9 @@ namespace public_key_limits {
 inline constexpr int max_rsa_modulus_bits = 8192;
 // BoringSSL (Chrome) refuses wider exponents; real ones are 3, 17 and 65537.
 inline constexpr int max_rsa_exponent_bits = 33;
-// OpenSSL's own DSA ceiling (OPENSSL_DSA_MAX_MODULUS_BITS); FIPS 186-4 allows
-// subgroups of 160, 224 and 256 bits only.
-inline constexpr int max_dsa_modulus_bits = 10000;
+// FIPS 186-4 (4.2) allows primes of 1024, 2048 and 3072 bits, with subgroups
+// of 160, 224 and 256 bits only.
+inline constexpr int max_dsa_modulus_bits = 3072;
 }  // namespace public_key_limits
 
 // Why the certificate's public key must not be used (an RSA modulus or
