@@ -18,7 +18,9 @@ ctest --test-dir build -j2 --output-on-failure
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-cmake -S . -B build-sanitized -DTRUSTCAP_SANITIZE=ON -DTRUSTCAP_WERROR=ON
+# Warnings are errors in the normal build only: GCC's flow warnings
+# (-Wmaybe-uninitialized) give false positives on sanitizer-instrumented code.
+cmake -S . -B build-sanitized -DTRUSTCAP_SANITIZE=ON -DTRUSTCAP_WERROR=OFF
 cmake --build build-sanitized -j2
 ctest --test-dir build-sanitized -j2 --output-on-failure
 

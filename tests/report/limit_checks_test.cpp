@@ -75,8 +75,7 @@ TEST(LimitChecks, ALongChainAndARefusedKeyAreEachAFinding) {
 
 TEST(LimitChecks, AChainAtTheLimitIsNotALimitHit) {
     TlsSummary tls;
-    tls.client_chain = CertificateChain{};
-    tls.client_chain->sent = max_certificates_per_chain;
+    tls.client_chain.emplace().sent = max_certificates_per_chain;
     EXPECT_TRUE(assess_dissection_limits(flow_with_id(2), ConnectionDissector{}, tls).empty());
 }
 
