@@ -123,10 +123,17 @@ bool FlowTracker::Sweep::due(const Timestamp& now, double interval_seconds, std:
     ++packets_since;
     double since = now.seconds_since(last);
     // A clock that stepped back starts counting again from where it now is,
-    // so a single packet from the future does not stop the sweeps.
-    if (started && since < -interval_seconds) last = now;
-    if (started && (since < interval_seconds || packets_since < table_size / 8)) return false;
+    // so a single packet from the future does not stop the sweeps; until the
+    // next walk, walks also wait for packets in proportion to the table, so a
+    // clock stepping back and forth cannot make every packet walk it.
+    if (started && since < -interval_seconds) {
+        last = now;
+        stepped_back = true;
+    }
+    if (started && since < interval_seconds) return false;
+    if (stepped_back && packets_since < table_size / 8) return false;
     started = true;
+    stepped_back = false;
     last = now;
     packets_since = 0;
     return true;

@@ -135,14 +135,13 @@ private:
     std::vector<std::unique_ptr<TcpFlow>> finished_;
     std::uint64_t next_flow_id_ = 1;
     std::size_t total_buffered_bytes_ = 0;
-    // When the table was last walked. A walk is due once the capture's clock
-    // has moved an interval on and, so that a clock stepping back and forth
-    // cannot make every packet walk a large table, once packets have come in
-    // proportion to the table's size.
+    // When the table was last walked: a walk is due once the capture's clock
+    // has moved an interval on (see Sweep::due for a clock that steps back).
     struct Sweep {
         Timestamp last;
         std::size_t packets_since = 0;
         bool started = false;
+        bool stepped_back = false;
         bool due(const Timestamp& now, double interval_seconds, std::size_t table_size);
     };
     Sweep idle_sweep_;

@@ -421,6 +421,18 @@ TEST_F(FlowTrackerTest, AClockSteppingBackAndForthDoesNotWalkTheTableOnEveryPack
     EXPECT_EQ(1000u, tracker.active_flows());
 }
 
+TEST_F(FlowTrackerTest, AClockMovingOnWalksALargeTableEveryIntervalHoweverFewThePackets) {
+    FlowTracker tracker = make_tracker();
+    for (std::uint16_t port = 40000; port < 41000; ++port) {
+        DecodedPacket packet = make.tcp(Endpoint{device.ip, port}, server, syn, port, 0);
+        packet.time = Timestamp{1'710'234'900, 0};
+        tracker.add(packet);
+    }
+    std::uint64_t sweeps_before = tracker.counters().idle_sweeps;
+    for (std::int64_t step = 1; step <= 5; ++step) tracker.advance_clock(Timestamp{1'710'234'900 + 11 * step, 0});
+    EXPECT_EQ(5u, tracker.counters().idle_sweeps - sweeps_before);
+}
+
 TEST_F(FlowTrackerTest, FullTableEvictsAndCounts) {
     FlowTracker::Limits limits;
     limits.max_flows = 10;
