@@ -107,6 +107,15 @@ protected:
         tracker.add(make.tcp(device, server, ack, client_isn + 7, server_isn + 8));
     }
 
+    // `count` SYNs from ports 40000 on, all at the same capture time.
+    void open_attempts_at_one_instant(FlowTracker& tracker, std::uint16_t count) {
+        for (std::uint16_t port = 40000; port < 40000 + count; ++port) {
+            DecodedPacket packet = make.tcp(Endpoint{device.ip, port}, server, syn, port, 0);
+            packet.time = Timestamp{1'710'234'900, 0};
+            tracker.add(packet);
+        }
+    }
+
     PacketMaker make;
     std::deque<StreamLog> logs;
 };
@@ -405,11 +414,7 @@ TEST_F(FlowTrackerTest, IdleFlowsStillExpireAfterAPacketFromTheFuture) {
 
 TEST_F(FlowTrackerTest, AClockSteppingBackAndForthDoesNotWalkTheTableOnEveryPacket) {
     FlowTracker tracker = make_tracker();
-    for (std::uint16_t port = 40000; port < 41000; ++port) {
-        DecodedPacket packet = make.tcp(Endpoint{device.ip, port}, server, syn, port, 0);
-        packet.time = Timestamp{1'710'234'900, 0};
-        tracker.add(packet);
-    }
+    open_attempts_at_one_instant(tracker, 1000);
     std::uint64_t sweeps_before = tracker.counters().idle_sweeps;
     for (int i = 0; i < 2000; ++i) {
         DecodedPacket packet = make.tcp(Endpoint{device.ip, 40000}, server, syn, 40000, 0);
@@ -423,11 +428,7 @@ TEST_F(FlowTrackerTest, AClockSteppingBackAndForthDoesNotWalkTheTableOnEveryPack
 
 TEST_F(FlowTrackerTest, AClockMovingOnWalksALargeTableEveryIntervalHoweverFewThePackets) {
     FlowTracker tracker = make_tracker();
-    for (std::uint16_t port = 40000; port < 41000; ++port) {
-        DecodedPacket packet = make.tcp(Endpoint{device.ip, port}, server, syn, port, 0);
-        packet.time = Timestamp{1'710'234'900, 0};
-        tracker.add(packet);
-    }
+    open_attempts_at_one_instant(tracker, 1000);
     std::uint64_t sweeps_before = tracker.counters().idle_sweeps;
     for (std::int64_t step = 1; step <= 5; ++step) tracker.advance_clock(Timestamp{1'710'234'900 + 11 * step, 0});
     EXPECT_EQ(5u, tracker.counters().idle_sweeps - sweeps_before);
