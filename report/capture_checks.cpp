@@ -69,13 +69,16 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
                                     bool no_flow_checked, std::uint64_t other_tcp_flows,
                                     const DnsTransactionTable& dns, const LicensingTargets& targets) {
     std::vector<Finding> findings;
+    // Where the reading ended: the last frame read, if any.
+    const std::vector<std::uint64_t> last_frame_read =
+        capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{};
     if (!capture.complete && capture.live) {
         findings.push_back(capture_finding(
             "capture.stopped", Severity::error,
             "The live capture stopped early after frame " + std::to_string(capture.frames) + ": " + capture.damage,
             "Reading the interface or writing the -w file failed, so the run ended before it was asked to. "
             "Everything captured until then is reported.",
-            capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{},
+            last_frame_read,
             {"Check the interface is still up (ip link) and the -w file's disk has room (df), then run again"}));
     } else if (!capture.complete && capture.interrupted) {
         findings.push_back(capture_finding(
@@ -83,7 +86,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "The reading stopped after frame " + std::to_string(capture.frames) + ": " + capture.damage,
             "trustcap was asked to stop (Ctrl-C, kill) before the capture ended. Everything read until then is "
             "reported; a connection still open at that point is judged as it stands.",
-            capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{},
+            last_frame_read,
             {"Let the capture end (tcpdump -c N, or stop the writer) to have all of it read"}));
     } else if (!capture.complete) {
         findings.push_back(capture_finding(
@@ -93,7 +96,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "The file ends inside a packet record or is corrupt from there on, usually because the copy from "
             "the device was cut short or the capture was not stopped before export. Everything up to the damage "
             "is reported; whatever came after is not.",
-            capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{},
+            last_frame_read,
             {"monitor capture <name> stop, then monitor capture <name> export location flash:<file>.pcap",
              "copy flash:<file>.pcap again and compare sizes: dir flash:<file>.pcap"}));
     }
