@@ -83,14 +83,31 @@ struct FlowTracker::ActiveFlow {
     std::unique_ptr<TcpStreamReassembler> to_server;
     std::unique_ptr<TcpStreamReassembler> to_client;
     std::optional<std::uint32_t> client_isn;
+    // Each side's acknowledgements before the streams started: the first that
+    // moved and the latest, enough to tell the streams which bytes went uncaptured.
+    struct AckSeen {
+        std::uint32_t ack;
+        std::uint64_t frame;
+    };
+    std::array<std::optional<AckSeen>, 2> first_ack_moved;
+    std::array<std::optional<AckSeen>, 2> latest_ack;
     bool streams_started = false;
     bool closed = false;  // a reset that ended it, or both FINs acknowledged
+    std::size_t charged = 0;  // what the memory budget was last charged for it
 
     TcpStreamReassembler* reassembler(Direction direction) {
         return direction == Direction::client_to_server ? to_server.get() : to_client.get();
     }
     [[nodiscard]] std::size_t buffered_bytes() const {
         return (to_server ? to_server->buffered_bytes() : 0) + (to_client ? to_client->buffered_bytes() : 0);
+    }
+    [[nodiscard]] std::size_t held_bytes() const {
+        // The table's node and the bucket that points to it.
+        std::size_t bytes = sizeof(ActiveFlow) + sizeof(Key) + sizeof(std::unique_ptr<ActiveFlow>) + 3 * sizeof(void*);
+        if (record) bytes += record->held_bytes();
+        if (to_server) bytes += to_server->held_bytes() + to_client->held_bytes() + sizeof(GapRecorder);
+        if (consumer) bytes += consumer->held_bytes();
+        return bytes;
     }
 };
 
@@ -104,7 +121,8 @@ FlowTracker::FlowTracker(ServicePortTest is_service_port, FlowSelector select, C
     : is_service_port_(std::move(is_service_port)),
       select_(std::move(select)),
       make_consumer_(std::move(make_consumer)),
-      limits_(limits) {}
+      limits_(limits),
+      budget_(limits.max_memory_bytes) {}
 
 FlowTracker::~FlowTracker() = default;
 
@@ -156,6 +174,25 @@ void FlowTracker::add(const DecodedPacket& packet) {
     } else if (packet.icmp && packet.icmp->quote && packet.icmp->quote->protocol == 6) {
         add_icmp_error(packet);
     }
+    if (budget_.spent()) stay_within_budget(packet.frame);
+}
+
+void FlowTracker::recharge(ActiveFlow& active) {
+    std::size_t now_held = active.held_bytes();
+    budget_.change(active.charged, now_held);
+    active.charged = now_held;
+}
+
+FlowTracker::Table::iterator FlowTracker::erase_flow(Table::iterator position) {
+    budget_.change(position->second->charged, 0);
+    return table_.erase(position);
+}
+
+// The least recently active flows go until the budget holds again; if what
+// is spent is kept elsewhere (finished flows), the table may empty.
+void FlowTracker::stay_within_budget(std::uint64_t frame) {
+    budget_.note_reached(frame);
+    while (budget_.spent() && !table_.empty()) make_room(counters_.flows_evicted_for_memory);
 }
 
 void FlowTracker::add_tcp(const DecodedPacket& packet) {
@@ -176,7 +213,7 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
             existing.client == source && (existing.client_isn == packet.tcp.seq || answered_already);
         if (!same_attempt) {  // port reuse, or a SYN after a flow seen mid-stream
             retire(existing, packet.time);
-            table_.erase(found);
+            erase_flow(found);
             found = table_.end();
         }
     } else if (found != table_.end() && has(flags, tcp_flag::syn) && has(flags, tcp_flag::ack)) {
@@ -187,7 +224,7 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
         bool repeats_its_synack = existing.synack_ack == packet.tcp.ack;
         if (existing.closed && !answers_its_syn && !repeats_its_synack) {
             retire(existing, packet.time);
-            table_.erase(found);
+            erase_flow(found);
             found = table_.end();
         }
     }
@@ -200,13 +237,14 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
         active.synack_ack = packet.tcp.ack;
     if (active.record) {
         record_packet(active, packet, direction);
+        recharge(active);
     } else if (has(flags, tcp_flag::rst)) {
         active.closed = true;
     }
 }
 
 FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPacket& packet) {
-    if (table_.size() >= limits_.max_flows) make_room();
+    if (table_.size() >= limits_.max_flows) make_room(counters_.flows_evicted);
     ++counters_.tcp_flows;
     Endpoint source{packet.source, packet.source_port};
     Endpoint destination{packet.destination, packet.destination_port};
@@ -241,15 +279,31 @@ FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPa
         flow.first_frame = packet.frame;
     }
     auto [inserted, unused] = table_.emplace(key, std::move(active));
+    recharge(*inserted->second);
     return *inserted->second;
 }
 
-// A connection attempt of a SYN flood or a scan never needs its streams:
-// they and the consumer are made at the first packet that may carry or
-// acknowledge a byte.
-bool FlowTracker::needs_streams(const DecodedPacket& packet) {
-    bool bare_syn = has(packet.tcp.flags, tcp_flag::syn) && !has(packet.tcp.flags, tcp_flag::ack);
-    return packet.payload_wire_length > 0 || !(bare_syn || has(packet.tcp.flags, tcp_flag::rst));
+// A connection that carries no byte (an attempt of a SYN flood or a scan, a
+// handshake left idle) never needs its streams: they and the consumer are
+// made at the first byte of either side.
+bool FlowTracker::needs_streams(const DecodedPacket& packet, bool keep_alive) {
+    return packet.payload_wire_length > 0 && !keep_alive && !has(packet.tcp.flags, tcp_flag::rst);
+}
+
+void FlowTracker::note_ack_before_streams(ActiveFlow& active, const DecodedPacket& packet, Direction direction) {
+    std::optional<ActiveFlow::AckSeen>& latest = active.latest_ack[index_of(direction)];
+    std::optional<ActiveFlow::AckSeen>& first_moved = active.first_ack_moved[index_of(direction)];
+    if (latest && latest->ack != packet.tcp.ack && !first_moved) first_moved = ActiveFlow::AckSeen{packet.tcp.ack, packet.frame};
+    latest = ActiveFlow::AckSeen{packet.tcp.ack, packet.frame};
+}
+
+// The peer's stream learns what `direction` acknowledged. The peer's FIN
+// takes a sequence number but carries no byte: an ACK covering it
+// acknowledges the data only up to the FIN.
+void FlowTracker::acknowledge_peer(ActiveFlow& active, Direction direction, std::uint32_t ack, std::uint64_t frame) {
+    const FlowDirection& peer = active.record->side(opposite(direction));
+    std::uint32_t data_acknowledged = peer.fin_seq && acknowledges(ack, *peer.fin_seq) ? *peer.fin_seq : ack;
+    active.reassembler(opposite(direction))->acknowledge(data_acknowledged, frame);
 }
 
 void FlowTracker::start_streams(ActiveFlow& active) {
@@ -265,6 +319,10 @@ void FlowTracker::start_streams(ActiveFlow& active) {
     for (Direction direction : {Direction::client_to_server, Direction::server_to_client})
         if (std::optional<std::uint32_t> initial = flow.side(direction).initial_seq)
             active.reassembler(direction)->set_initial_sequence(*initial + 1);
+    for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
+        for (const auto& seen : {active.first_ack_moved[index_of(direction)], active.latest_ack[index_of(direction)]})
+            if (seen) acknowledge_peer(active, direction, seen->ack, seen->frame);
+    }
 }
 
 void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction) {
@@ -343,9 +401,12 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     bool closed_gracefully = side.fin_acked_frame && peer.fin_acked_frame;
     active.closed = closed_gracefully || side.closing_reset() || peer.closing_reset();
 
-    if (!active.streams_started && needs_streams(packet)) start_streams(active);
+    bool keep_alive = is_keep_alive(active.sequence[index_of(direction)], packet.tcp, packet.payload_wire_length);
+    if (keep_alive) notes |= packet_note::keep_alive;
+    if (!active.streams_started && has(flags, tcp_flag::ack)) note_ack_before_streams(active, packet, direction);
+    if (!active.streams_started && needs_streams(packet, keep_alive)) start_streams(active);
     if (active.to_server) {
-        reassemble(active, packet, direction, notes);
+        reassemble(active, packet, direction, keep_alive, notes);
         if (active.consumer->frame_is_evidence(packet.frame)) significant = true;
     } else if (!active.streams_started && syn && side.syn_frames.size() > 1) {
         notes |= packet_note::retransmission;
@@ -408,22 +469,14 @@ void FlowTracker::note_side_went_on(ActiveFlow& active, const DecodedPacket& pac
     }
 }
 
-void FlowTracker::reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction,
+void FlowTracker::reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction, bool keep_alive,
                              std::uint8_t& notes) {
     std::size_t buffered_before = active.buffered_bytes();
     std::uint8_t flags = packet.tcp.flags;
     TcpStreamReassembler& stream = *active.reassembler(direction);
-    if (has(flags, tcp_flag::ack)) {
-        // The peer's FIN takes a sequence number but carries no byte: an ACK
-        // covering it acknowledges the data only up to the FIN.
-        const FlowDirection& peer = active.record->side(opposite(direction));
-        std::uint32_t data_acknowledged =
-            peer.fin_seq && acknowledges(packet.tcp.ack, *peer.fin_seq) ? *peer.fin_seq : packet.tcp.ack;
-        active.reassembler(opposite(direction))->acknowledge(data_acknowledged, packet.frame);
-    }
-    if (is_keep_alive(active.sequence[index_of(direction)], packet.tcp, packet.payload_wire_length)) {
-        notes |= packet_note::keep_alive;
-    } else if (packet.payload_wire_length > 0 && !has(flags, tcp_flag::rst)) {
+    if (has(flags, tcp_flag::ack)) acknowledge_peer(active, direction, packet.tcp.ack, packet.frame);
+    // A keep-alive's byte, if any, is no data of the stream.
+    if (!keep_alive && packet.payload_wire_length > 0 && !has(flags, tcp_flag::rst)) {
         std::uint32_t first_data_seq = packet.tcp.seq + (has(flags, tcp_flag::syn) ? 1 : 0);
         switch (stream.add_segment(first_data_seq, packet.payload, packet.payload_wire_length, packet.frame,
                                    packet.time)) {
@@ -465,6 +518,11 @@ void FlowTracker::add_icmp_error(const DecodedPacket& packet) {
     flow.last_frame = packet.frame;
     push_capped(flow.icmp_errors, IcmpError{packet.frame, packet.source, packet.icmp->v6, packet.icmp->type, packet.icmp->code},
                 max_icmp_errors_kept);
+    add_icmp_to_timeline(flow, active, packet);
+    recharge(active);
+}
+
+void FlowTracker::add_icmp_to_timeline(TcpFlow& flow, const ActiveFlow& active, const DecodedPacket& packet) {
     if (flow.timeline.size() >= limits_.max_timeline_packets) {
         ++flow.timeline_omitted;
         return;
@@ -472,6 +530,7 @@ void FlowTracker::add_icmp_error(const DecodedPacket& packet) {
     FlowPacket entry;
     entry.frame = packet.frame;
     entry.time = packet.time;
+    Endpoint quoted_source{packet.icmp->quote->source, packet.icmp->quote->source_port};
     entry.direction = quoted_source == active.client ? Direction::server_to_client : Direction::client_to_server;
     entry.is_icmp = true;
     entry.ttl = packet.ip_ttl;
@@ -505,6 +564,7 @@ void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     finished_.push_back(std::move(active.record));
     active.gap_recorder.reset();
     active.consumer.reset();
+    recharge(active);  // before the listener, which may charge for keeping it
     if (finished_listener_ && !finished_listener_(*finished_.back())) {
         finished_.pop_back();
         ++counters_.flows_forgotten;
@@ -532,13 +592,13 @@ void FlowTracker::expire_idle(const Timestamp& now) {
         }
         if (active.record && !active.closed) active.record->ended_by_idle_timeout = true;
         retire(active, now);
-        it = table_.erase(it);
+        it = erase_flow(it);
     }
 }
 
 // The table is full: the least recently seen tenth goes; entries of flows
 // already finished first, then closed flows, then open ones.
-void FlowTracker::make_room() {
+void FlowTracker::make_room(std::uint64_t& evicted_counter) {
     std::vector<std::pair<std::tuple<bool, bool, Timestamp>, Key>> candidates;
     candidates.reserve(table_.size());
     for (const auto& [key, active] : table_)
@@ -550,10 +610,10 @@ void FlowTracker::make_room() {
         auto found = table_.find(candidates[i].second);
         if (found->second->record) {
             if (!found->second->closed) found->second->record->evicted = true;
-            ++counters_.flows_evicted;
+            ++evicted_counter;
         }
         retire(*found->second, latest_time_);
-        table_.erase(found);
+        erase_flow(found);
     }
 }
 
@@ -565,7 +625,7 @@ void FlowTracker::finish() {
     std::sort(remaining.begin(), remaining.end(),
               [](const ActiveFlow* a, const ActiveFlow* b) { return a->record->id < b->record->id; });
     for (ActiveFlow* active : remaining) retire(*active, latest_time_);
-    table_.clear();
+    while (!table_.empty()) erase_flow(table_.begin());
     std::sort(finished_.begin(), finished_.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
 }
 

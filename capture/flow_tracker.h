@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "capture/memory_budget.h"
 #include "capture/packet.h"
 #include "capture/stream_consumer.h"
 #include "capture/tcp_flow.h"
@@ -20,6 +21,7 @@ struct FlowTrackerLimits {
     std::size_t max_timeline_packets = 64;              // evidence packets kept per flow
     std::int64_t idle_timeout_seconds = 600;            // capture time without a packet
     std::size_t max_total_buffered_bytes = 256u << 20;  // out-of-order bytes over all flows
+    std::size_t max_memory_bytes = std::size_t{512} << 20;  // the flows' state in all (see MemoryBudget)
     TcpStreamReassembler::Limits reassembly;
 };
 
@@ -51,6 +53,7 @@ public:
         std::uint64_t tcp_flows = 0;
         std::uint64_t checked_flows = 0;
         std::uint64_t flows_evicted = 0;          // the table was full
+        std::uint64_t flows_evicted_for_memory = 0;  // the memory budget was spent
         std::uint64_t streams_cut_for_memory = 0;  // reassembly given up to stay under the byte cap
         std::uint64_t icmp_errors_matched = 0;
         std::uint64_t icmp_errors_unmatched = 0;
@@ -97,6 +100,8 @@ public:
     [[nodiscard]] const std::vector<std::unique_ptr<TcpFlow>>& finished_flows() const { return finished_; }
     [[nodiscard]] const Counters& counters() const { return counters_; }
     [[nodiscard]] std::size_t active_flows() const { return table_.size(); }
+    // Shared with whoever keeps finished flows (their records and consumers).
+    [[nodiscard]] MemoryBudget& memory_budget() { return budget_; }
 
 private:
     struct Key {
@@ -112,18 +117,26 @@ private:
     static Key key_of(const Endpoint& a, const Endpoint& b);
     void add_tcp(const DecodedPacket& packet);
     void add_icmp_error(const DecodedPacket& packet);
+    void add_icmp_to_timeline(TcpFlow& flow, const ActiveFlow& active, const DecodedPacket& packet);
     ActiveFlow& start_flow(const Key& key, const DecodedPacket& packet);
-    static bool needs_streams(const DecodedPacket& packet);
+    static bool needs_streams(const DecodedPacket& packet, bool keep_alive);
+    static void note_ack_before_streams(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
+    static void acknowledge_peer(ActiveFlow& active, Direction direction, std::uint32_t ack, std::uint64_t frame);
     void start_streams(ActiveFlow& active);
     void record_packet(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
     TcpReset judge_reset(const ActiveFlow& active, const DecodedPacket& packet, Direction direction);
     void note_side_went_on(ActiveFlow& active, const DecodedPacket& packet, Direction direction);
-    void reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction, std::uint8_t& notes);
+    void reassemble(ActiveFlow& active, const DecodedPacket& packet, Direction direction, bool keep_alive,
+                    std::uint8_t& notes);
     void release_streams(ActiveFlow& active);
     void retire(ActiveFlow& active, const Timestamp& now);
     void expire_idle(const Timestamp& now);
     void finish_due_flows(const Timestamp& now);
-    void make_room();
+    using Table = std::unordered_map<Key, std::unique_ptr<ActiveFlow>, KeyHash>;
+    void make_room(std::uint64_t& evicted_counter);
+    void stay_within_budget(std::uint64_t frame);
+    void recharge(ActiveFlow& active);
+    Table::iterator erase_flow(Table::iterator position);
     void enforce_byte_cap(ActiveFlow& active, std::uint64_t frame);
 
     ServicePortTest is_service_port_;
@@ -131,7 +144,8 @@ private:
     ConsumerFactory make_consumer_;
     Limits limits_;
     Counters counters_;
-    std::unordered_map<Key, std::unique_ptr<ActiveFlow>, KeyHash> table_;
+    Table table_;
+    MemoryBudget budget_;
     std::vector<std::unique_ptr<TcpFlow>> finished_;
     std::uint64_t next_flow_id_ = 1;
     std::size_t total_buffered_bytes_ = 0;

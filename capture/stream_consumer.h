@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "capture/byte_reader.h"
@@ -40,6 +41,9 @@ public:
     // True when a message ended in `frame` (asked right after its bytes were
     // delivered): the flow table keeps such frames as evidence.
     [[nodiscard]] virtual bool frame_is_evidence(std::uint64_t /*frame*/) const { return false; }
+
+    // What the consumer holds (itself, its buffers, what it kept), for the memory budget.
+    [[nodiscard]] virtual std::size_t held_bytes() const { return 0; }
 };
 
 }  // namespace trustcap

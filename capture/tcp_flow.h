@@ -124,6 +124,17 @@ struct TcpFlow {
 
     FlowDirection& side(Direction direction) { return directions[index_of(direction)]; }
     [[nodiscard]] const FlowDirection& side(Direction direction) const { return directions[index_of(direction)]; }
+
+    // What the record holds, for the memory budget.
+    [[nodiscard]] std::size_t held_bytes() const {
+        std::size_t bytes = sizeof(TcpFlow) + icmp_errors.capacity() * sizeof(IcmpError) +
+                            timeline.capacity() * sizeof(FlowPacket);
+        for (const FlowDirection& direction : directions)
+            bytes += (direction.syn_frames.capacity() + direction.cut_frames.capacity() +
+                      direction.missing_data_frames.capacity()) * sizeof(std::uint64_t) +
+                     direction.resets.capacity() * sizeof(TcpReset);
+        return bytes;
+    }
 };
 
 }  // namespace trustcap

@@ -71,6 +71,12 @@ public:
     [[nodiscard]] const Counters& counters() const { return counters_; }
     [[nodiscard]] std::uint64_t next_offset() const { return next_offset_; }
     [[nodiscard]] std::size_t buffered_bytes() const { return buffered_bytes_; }
+    // Itself, its held segments and its retained tail, for the memory budget.
+    [[nodiscard]] std::size_t held_bytes() const {
+        constexpr std::size_t map_node_overhead = 4 * sizeof(void*);
+        return sizeof(*this) + buffered_bytes_ + held_.size() * (sizeof(HeldSegment) + map_node_overhead) +
+               uncaptured_.size() * (2 * sizeof(std::uint64_t) + map_node_overhead) + tail_.capacity();
+    }
 
 private:
     struct HeldSegment {

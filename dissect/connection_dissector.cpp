@@ -68,6 +68,21 @@ bool ConnectionDissector::frame_is_evidence(std::uint64_t frame) const {
     return std::find(evidence_frames_.begin(), evidence_frames_.end(), frame) != evidence_frames_.end();
 }
 
+std::size_t ConnectionDissector::held_bytes() const {
+    std::size_t bytes = sizeof(*this) + client_head_.capacity() + server_head_.capacity() +
+                        early_tunnel_bytes_.capacity() + evidence_frames_.capacity() * sizeof(std::uint64_t);
+    if (tls_) bytes += tls_->held_bytes();
+    if (http_) {
+        const HttpRequestHead& request = http_->request;
+        bytes += request.method.capacity() + request.target.capacity() + request.version.capacity() +
+                 request.host.capacity() + request.proxy_authorization_scheme.capacity();
+        if (const auto& response = http_->response)
+            bytes += response->version.capacity() + response->reason.capacity() +
+                     response->proxy_authenticate_scheme.capacity();
+    }
+    return bytes;
+}
+
 void ConnectionDissector::read_request(Bytes bytes, std::uint64_t frame) {
     bool within_limit = append_bounded(client_head_, bytes);
     HttpRequestHead head;

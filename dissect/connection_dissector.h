@@ -47,6 +47,7 @@ public:
     void on_gap(Direction direction, std::uint64_t stream_offset, std::uint64_t length, std::uint64_t frame,
                 GapReason reason) override;
     [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override;
+    [[nodiscard]] std::size_t held_bytes() const override;
 
     [[nodiscard]] const std::optional<HttpExchange>& http() const { return http_; }
     [[nodiscard]] bool tunnel_open() const { return tunnel_open_; }

@@ -19,6 +19,9 @@ public:
                  const Timestamp& time) override;
     void on_gap(Direction direction, std::uint64_t stream_offset, std::uint64_t length, std::uint64_t frame,
                 GapReason reason) override;
+    [[nodiscard]] std::size_t held_bytes() const override {
+        return sizeof(*this) - sizeof(framers_) + framers_[0].held_bytes() + framers_[1].held_bytes();
+    }
 
 private:
     DnsTransactionTable& table_;

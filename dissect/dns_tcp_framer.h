@@ -30,6 +30,8 @@ public:
     [[nodiscard]] bool synchronized() const { return synchronized_; }
     [[nodiscard]] std::size_t buffered_bytes() const { return partial_.size(); }
 
+    [[nodiscard]] std::size_t held_bytes() const { return sizeof(*this) + partial_.capacity(); }
+
 private:
     [[nodiscard]] std::size_t message_length() const;
     void start_next_message();

@@ -982,6 +982,26 @@ bool TlsStreamDissector::frame_is_evidence(std::uint64_t frame) const {
     return frame != 0 && frame == state_->last_evidence_frame;
 }
 
+std::size_t TlsStreamDissector::held_bytes() const {
+    const State& state = *state_;
+    std::size_t bytes = sizeof(*this) + sizeof(State) + state.messages.capacity() * sizeof(TlsMessage) +
+                        state.certificate_bytes_kept +
+                        state.client_flight_records.capacity() * sizeof(ClientFlightRecord);
+    for (const DirectionState& direction : state.directions)
+        bytes += direction.handshake_body.capacity() + direction.sslv2_body.capacity() +
+                 direction.awaiting_record_end.capacity() * sizeof(std::size_t);
+    for (const TlsMessage& message : state.messages) {
+        bytes += message.certificates.capacity() * sizeof(std::vector<std::uint8_t>);
+        if (const auto& hello = message.client_hello) {
+            bytes += hello->server_name.capacity() + hello->alpn.capacity() * sizeof(std::string) +
+                     (hello->supported_versions.capacity() + hello->cipher_suites.capacity() +
+                      hello->extensions.capacity()) * sizeof(std::uint16_t);
+            for (const std::string& protocol : hello->alpn) bytes += protocol.capacity();
+        }
+    }
+    return bytes;
+}
+
 const std::vector<TlsMessage>& TlsStreamDissector::messages() const { return state_->messages; }
 
 std::uint64_t TlsStreamDissector::messages_dropped() const {

@@ -62,6 +62,7 @@ public:
                 GapReason reason) override;
     // True when a message was shown in `frame` (it completed a record there).
     [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override;
+    [[nodiscard]] std::size_t held_bytes() const override;
 
     [[nodiscard]] const std::vector<TlsMessage>& messages() const;
     [[nodiscard]] std::uint64_t messages_dropped() const;  // over max_messages

@@ -63,6 +63,45 @@ std::optional<Finding> fragment_limit_finding(const IpFragmentReassembler::Count
         frames, {});
 }
 
+// Which memory limits made trustcap let go of flows or stream bytes, and how many.
+std::optional<Finding> memory_limit_finding(const CaptureSummary& capture) {
+    const MemoryUse& memory = capture.memory;
+    std::uint64_t dropped_at_record_cap = capture.flows_dropped - std::min(capture.flows_dropped, memory.flows_dropped);
+    std::uint64_t holes = capture.streams_cut_for_memory + capture.reassembly_cap_evictions;
+    std::vector<std::string> causes;
+    std::vector<std::uint64_t> frames;
+    if (memory.first_reached_frame) {
+        std::string budget = "the budget of " + std::to_string(memory.limit_bytes >> 20) +
+                             " MiB for the connections' state was spent (first at frame " +
+                             std::to_string(*memory.first_reached_frame) + ")";
+        if (memory.flows_evicted > 0)
+            budget += ": " + std::to_string(memory.flows_evicted) + " open flows were let go early, least recently "
+                      "active first";
+        if (memory.flows_dropped > 0)
+            budget += std::string(memory.flows_evicted > 0 ? ", and " : ": ") + std::to_string(memory.flows_dropped) +
+                      " finished flows were left out of the report";
+        causes.push_back(std::move(budget));
+        frames.push_back(*memory.first_reached_frame);
+    }
+    if (capture.flows_evicted > 0)
+        causes.push_back(std::to_string(capture.flows_evicted) + " flows left the flow table early (--max-flows)");
+    if (dropped_at_record_cap > 0)
+        causes.push_back(std::to_string(dropped_at_record_cap) +
+                         " finished flows were dropped from the report (--max-flows records kept)");
+    if (holes > 0) causes.push_back(std::to_string(holes) + " stream holes were given up");
+    if (causes.empty()) return std::nullopt;
+    std::string summary = "trustcap's memory limits were reached: ";
+    for (std::size_t i = 0; i < causes.size(); ++i) summary += (i == 0 ? "" : "; ") + causes[i];
+    return capture_finding(
+        "capture.memory_limit", Severity::warning, std::move(summary),
+        "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
+        "memory. The flows concerned may show steps as missing that are in the capture, and dropped flows "
+        "are not in the report at all.",
+        frames,
+        {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE",
+         "or give trustcap more memory: trustcap --max-memory <MiB> --max-flows <N> FILE"});
+}
+
 }  // namespace
 
 std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsServerCounts& https_servers,
@@ -109,23 +148,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "licensing connection, steps they carried show as missing.",
             capture.first_malformed_frames, {}));
     }
-    if (capture.flows_evicted + capture.streams_cut_for_memory + capture.reassembly_cap_evictions +
-            capture.flows_dropped > 0) {
-        std::string dropped = capture.flows_dropped == 0
-                                  ? ""
-                                  : ", " + std::to_string(capture.flows_dropped) +
-                                        " finished flows were dropped from the report (--max-flows records kept)";
-        findings.push_back(capture_finding(
-            "capture.memory_limit", Severity::warning,
-            "trustcap's memory limits were reached: " + std::to_string(capture.flows_evicted) +
-                " flows left the flow table early, " +
-                std::to_string(capture.streams_cut_for_memory + capture.reassembly_cap_evictions) +
-                " stream holes were given up" + dropped,
-            "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
-            "memory. The flows concerned may show steps as missing that are in the capture, and dropped flows "
-            "are not in the report at all.",
-            {}, {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"}));
-    }
+    if (auto finding = memory_limit_finding(capture)) findings.push_back(std::move(*finding));
     if (auto finding = fragment_limit_finding(capture.ip_fragments)) findings.push_back(std::move(*finding));
     if (capture.kernel_drops > 0) {
         findings.push_back(capture_finding(

@@ -9,7 +9,8 @@ bool never_answered(const TcpFlow& flow) {
            !flow.handshake_ack_frame;
 }
 
-FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, const JudgingContext& context) {
+FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, const JudgingContext& context,
+                                              std::size_t held_bytes) {
     const TcpFlow& flow = *evidence.flow;
     const ConnectionDissector* connection = evidence.connection;
     // A TLS connection the dissector kept interest in may be the licensing exchange itself.
@@ -37,18 +38,25 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
         }
         if (listed) ++*listed;
     }
-    if (kept_ >= max_kept_) {
+    bool within_budget = budget_.has_room_for(held_bytes);
+    if (kept_ >= max_kept_ || !within_budget) {
         ++dropped_;
+        if (!within_budget) {
+            ++dropped_for_memory_;
+            budget_.note_reached(flow.last_frame);
+        }
         not_checked_.add_server_only(flow);
         return Decision::dropped;
     }
     ++kept_;
+    budget_.change(0, held_bytes);
     return Decision::keep;
 }
 
-void FlowRetention::count_not_reported(const TcpFlow& flow) {
+void FlowRetention::count_not_reported(const TcpFlow& flow, std::size_t held_bytes) {
     not_checked_.add(flow);
     if (kept_ > 0) --kept_;
+    budget_.change(held_bytes, 0);
 }
 
 }  // namespace trustcap

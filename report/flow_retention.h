@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "capture/memory_budget.h"
 #include "report/attempt_summary.h"
 #include "report/report_builder.h"
 
@@ -15,7 +16,8 @@ namespace trustcap {
 // - past the first unidentified_attempts_listed unidentified attempts, and
 //   past the first unanswered_attempts_listed named connections that never
 //   got a SYN-ACK and carried no byte, attempts are summarised (AttemptSummariser);
-// - past max_kept records, a finished flow is dropped and counted.
+// - past max_kept records, or when keeping it would spend the memory budget
+//   shared with the flow table, a finished flow is dropped and counted.
 class FlowRetention {
 public:
     static constexpr std::size_t unidentified_attempts_listed = 16;
@@ -23,26 +25,30 @@ public:
 
     enum class Decision { keep, not_checked, summarised, dropped };
 
-    explicit FlowRetention(std::size_t max_kept) : max_kept_(max_kept) {}
+    FlowRetention(std::size_t max_kept, MemoryBudget& budget) : max_kept_(max_kept), budget_(budget) {}
 
     // `evidence` as the report will see it; its TLS summary is not needed.
-    Decision decide(const FlowEvidence& evidence, const JudgingContext& context);
+    // Keeping it costs `held_bytes` of the budget.
+    Decision decide(const FlowEvidence& evidence, const JudgingContext& context, std::size_t held_bytes);
 
     // A flow kept by decide() that its caller did not report after all.
-    void count_not_reported(const TcpFlow& flow);
+    void count_not_reported(const TcpFlow& flow, std::size_t held_bytes);
 
     [[nodiscard]] const ForgottenFlows& not_checked() const { return not_checked_; }
     [[nodiscard]] SummarisedAttempts summarised() const { return summarised_.summary(); }
     [[nodiscard]] std::uint64_t dropped() const { return dropped_; }
+    [[nodiscard]] std::uint64_t dropped_for_memory() const { return dropped_for_memory_; }
 
 private:
     std::size_t max_kept_;
+    MemoryBudget& budget_;
     std::size_t kept_ = 0;
     std::size_t unidentified_attempts_kept_ = 0;
     std::size_t unanswered_attempts_kept_ = 0;
     ForgottenFlows not_checked_;
     AttemptSummariser summarised_;
     std::uint64_t dropped_ = 0;
+    std::uint64_t dropped_for_memory_ = 0;  // of dropped_
 };
 
 // A connection that never got a SYN-ACK and in which neither side sent a byte.

@@ -139,6 +139,14 @@ Json flow_json(const FlowReport& flow, int digits) {
                 {"timeline_omitted", flow.timeline_omitted}};
 }
 
+Json memory_json(const MemoryUse& memory) {
+    return Json{{"limit_bytes", memory.limit_bytes},
+                {"peak_bytes", memory.peak_bytes},
+                {"first_reached_frame", memory.first_reached_frame ? Json(*memory.first_reached_frame) : Json(nullptr)},
+                {"flows_evicted", memory.flows_evicted},
+                {"flows_dropped", memory.flows_dropped}};
+}
+
 Json capture_json(const CaptureSummary& capture) {
     int digits = capture.precision_digits;
     return Json{{"file", capture.file},
@@ -154,7 +162,8 @@ Json capture_json(const CaptureSummary& capture) {
                                 {"streams_cut_for_memory", capture.streams_cut_for_memory},
                                 {"reassembly_cap_evictions", capture.reassembly_cap_evictions},
                                 {"ip_datagrams_dropped", capture.ip_datagrams_dropped},
-                                {"flows_dropped", capture.flows_dropped}}},
+                                {"flows_dropped", capture.flows_dropped},
+                                {"memory", memory_json(capture.memory)}}},
                 {"kernel_drops", capture.kernel_drops}};
 }
 

@@ -90,6 +90,15 @@ struct CaptureLoss {
     std::uint64_t packets = 0;
 };
 
+// The memory budget of the flows' state (see MemoryBudget) and what staying within it cost.
+struct MemoryUse {
+    std::size_t limit_bytes = 0;
+    std::size_t peak_bytes = 0;
+    std::optional<std::uint64_t> first_reached_frame;
+    std::uint64_t flows_evicted = 0;  // open flows let go early, least recently active first
+    std::uint64_t flows_dropped = 0;  // finished flows not kept for the report
+};
+
 struct CaptureSummary {
     std::string file;
     std::string link_type;
@@ -112,6 +121,7 @@ struct CaptureSummary {
     std::uint64_t ip_datagrams_dropped = 0;
     IpFragmentReassembler::Counters ip_fragments;  // which reassembly limits dropped datagrams, from which frame
     std::uint64_t flows_dropped = 0;  // finished flows worth reporting, not kept: the record cap was reached
+    MemoryUse memory;
     std::uint64_t kernel_drops = 0;  // live capture: packets the kernel or interface dropped
 };
 

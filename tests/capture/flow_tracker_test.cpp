@@ -498,6 +498,69 @@ TEST_F(FlowTrackerTest, BytesAcknowledgedButNeverCapturedAreMissing) {
     EXPECT_EQ(std::vector<std::uint64_t>{6}, logs[0].gap_frames);
 }
 
+TEST_F(FlowTrackerTest, BytesAcknowledgedBeforeTheFirstCapturedByteAreStillMissing) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
+    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    make.skip_frames(2);  // the device's first two segments ("hello", "world") are not in the capture
+    tracker.add(make.tcp(server, device, ack, 5001, 1006));
+    tracker.add(make.tcp(server, device, ack, 5001, 1011));
+    EXPECT_TRUE(logs.empty());
+    tracker.add(make.tcp(device, server, psh | ack, 1011, 5001, "third"));
+    tracker.finish();
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    EXPECT_EQ((std::vector<std::uint64_t>{6, 7}), flow.side(Direction::client_to_server).missing_data_frames);
+    ASSERT_EQ(1u, logs.size());
+    EXPECT_EQ((std::vector<std::uint64_t>{6, 7}), logs[0].gap_frames);
+    EXPECT_EQ("third", logs[0].to_server);
+}
+
+TEST_F(FlowTrackerTest, AHandshakeLeftIdleMakesNoConsumerUntilItsFirstByte) {
+    FlowTracker tracker = make_tracker();
+    for (std::uint16_t port = 30'000; port < 30'050; ++port) {
+        Endpoint from{device.ip, port};
+        tracker.add(make.tcp(from, server, syn, port, 0));
+        tracker.add(make.tcp(server, from, syn | ack, 7000, port + 1u));
+        tracker.add(make.tcp(from, server, ack, port + 1u, 7001));
+        tracker.add(make.tcp(from, server, ack, port, 7001));  // a keep-alive
+    }
+    EXPECT_TRUE(logs.empty());
+    Endpoint talker{device.ip, 30'007};
+    tracker.add(make.tcp(talker, server, psh | ack, 30'008, 7001, "hello"));
+    ASSERT_EQ(1u, logs.size());
+    EXPECT_EQ("hello", logs[0].to_server);
+    EXPECT_TRUE(logs[0].gap_frames.empty());
+}
+
+TEST_F(FlowTrackerTest, ASpentMemoryBudgetLetsTheLeastRecentlyActiveFlowsGo) {
+    FlowTracker::Limits limits;
+    limits.max_memory_bytes = 32 * 1024;
+    FlowTracker tracker = make_tracker(limits);
+    std::optional<std::uint64_t> first_evicted_frame;
+    for (std::uint16_t port = 30'000; port < 30'200; ++port) {
+        Endpoint from{device.ip, port};
+        tracker.add(make.tcp(from, server, syn, port, 0));
+        tracker.add(make.tcp(server, from, syn | ack, 7000, port + 1u));
+        tracker.add(make.tcp(from, server, psh | ack, port + 1u, 7001, "hello"));
+        ASSERT_LE(tracker.memory_budget().used(), limits.max_memory_bytes);
+        if (!first_evicted_frame && tracker.counters().flows_evicted_for_memory > 0)
+            first_evicted_frame = tracker.memory_budget().first_reached_frame();
+    }
+    EXPECT_GT(tracker.counters().flows_evicted_for_memory, 100u);
+    EXPECT_EQ(0u, tracker.counters().flows_evicted);  // not the flow table's count cap
+    EXPECT_LT(tracker.active_flows(), 30u);
+    EXPECT_GT(tracker.active_flows(), 0u);
+    ASSERT_TRUE(first_evicted_frame);
+    EXPECT_EQ(tracker.memory_budget().first_reached_frame(), first_evicted_frame);
+    tracker.finish();
+    EXPECT_EQ(0u, tracker.memory_budget().used());
+    ASSERT_EQ(200u, tracker.finished_flows().size());
+    EXPECT_TRUE(tracker.finished_flows().front()->evicted);  // the oldest went first
+    EXPECT_FALSE(tracker.finished_flows().back()->evicted);
+    EXPECT_EQ(200u, logs.size());
+    EXPECT_EQ("hello", logs.front().to_server);  // each flow's bytes reached its consumer before it went
+}
 
 // --- Flows finishing while the capture goes on (finish_flows_early) ---
 

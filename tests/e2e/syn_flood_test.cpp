@@ -143,6 +143,37 @@ TEST_F(SynFloodTest, MaxFlowsBoundsMemoryNotOnlyTheFlowTable) {
     EXPECT_LT(run.standard_output.size(), 64u * 1024);
 }
 
+TEST_F(SynFloodTest, AMemoryBudgetBoundsTheFlowsStateAndSaysWhereItWasSpent) {
+    ProcessResult run =
+        run_process({trustcap_binary(), "--format", "json", "--max-memory", "16", capture_->string()});
+    ASSERT_EQ(1, run.exit_status) << run.standard_error;
+    if (memory_is_trustcaps) {
+        EXPECT_LT(run.peak_memory_kib, 40u * 1024);
+    }
+    Json report = Json::parse(run.standard_output);
+    const Json& memory = report.at("capture").at("limits").at("memory");
+    EXPECT_EQ(16u << 20, memory.at("limit_bytes"));
+    EXPECT_LE(memory.at("peak_bytes").get<std::size_t>(), (16u << 20) + 64 * 1024);
+    EXPECT_GT(memory.at("peak_bytes").get<std::size_t>(), 15u << 20);
+    ASSERT_TRUE(memory.at("first_reached_frame").is_number()) << memory;
+    EXPECT_GT(memory.at("flows_evicted").get<std::uint64_t>(), 50'000u);
+    EXPECT_EQ(0u, report.at("capture").at("limits").at("flows_evicted"));  // not the --max-flows cap
+    bool told = false;
+    for (const Json& finding : report.at("findings")) {
+        if (finding.at("id") != "capture.memory_limit") continue;
+        told = true;
+        EXPECT_NE(std::string::npos, finding.at("summary").get<std::string>().find("the budget of 16 MiB"));
+        EXPECT_EQ(Json::array({memory.at("first_reached_frame")}), finding.at("frames"));
+    }
+    EXPECT_TRUE(told);
+
+    ProcessResult ample = run_process({trustcap_binary(), "--format", "json", capture_->string()});
+    Json ample_report = Json::parse(ample.standard_output);
+    const Json& unspent = ample_report.at("capture").at("limits").at("memory");
+    EXPECT_TRUE(unspent.at("first_reached_frame").is_null());
+    EXPECT_EQ(512u << 20, unspent.at("limit_bytes"));
+}
+
 TEST_F(SynFloodTest, TextAndEventStreamStayBoundedToo) {
     ProcessResult text = run_process({trustcap_binary(), "--max-flows", "1000", capture_->string()});
     EXPECT_LT(text.standard_output.size(), 64u * 1024);

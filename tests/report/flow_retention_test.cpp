@@ -29,6 +29,8 @@ TcpFlow unanswered_syn(std::uint64_t frame, const char* device, const char* targ
     return flow;
 }
 
+constexpr std::size_t ample_budget = std::size_t{1} << 30;
+
 JudgingContext attempts_on_443() {
     JudgingContext context;
     context.attempt_ports = {443};
@@ -36,11 +38,12 @@ JudgingContext attempts_on_443() {
 }
 
 FlowRetention::Decision decide(FlowRetention& retention, const TcpFlow& flow, const JudgingContext& context) {
-    return retention.decide(FlowEvidence{&flow, nullptr, {}}, context);
+    return retention.decide(FlowEvidence{&flow, nullptr, {}}, context, flow.held_bytes());
 }
 
 TEST(FlowRetention, UnidentifiedAttemptsPastTheFirstFewAreSummarised) {
-    FlowRetention retention(1000);
+    MemoryBudget budget{ample_budget};
+    FlowRetention retention(1000, budget);
     JudgingContext context = attempts_on_443();
     for (std::uint64_t frame = 1; frame <= FlowRetention::unidentified_attempts_listed; ++frame)
         EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, unanswered_syn(frame, "10.0.0.1"), context));
@@ -65,7 +68,8 @@ TEST(FlowRetention, UnidentifiedAttemptsPastTheFirstFewAreSummarised) {
 }
 
 TEST(FlowRetention, FlowsTheReportWouldNotCheckAreOnlyCounted) {
-    FlowRetention retention(1000);
+    MemoryBudget budget{ample_budget};
+    FlowRetention retention(1000, budget);
     TcpFlow web = unanswered_syn(1, "10.0.0.1");
     web.server.port = 80;
     EXPECT_EQ(FlowRetention::Decision::not_checked, decide(retention, web, attempts_on_443()));
@@ -73,7 +77,8 @@ TEST(FlowRetention, FlowsTheReportWouldNotCheckAreOnlyCounted) {
 }
 
 TEST(FlowRetention, ARefusedScanIsToldAsRefusedAndItsTargetsAreBounded) {
-    FlowRetention retention(1000);
+    MemoryBudget budget{ample_budget};
+    FlowRetention retention(1000, budget);
     JudgingContext context = attempts_on_443();
     std::uint64_t frame = 0;
     for (int target = 0; target < 40; ++target) {
@@ -97,7 +102,8 @@ TEST(FlowRetention, ARefusedScanIsToldAsRefusedAndItsTargetsAreBounded) {
 }
 
 TEST(FlowRetention, PastTheRecordCapFlowsAreDroppedAndAttemptsStillSummarised) {
-    FlowRetention retention(2);
+    MemoryBudget budget{ample_budget};
+    FlowRetention retention(2, budget);
     JudgingContext context = attempts_on_443();
     context.checked_ports = {8443};
     TcpFlow asked = unanswered_syn(1, "10.0.0.1");
@@ -109,6 +115,30 @@ TEST(FlowRetention, PastTheRecordCapFlowsAreDroppedAndAttemptsStillSummarised) {
     EXPECT_EQ(FlowRetention::Decision::summarised, decide(retention, unanswered_syn(9, "10.0.0.1"), context));
     EXPECT_EQ(1u, retention.dropped());
     EXPECT_EQ(1u, retention.summarised().count);
+}
+
+TEST(FlowRetention, AFlowThatWouldSpendTheMemoryBudgetIsDroppedAndTheBudgetSaysWhere) {
+    TcpFlow asked = unanswered_syn(7, "10.0.0.1");
+    established(asked);
+    asked.server.port = 8443;
+    JudgingContext context = attempts_on_443();
+    context.checked_ports = {8443};
+    MemoryBudget budget{asked.held_bytes() * 2 + 10};
+    FlowRetention retention(1000, budget);
+
+    EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, context));
+    EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, context));
+    EXPECT_EQ(asked.held_bytes() * 2, budget.used());
+    EXPECT_FALSE(budget.first_reached_frame());
+    EXPECT_EQ(FlowRetention::Decision::dropped, decide(retention, asked, context));
+    EXPECT_EQ(1u, retention.dropped());
+    EXPECT_EQ(1u, retention.dropped_for_memory());
+    EXPECT_EQ(std::optional<std::uint64_t>{asked.last_frame}, budget.first_reached_frame());
+
+    // A kept flow the report then leaves out gives its share back.
+    retention.count_not_reported(asked, asked.held_bytes());
+    EXPECT_EQ(asked.held_bytes(), budget.used());
+    EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, context));
 }
 
 TEST(AttemptSummariser, CountsDistinctDevicesAndServersInBoundedMemory) {

@@ -74,6 +74,7 @@ struct AnalysisSession::State {
     static FlowTracker::Limits limits_of(const AnalysisOptions& options) {
         FlowTracker::Limits limits;
         limits.max_flows = options.max_flows;
+        limits.max_memory_bytes = options.max_memory_bytes;
         return limits;
     }
 
@@ -98,9 +99,14 @@ struct AnalysisSession::State {
     // Whether a finished flow's record is kept for the report (see FlowRetention).
     bool retain(const TcpFlow& flow) {
         FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
-        if (retention.decide(evidence, judging) == FlowRetention::Decision::keep) return true;
+        if (retention.decide(evidence, judging, held_bytes(evidence)) == FlowRetention::Decision::keep) return true;
         let_go(flow);
         return false;
+    }
+
+    // What keeping a finished flow for the report costs.
+    static std::size_t held_bytes(const FlowEvidence& evidence) {
+        return evidence.flow->held_bytes() + (evidence.connection ? evidence.connection->held_bytes() : 0);
     }
 
     void let_go(const TcpFlow& flow) {
@@ -115,7 +121,7 @@ struct AnalysisSession::State {
         // Once a flow is identified, the final report leaves unidentified attempts out.
         if (report && report->identified_by == "attempt" && identified_flow_judged) report.reset();
         if (!report) {
-            retention.count_not_reported(flow);
+            retention.count_not_reported(flow, held_bytes(FlowEvidence{&flow, dissectors.find(flow.id), {}}));
             let_go(flow);
             return false;
         }
@@ -140,7 +146,7 @@ struct AnalysisSession::State {
     CaptureSummary counted;  // what the frames showed: times, cut and malformed frames
     std::vector<CaptureLoss> capture_losses;
     const JudgingContext judging = make_judging_context();  // after what it points to
-    FlowRetention retention{options.max_flows};
+    FlowRetention retention{options.max_flows, tracker.memory_budget()};
     std::uint64_t forgotten_cap_evictions = 0;
     bool identified_flow_judged = false;
     FlowListener flow_listener;
@@ -220,6 +226,12 @@ Report AnalysisSession::finish(CaptureSummary capture) {
     capture.ip_fragments = state.decoder.fragments().counters();
 
     capture.flows_dropped = state.retention.dropped();
+    const MemoryBudget& budget = state.tracker.memory_budget();
+    capture.memory.limit_bytes = budget.limit();
+    capture.memory.peak_bytes = budget.peak();
+    capture.memory.first_reached_frame = budget.first_reached_frame();
+    capture.memory.flows_evicted = counters.flows_evicted_for_memory;
+    capture.memory.flows_dropped = state.retention.dropped_for_memory();
 
     ReportInputs inputs;
     inputs.context = state.judging;

@@ -17,6 +17,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     std::string format = "text";
     bool no_color = false;
     std::vector<int> ports;
+    std::size_t max_memory_mib = command.analysis.max_memory_bytes >> 20;
     std::vector<std::string> servers;
     std::vector<std::string> proxies;
 
@@ -47,6 +48,12 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                    "capture.memory_limit)")
         ->check(CLI::Range(1, 100'000'000))
         ->default_val(command.analysis.max_flows);
+    app.add_option("--max-memory", max_memory_mib,
+                   "MiB that the connections' state may take in all (flows, streams, dissectors, finished flows "
+                   "kept); beyond it the least recently active flows are let go early and later finished ones "
+                   "are left out (reported as capture.memory_limit)")
+        ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20))
+        ->default_val(max_memory_mib);
     app.add_option("--format", format,
                    "Output format: text, json (one document), or ndjson (one JSON object per line: an event for "
                    "each flow as it is judged and each finding, then the whole report)")
@@ -168,6 +175,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         return 2;
     }
     for (int port : ports) command.analysis.checked_ports.insert(static_cast<std::uint16_t>(port));
+    command.analysis.max_memory_bytes = max_memory_mib << 20;
     for (const auto& [texts, into, option] :
          {std::tuple{&servers, &command.analysis.targets.servers, "--server"},
           std::tuple{&proxies, &command.analysis.targets.proxies, "--proxy"}}) {

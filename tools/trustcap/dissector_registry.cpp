@@ -19,6 +19,7 @@ public:
         target_.on_gap(direction, offset, length, frame, reason);
     }
     [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override { return target_.frame_is_evidence(frame); }
+    [[nodiscard]] std::size_t held_bytes() const override { return sizeof(*this) + target_.held_bytes(); }
 
 private:
     StreamConsumer& target_;
