@@ -13,7 +13,11 @@ void DnsOverTcpDissector::on_data(Direction direction, std::uint64_t, Bytes byte
     framers_[index_of(direction)].feed(bytes, frame, [&](Bytes message, std::uint64_t message_frame) {
         std::string error;
         auto parsed = parse_dns_message(message, error);
-        if (!parsed) return;
+        if (!parsed) {
+            table_.note_unreadable(message, from_client ? client_ : server_, from_client ? server_ : client_,
+                                   message_frame, error);
+            return;
+        }
         table_.add(*parsed, from_client ? client_ : server_, from_client ? server_ : client_, message_frame, time);
     });
 }

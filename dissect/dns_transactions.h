@@ -5,8 +5,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "capture/byte_reader.h"
 #include "capture/ip_address.h"
 #include "capture/timestamp.h"
 #include "dissect/dns_message.h"
@@ -23,6 +25,7 @@ struct DnsTransaction {
     Timestamp query_time;
     std::uint32_t retransmissions = 0;  // the same query sent again before an answer
     std::optional<std::uint64_t> response_frame;
+    bool response_unread = false;  // the response came but could not be read past its header
     std::uint8_t rcode = 0;
     std::vector<DnsAnswer> answers;
 };
@@ -39,7 +42,20 @@ public:
              const Timestamp& time);
 
     [[nodiscard]] const std::vector<DnsTransaction>& transactions() const { return transactions_; }
+    // A message to or from port 53 that could not be read (`reason`, one
+    // line). A response whose header is whole still answers its query.
+    void note_unreadable(Bytes message, const Endpoint& source, const Endpoint& destination, std::uint64_t frame,
+                         const std::string& reason);
+
+    // Messages not read, and queries past max_transactions: counted, with the first frame.
+    struct Unread {
+        std::uint64_t messages = 0;
+        std::uint64_t first_frame = 0;
+        std::string first_reason;
+    };
+    [[nodiscard]] const Unread& unreadable() const { return unreadable_; }
     [[nodiscard]] std::uint64_t dropped() const { return dropped_; }
+    [[nodiscard]] std::uint64_t first_dropped_frame() const { return first_dropped_frame_; }
     [[nodiscard]] std::uint64_t unmatched_responses() const { return unmatched_responses_; }
 
     // The names (as asked) that resolved to `address` before or at `frame`.
@@ -51,13 +67,20 @@ private:
         std::uint64_t frame = 0;
     };
 
-    std::optional<std::size_t> pending_query(const DnsMessage& response, const Endpoint& client,
+    static std::size_t query_key(std::uint16_t id, const Endpoint& client, const Endpoint& server);
+    std::optional<std::size_t> pending_query(std::uint16_t id, const std::string* name, const Endpoint& client,
                                              const Endpoint& server) const;
+    void answer(std::size_t index, std::uint16_t id, std::uint64_t frame, std::uint8_t rcode);
     void remember_addresses(const DnsTransaction& transaction);
 
     std::vector<DnsTransaction> transactions_;
+    // Unanswered queries (indexes into transactions_) by query_key: a flood
+    // of queries or responses costs no scan of the table.
+    std::unordered_multimap<std::size_t, std::size_t> pending_;
     std::map<IpAddress, std::vector<Resolution>> resolutions_;
+    Unread unreadable_;
     std::uint64_t dropped_ = 0;
+    std::uint64_t first_dropped_frame_ = 0;
     std::uint64_t unmatched_responses_ = 0;
 };
 

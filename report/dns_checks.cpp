@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace trustcap {
 namespace {
@@ -59,6 +60,45 @@ Finding dns_finding(const DnsTransaction& transaction, bool later_resolved) {
     }
 }
 
+// DNS messages trustcap did not read: malformed (a hostile name, a
+// compression loop, a message cut short) or past its transaction table.
+std::optional<Finding> unread_messages_finding(const DnsTransactionTable& dns, const LicensingTargets& targets) {
+    const DnsTransactionTable::Unread& unreadable = dns.unreadable();
+    std::vector<std::string> parts;
+    std::vector<std::uint64_t> frames;
+    if (unreadable.messages > 0) {
+        parts.push_back(std::to_string(unreadable.messages) + " to or from port 53 could not be read (first in frame " +
+                        std::to_string(unreadable.first_frame) + ": " + unreadable.first_reason + ")");
+        frames.push_back(unreadable.first_frame);
+    }
+    if (dns.dropped() > 0) {
+        parts.push_back(std::to_string(dns.dropped()) + " queries from frame " + std::to_string(dns.first_dropped_frame()) +
+                        " on were past trustcap's limit of " + std::to_string(DnsTransactionTable::max_transactions) +
+                        " lookups");
+        frames.push_back(dns.first_dropped_frame());
+    }
+    if (parts.empty()) return std::nullopt;
+    std::string summary = "DNS messages were not read: ";
+    for (std::size_t i = 0; i < parts.size(); ++i) summary += (i == 0 ? "" : "; ") + parts[i];
+    bool licensing_answer_unread = false;
+    for (const DnsTransaction& transaction : dns.transactions()) {
+        if (!transaction.response_unread || !is_licensing_name(transaction.question.name, targets)) continue;
+        summary += ". Among them the answer to the lookup of " + transaction.question.name + " in frame " +
+                   std::to_string(*transaction.response_frame);
+        if (*transaction.response_frame != unreadable.first_frame) frames.push_back(*transaction.response_frame);
+        licensing_answer_unread = true;
+        break;
+    }
+    bool missing_lookups = dns.dropped() > 0 || licensing_answer_unread;
+    return Finding{"dns.unread_messages", missing_lookups ? Severity::warning : Severity::info, std::nullopt,
+                   std::move(summary),
+                   "trustcap reads names of at most 255 bytes, follows at most 64 compression pointers and only "
+                   "pointers backwards (RFC 1035 4.1.4), and keeps a bounded table of lookups, so that no message "
+                   "can make it loop or grow without end. Lookups in the messages not read are missing from the "
+                   "report: a connection they named may be shown by its address.",
+                   std::move(frames), {}};
+}
+
 }  // namespace
 
 std::vector<Finding> assess_dns(const DnsTransactionTable& dns, const LicensingTargets& targets) {
@@ -68,9 +108,11 @@ std::vector<Finding> assess_dns(const DnsTransactionTable& dns, const LicensingT
             name_resolved[transaction.question.name] = true;
 
     std::vector<Finding> findings;
+    if (auto finding = unread_messages_finding(dns, targets)) findings.push_back(std::move(*finding));
     std::map<std::pair<std::string, std::string>, bool> reported;
     for (const DnsTransaction& transaction : dns.transactions()) {
         if (!is_licensing_name(transaction.question.name, targets) || resolved(transaction)) continue;
+        if (transaction.response_unread) continue;  // told by dns.unread_messages: it may have resolved
         if (transaction.question.type != dns_type::a && transaction.question.type != dns_type::aaaa) continue;
         if (transaction.response_frame && transaction.rcode == dns_rcode::no_error &&
             transaction.question.type == dns_type::aaaa)

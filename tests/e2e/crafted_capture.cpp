@@ -126,8 +126,9 @@ void replace_bytes(const fs::path& path, const std::string& from, const std::str
     if (from.size() != to.size() || from.empty()) throw std::runtime_error("replacement must keep the length");
     std::vector<std::uint8_t> bytes = file_bytes(path);
     std::size_t replaced = 0;
-    for (auto at = std::search(bytes.begin(), bytes.end(), from.begin(), from.end()); at != bytes.end();
-         at = std::search(at + static_cast<std::ptrdiff_t>(from.size()), bytes.end(), from.begin(), from.end())) {
+    const auto same = [](std::uint8_t byte, char wanted) { return byte == static_cast<std::uint8_t>(wanted); };
+    for (auto at = std::search(bytes.begin(), bytes.end(), from.begin(), from.end(), same); at != bytes.end();
+         at = std::search(at + static_cast<std::ptrdiff_t>(from.size()), bytes.end(), from.begin(), from.end(), same)) {
         std::copy(to.begin(), to.end(), at);
         ++replaced;
     }

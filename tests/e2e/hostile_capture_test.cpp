@@ -238,5 +238,32 @@ TEST(HostileText, FileNamesInErrorMessagesAreEscaped) {
     }
 }
 
+TEST(HostileDns, AnAnswerWhoseNamePointsAtItselfIsNotReadAndIsToldOf) {
+    ScratchDirectory scratch("dns-loop");
+    const Json original = parsed_json(run_trustcap("json", named_by_dns), "the original");
+    ASSERT_EQ("dns", original.at("flows").at(0).at("identified_by")) << "the answer in frame 2 names the server";
+    // The answer's name is a pointer to the question's name at offset 12; it now points at itself (offset 41).
+    const fs::path crafted = scratch.path() / "dns-answer-pointing-at-itself.pcap";
+    fs::copy_file(named_by_dns, crafted);
+    replace_bytes(crafted, std::string("\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c", 10),
+                  std::string("\xc0\x29\x00\x01\x00\x01\x00\x00\x01\x2c", 10));
+
+    const Json report = judged_in_every_format(crafted);
+    const Json* told = nullptr;
+    for (const Json& finding : report.at("findings"))
+        if (finding.at("id") == "dns.unread_messages") told = &finding;
+    ASSERT_NE(nullptr, told) << report.at("findings");
+    EXPECT_EQ(Json::array({2}), told->at("frames"));
+    EXPECT_EQ("warning", told->at("severity")) << "the licensing name's address is what was not read";
+    EXPECT_EQ("DNS messages were not read: 1 to or from port 53 could not be read (first in frame 2: answer 1 of 1: "
+              "compression pointer at offset 41 points to itself). Among them the answer to the lookup of "
+              "smartreceiver.cisco.com in frame 2",
+              told->at("summary"));
+    for (const Json& finding : report.at("findings"))
+        EXPECT_NE("dns.no_answer", finding.at("id")) << "the server answered, in frame 2";
+    // Without the answer nothing names the connection (it sends no SNI): it is not taken for licensing.
+    EXPECT_TRUE(report.at("flows").empty()) << report.at("flows");
+}
+
 }  // namespace
 }  // namespace trustcap::testing

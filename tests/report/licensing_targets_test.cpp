@@ -97,5 +97,77 @@ TEST(DnsChecks, AFailureFollowedBySuccessIsOnlyAWarning) {
     EXPECT_TRUE(table.names_for(*IpAddress::parse("146.112.59.25"), 3).empty());
 }
 
+TEST(DnsChecks, ARetransmittedQueryIsOneLookupAndAnAnswerPairsWithTheLatestUnansweredQuery) {
+    DnsTransactionTable table;
+    table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 1, {});
+    table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 2, {});
+    table.add(message(true, dns_rcode::server_failure, "smartreceiver.cisco.com"), resolver, device, 3, {});
+    table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 4, {});  // same id, asked again
+    table.add(message(true, 0, "smartreceiver.cisco.com"), resolver, device, 5, {});
+    table.add(message(true, 0, "smartreceiver.cisco.com"), resolver, device, 6, {});  // answers nothing pending
+    ASSERT_EQ(2u, table.transactions().size());
+    EXPECT_EQ(1u, table.transactions()[0].retransmissions);
+    EXPECT_EQ(std::optional<std::uint64_t>{3}, table.transactions()[0].response_frame);
+    EXPECT_EQ(4u, table.transactions()[1].query_frame);
+    EXPECT_EQ(std::optional<std::uint64_t>{5}, table.transactions()[1].response_frame);
+    EXPECT_EQ(1u, table.unmatched_responses());
+}
+
+TEST(DnsChecks, MessagesNotReadAreToldWithTheFirstFrameAndReason) {
+    DnsTransactionTable table;
+    EXPECT_TRUE(assess_dns(table, {}).empty());
+    table.note_unreadable({}, device, resolver, 7, "question 1 of 1: compression pointer at offset 12 points to itself");
+    table.note_unreadable({}, resolver, device, 9, "another reason");
+    std::vector<Finding> findings = assess_dns(table, {});
+    ASSERT_EQ(1u, findings.size());
+    EXPECT_EQ("dns.unread_messages", findings[0].id);
+    EXPECT_EQ(Severity::info, findings[0].severity);
+    EXPECT_EQ(std::vector<std::uint64_t>{7}, findings[0].frames);
+    EXPECT_EQ("DNS messages were not read: 2 to or from port 53 could not be read (first in frame 7: question 1 of "
+              "1: compression pointer at offset 12 points to itself)",
+              findings[0].summary);
+}
+
+TEST(DnsChecks, AnUnreadableAnswerStillAnswersItsQueryAndIsNoMissingAnswer) {
+    DnsTransactionTable table;
+    table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 3, {});
+    // Its header (id 7, a response, NOERROR) and then a name whose pointer loops.
+    const std::vector<std::uint8_t> answer{0, 7, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 0xc0, 0x0c};
+    table.note_unreadable(Bytes(answer).first(11), resolver, device, 4, "the header is cut");
+    EXPECT_FALSE(table.transactions()[0].response_frame) << "a cut header answers nothing";
+    table.note_unreadable(answer, device, resolver, 4, "sent the other way");
+    EXPECT_FALSE(table.transactions()[0].response_frame) << "a response goes from the server to the device";
+    table.note_unreadable(answer, resolver, device, 5, "question 1 of 1: compression pointer at offset 12 points to itself");
+    ASSERT_EQ(std::optional<std::uint64_t>{5}, table.transactions()[0].response_frame);
+    EXPECT_TRUE(table.transactions()[0].response_unread);
+
+    std::vector<Finding> findings = assess_dns(table, {});
+    ASSERT_EQ(1u, findings.size()) << "no dns.no_answer: the server did answer";
+    EXPECT_EQ("dns.unread_messages", findings[0].id);
+    EXPECT_EQ(Severity::warning, findings[0].severity);
+    EXPECT_EQ((std::vector<std::uint64_t>{4, 5}), findings[0].frames);
+    EXPECT_NE(std::string::npos,
+              findings[0].summary.find("Among them the answer to the lookup of smartreceiver.cisco.com in frame 5"))
+        << findings[0].summary;
+}
+
+TEST(DnsChecks, QueriesPastTheTableAreCountedAndWarnedOf) {
+    DnsTransactionTable table;
+    for (std::uint64_t frame = 1; frame <= DnsTransactionTable::max_transactions + 5; ++frame) {
+        DnsMessage query = message(false, 0, "host" + std::to_string(frame) + ".example");
+        query.id = static_cast<std::uint16_t>(frame);
+        table.add(query, device, resolver, frame, {});
+    }
+    EXPECT_EQ(DnsTransactionTable::max_transactions, table.transactions().size());
+    EXPECT_EQ(5u, table.dropped());
+    std::vector<Finding> findings = assess_dns(table, {});
+    ASSERT_EQ(1u, findings.size());
+    EXPECT_EQ(Severity::warning, findings[0].severity);
+    EXPECT_EQ(std::vector<std::uint64_t>{10'001}, findings[0].frames);
+    EXPECT_NE(std::string::npos, findings[0].summary.find("5 queries from frame 10001 on were past trustcap's limit "
+                                                          "of 10000 lookups"))
+        << findings[0].summary;
+}
+
 }  // namespace
 }  // namespace trustcap

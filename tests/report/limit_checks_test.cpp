@@ -96,5 +96,27 @@ TEST(CaptureLimitChecks, FragmentLimitsNameEachLimitWithItsFigureAndFirstFrame) 
               nullptr);
 }
 
+TEST(CaptureLimitChecks, ASpentMemoryBudgetIsToldWithItsFigureFirstFrameAndCost) {
+    CaptureSummary capture;
+    capture.memory.limit_bytes = std::size_t{64} << 20;
+    capture.memory.first_reached_frame = 1234;
+    capture.memory.flows_evicted = 50;
+    capture.memory.flows_dropped = 3;
+    capture.flows_dropped = 5;  // 3 of them for the budget, 2 at the --max-flows record cap
+    const std::vector<Finding> findings =
+        assess_capture(capture, {}, false, 0, DnsTransactionTable{}, LicensingTargets{});
+    const Finding* finding = find(findings, "capture.memory_limit");
+    ASSERT_NE(finding, nullptr);
+    EXPECT_EQ(finding->frames, std::vector<std::uint64_t>{1234});
+    EXPECT_EQ("trustcap's memory limits were reached: the budget of 64 MiB for the connections' state was spent "
+              "(first at frame 1234): 50 open flows were let go early, least recently active first, and 3 "
+              "finished flows were left out of the report; 2 finished flows were dropped from the report "
+              "(--max-flows records kept)",
+              finding->summary);
+    EXPECT_EQ(find(assess_capture(CaptureSummary{}, {}, false, 0, DnsTransactionTable{}, LicensingTargets{}),
+                   "capture.memory_limit"),
+              nullptr);
+}
+
 }  // namespace
 }  // namespace trustcap

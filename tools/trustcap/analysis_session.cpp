@@ -35,7 +35,11 @@ bool load_trust(const AnalysisOptions& options, TrustStore& trust, std::string& 
 void add_dns(const DecodedPacket& packet, DnsTransactionTable& dns) {
     std::string error;
     auto message = parse_dns_message(packet.payload, error);
-    if (!message) return;
+    if (!message) {
+        dns.note_unreadable(packet.payload, Endpoint{packet.source, packet.source_port},
+                            Endpoint{packet.destination, packet.destination_port}, packet.frame, error);
+        return;
+    }
     dns.add(*message, Endpoint{packet.source, packet.source_port}, Endpoint{packet.destination, packet.destination_port},
             packet.frame, packet.time);
 }
