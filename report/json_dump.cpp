@@ -8,15 +8,18 @@ namespace {
 void make_valid_utf8(Json& value) {
     if (value.is_string()) {
         auto& text = value.get_ref<std::string&>();
-        text = json_text(text);
+        if (!is_valid_utf8(text)) text = json_text(text);
     } else if (value.is_array()) {
         for (Json& element : value) make_valid_utf8(element);
     } else if (value.is_object()) {
-        Json rebuilt = Json::object();
+        bool names_valid = true;
         for (auto& [name, member] : value.items()) {
             make_valid_utf8(member);
-            rebuilt[json_text(name)] = std::move(member);
+            names_valid = names_valid && is_valid_utf8(name);
         }
+        if (names_valid) return;
+        Json rebuilt = Json::object();
+        for (auto& [name, member] : value.items()) rebuilt[json_text(name)] = std::move(member);
         value = std::move(rebuilt);
     }
 }

@@ -108,6 +108,19 @@ std::string json_text(std::string_view text) {
     return out;
 }
 
+bool is_valid_utf8(std::string_view text) {
+    for (std::size_t at = 0; at < text.size();) {
+        if (static_cast<std::uint8_t>(text[at]) < 0x80) {
+            ++at;
+            continue;
+        }
+        const auto character = decode_utf8(text.substr(at));
+        if (!character) return false;
+        at += character->length;
+    }
+    return true;
+}
+
 std::string html_text(std::string_view text) {
     std::string out;
     for (char character : terminal_text(text)) {

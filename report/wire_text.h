@@ -33,6 +33,9 @@ std::string terminal_text(std::string_view text);
 // the same \xNN form (DNS names as \DDD, their presentation format).
 std::string json_text(std::string_view text);
 
+// Whether `text` is valid UTF-8 already (json_text would return it unchanged).
+bool is_valid_utf8(std::string_view text);
+
 // For HTML element content and quoted attribute values: terminal_text, then
 // & < > " ' as character references.
 std::string html_text(std::string_view text);

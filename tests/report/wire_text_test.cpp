@@ -62,6 +62,16 @@ TEST(JsonText, KeepsValidUtf8ExactlyAndEscapesOnlyInvalidBytes) {
     EXPECT_EQ("\x1b\\xFF\\xC3(\\x9B", nlohmann::json::parse(document).get<std::string>());
 }
 
+TEST(JsonText, ValidUtf8IsWhatJsonTextLeavesUnchanged) {
+    for (const std::string text : {"", "smartreceiver.cisco.com", "M\xc3\xbcnchen", "\x1b]0;x\x07\xc2\x9b",
+                                   "\xf0\x9f\x94\x92 lock", "bad\xa2name", "\xc3\x28", "\xc0\xaf overlong",
+                                   "\xed\xa0\x80 surrogate", "\xf4\x90\x80\x80 past U+10FFFF", "cut \xe2\x80"}) {
+        EXPECT_EQ(json_text(text) == text, is_valid_utf8(text)) << terminal_text(text);
+    }
+    EXPECT_TRUE(is_valid_utf8("M\xc3\xbcnchen"));
+    EXPECT_FALSE(is_valid_utf8("cut \xe2\x80"));
+}
+
 TEST(HtmlText, EscapesMarkupAfterTheTerminalRules) {
     EXPECT_EQ("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;",
               html_text("<script>alert('x')</script> & \"q\""));
