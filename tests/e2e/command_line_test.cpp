@@ -496,5 +496,31 @@ TEST(CommandLine, ASecondSignalEndsTheReadingOfStandardInputAtOnce) {
     EXPECT_EQ("reading stopped by SIGINT before the end of the input", report["capture"]["damage"]);
 }
 
+// tcpdump -w - without -U writes even the file header only as it exits:
+// a signal before the header arrives still waits for the writer to finish.
+TEST(CommandLine, ASignalBeforeTheFileHeaderStillWaitsForTheWriter) {
+    std::string capture = file_text(generated + "complete-connection.pcap");
+    RunningProcess trustcap({trustcap_binary(), "--format", "json", "--port", "443", "-"}, RunningProcess::Input::pipe);
+    wait_until_catching(trustcap.pid(), SIGTERM);
+    trustcap.send_signal(SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    trustcap.write_input(capture);
+    trustcap.close_input();
+    Json report = interrupted_report(trustcap.wait());
+    EXPECT_EQ(13, report["capture"]["frames"]);
+    EXPECT_TRUE(report["capture"]["complete"].get<bool>());
+}
+
+TEST(CommandLine, ASignalWithNoFileHeaderEverSentIsAOneLineError) {
+    RunningProcess trustcap({trustcap_binary(), "-"}, RunningProcess::Input::pipe);
+    wait_until_catching(trustcap.pid(), SIGINT);
+    trustcap.send_signal(SIGINT);
+    trustcap.send_signal(SIGINT);
+    ProcessResult run = trustcap.wait();
+    EXPECT_EQ(2, run.exit_status);
+    EXPECT_EQ("trustcap: -: reading stopped by SIGINT before the capture's file header arrived\n", run.standard_error);
+    EXPECT_TRUE(run.standard_output.empty());
+}
+
 }  // namespace
 }  // namespace trustcap::testing

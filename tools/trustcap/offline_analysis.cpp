@@ -1,5 +1,9 @@
 #include "offline_analysis.h"
 
+#include <unistd.h>
+
+#include <optional>
+
 #include "analysis_session.h"
 #include "capture/capture_file.h"
 #include "capture/link_type.h"
@@ -19,9 +23,16 @@ std::string unsupported_link_type_error(int dlt) {
 AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& user) {
     AnalysisOutcome outcome;
     std::string error;
+    // A pipe's writer may hold back even the file header until it exits
+    // (tcpdump -w - without -U): a signal while it is awaited is handled too.
+    std::optional<ReadInterruption> interruption;
+    if (options.file == "-") interruption.emplace(STDIN_FILENO);
     auto file = CaptureFile::open(options.file, error);
     if (!file) {
-        outcome.error = error;
+        outcome.error = interruption && interruption->cut()
+                            ? std::string("reading stopped by ") + stop_signal_name(interruption->signal_number()) +
+                                  " before the capture's file header arrived"
+                            : error;
         return outcome;
     }
     auto link_type = supported_link_type(file->datalink());
@@ -47,12 +58,10 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
     RawFrame frame;
     CaptureFile::ReadStatus status = CaptureFile::ReadStatus::end;
     int stopped_by_signal = 0;
-    {
-        ReadInterruption interruption(file->descriptor());
-        while (!interruption.cut() && (status = file->next(frame)) == CaptureFile::ReadStatus::frame)
-            session->add(frame);
-        stopped_by_signal = interruption.signal_number();
-    }
+    if (!interruption) interruption.emplace(file->descriptor());
+    while (!interruption->cut() && (status = file->next(frame)) == CaptureFile::ReadStatus::frame) session->add(frame);
+    stopped_by_signal = interruption->signal_number();
+    interruption.reset();
 
     CaptureSummary capture;
     capture.file = options.file == "-" ? "(standard input)" : options.file;
