@@ -522,5 +522,26 @@ TEST(CommandLine, ASignalWithNoFileHeaderEverSentIsAOneLineError) {
     EXPECT_TRUE(run.standard_output.empty());
 }
 
+// An output that cannot be written is found before the capture is read, not
+// after: here the capture never ends, and trustcap stops at once.
+TEST(CommandLine, AnUnwritableOutputFileStopsBeforeTheCaptureIsRead) {
+    std::string capture = file_text(generated + "complete-connection.pcap");
+    RunningProcess trustcap({trustcap_binary(), "-o", "/proc/trustcap-no-such-directory/report.txt", "-"},
+                            RunningProcess::Input::pipe);
+    trustcap.write_input(capture);
+    auto started = std::chrono::steady_clock::now();
+    std::thread closer([&] {
+        std::this_thread::sleep_for(std::chrono::seconds(5));
+        trustcap.close_input();
+    });
+    ProcessResult run = trustcap.wait();
+    auto waited = std::chrono::steady_clock::now() - started;
+    closer.join();
+    EXPECT_EQ(2, run.exit_status);
+    EXPECT_LT(waited, std::chrono::seconds(4)) << "trustcap read the capture to its end first";
+    EXPECT_EQ(0u, run.standard_error.find("trustcap: cannot write /proc/trustcap-no-such-directory/report.txt: "))
+        << run.standard_error;
+}
+
 }  // namespace
 }  // namespace trustcap::testing

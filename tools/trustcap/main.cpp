@@ -104,18 +104,23 @@ int main(int argc, char** argv) {
 
     // Inputs are opened with the rights trustcap started with, the output
     // after they are given up. A live run streams into the output as it goes;
-    // a file's report is written once the file proved readable, so an
-    // unusable file leaves -o as it was.
+    // a file's output is opened once the file proved readable, before its
+    // frames are read, so an unusable file leaves -o as it was and an
+    // unwritable -o costs no analysis.
     bool live = command.mode == Mode::live;
+    auto open_output = [&](std::string& error) {
+        if (output.open(output_error)) return true;
+        error = output_error;
+        return false;
+    };
     LiveOutcome outcome = live ? run_live(command, output, output_error)
-                               : LiveOutcome{analyze_file(command.analysis, command.user), std::nullopt};
+                               : LiveOutcome{analyze_file(command.analysis, command.user, open_output), std::nullopt};
     if (!output_error.empty()) return report_output_error();
     if (!outcome.analysis.usable) {
         std::cerr << "trustcap: " << terminal_text(live ? command.live.capture.interface : command.analysis.file) << ": "
                   << terminal_text(outcome.analysis.error) << "\n";
         return exit_unusable;
     }
-    if (!live && !output.open(output_error)) return report_output_error();
     std::ostream& out = output.stream();
     const Report& report = outcome.analysis.report;
     if (!live && command.format == OutputFormat::ndjson)

@@ -20,7 +20,8 @@ std::string unsupported_link_type_error(int dlt) {
 
 }  // namespace
 
-AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& user) {
+AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& user,
+                             const BeforeReading& before_reading) {
     AnalysisOutcome outcome;
     std::string error;
     // A pipe's writer may hold back even the file header until it exits
@@ -50,7 +51,7 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
         return outcome;
     }
 
-    if (!drop_privileges(user, error)) {
+    if (!drop_privileges(user, error) || (before_reading && !before_reading(error))) {
         outcome.error = error;
         return outcome;
     }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ struct AnalysisOutcome {
 // then, before a frame is read, it becomes `user` (see drop_privileges).
 // SIGINT and SIGTERM end the reading early (see ReadInterruption): the
 // report is of what was read, marked incomplete.
-AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& user);
+// `before_reading`, when given, runs as `user` before the first frame is
+// read (opening the output there fails fast, yet leaves it untouched when the
+// file proved unusable); its false ends the analysis with its error.
+using BeforeReading = std::function<bool(std::string& error)>;
+AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& user,
+                             const BeforeReading& before_reading = {});
 
 }  // namespace trustcap
