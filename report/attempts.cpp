@@ -1,6 +1,7 @@
 #include "report/attempts.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace trustcap {
@@ -28,26 +29,36 @@ std::optional<StepName> failed_step(const FlowReport& flow) {
 
 std::vector<AttemptGroup> group_attempts(const std::vector<FlowReport>& flows) {
     // One server is one name (which may have several addresses) or one
-    // address (which some connections name and others do not).
-    auto same_server = [&](const AttemptGroup& group, const FlowReport& flow) {
-        if (group.device != flow.client.ip) return false;
-        return std::any_of(group.flows.begin(), group.flows.end(), [&](std::size_t other) {
-            const FlowReport& member = flows[other];
-            bool same_name = !flow.server_name.empty() && member.server_name == flow.server_name;
-            return same_name || member.server == flow.server;
-        });
+    // address (which some connections name and others do not): a flow joins
+    // the earliest group of its device holding a flow of the same name or
+    // the same server address. The indexes keep, per device and name or
+    // address, the earliest such group, so a report of many flows is grouped
+    // in n log n.
+    std::map<std::pair<IpAddress, std::string>, std::size_t> group_by_name;
+    std::map<std::pair<IpAddress, Endpoint>, std::size_t> group_by_server;
+    auto remember = [](auto& index, auto key, std::size_t group) {
+        auto [position, inserted] = index.emplace(std::move(key), group);
+        if (!inserted) position->second = std::min(position->second, group);
     };
     std::vector<AttemptGroup> groups;
     for (std::size_t index = 0; index < flows.size(); ++index) {
         const FlowReport& flow = flows[index];
-        auto group = std::find_if(groups.begin(), groups.end(), [&](const AttemptGroup& g) { return same_server(g, flow); });
-        if (group == groups.end()) {
+        std::optional<std::size_t> joined;
+        if (auto found = group_by_server.find({flow.client.ip, flow.server}); found != group_by_server.end())
+            joined = found->second;
+        if (!flow.server_name.empty())
+            if (auto found = group_by_name.find({flow.client.ip, flow.server_name}); found != group_by_name.end())
+                joined = std::min(joined.value_or(found->second), found->second);
+        if (!joined) {
             groups.push_back(AttemptGroup{flow.client.ip, server_of(flow), {}});
-            group = std::prev(groups.end());
+            joined = groups.size() - 1;
         }
-        if (group->server != server_of(flow) && !flow.server_name.empty() && group->server.find(':') != std::string::npos)
-            group->server = flow.server_name;  // a name says more than the address it was first seen under
-        group->flows.push_back(index);
+        AttemptGroup& group = groups[*joined];
+        if (group.server != server_of(flow) && !flow.server_name.empty() && group.server.find(':') != std::string::npos)
+            group.server = flow.server_name;  // a name says more than the address it was first seen under
+        group.flows.push_back(index);
+        remember(group_by_server, std::pair{flow.client.ip, flow.server}, *joined);
+        if (!flow.server_name.empty()) remember(group_by_name, std::pair{flow.client.ip, flow.server_name}, *joined);
     }
     for (AttemptGroup& group : groups)
         std::stable_sort(group.flows.begin(), group.flows.end(),

@@ -36,14 +36,19 @@ void write_flow_events(std::ostream& out, const FlowReport& flow, bool licensing
 void write_report_events(std::ostream& out, const Report& report, const std::string& tool_version) {
     for (const Finding& finding : report.findings)
         if (!finding.flow) write_finding_event(out, finding);
-    Json whole = report_head_json(report, tool_version);
-    Json flows = Json::array();
-    for (const FlowReport& flow : report.flows) flows.push_back(flow_json(flow, report.capture.precision_digits));
-    Json findings = Json::array();
-    for (const Finding& finding : report.findings) findings.push_back(finding_json(finding));
-    whole["flows"] = std::move(flows);
-    whole["findings"] = std::move(findings);
-    write_line(out, Json{{"event", "report"}, {"report", std::move(whole)}});
+    // The line is written a member and a flow at a time, as dump_json would
+    // write the whole object, so that its size costs no memory.
+    const Json head = report_head_json(report, tool_version);
+    out << R"({"event":"report","report":{)";
+    for (const auto& [key, value] : head.items())
+        out << dump_json(Json(key), -1) << ':' << dump_json(value, -1) << ',';
+    out << R"("flows":[)";
+    for (std::size_t i = 0; i < report.flows.size(); ++i)
+        out << (i == 0 ? "" : ",") << dump_json(flow_json(report.flows[i], report.capture.precision_digits), -1);
+    out << R"(],"findings":[)";
+    for (std::size_t i = 0; i < report.findings.size(); ++i)
+        out << (i == 0 ? "" : ",") << dump_json(finding_json(report.findings[i]), -1);
+    out << "]}}\n" << std::flush;
 }
 
 }  // namespace trustcap

@@ -10,11 +10,15 @@ namespace {
 
 // Writes `value` as a member of an object indented by `depth` levels.
 void write_indented(std::ostream& out, const Json& value, int depth) {
-    std::string text = dump_json(value, 2);
-    std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
-    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1))
-        text.insert(at + 1, indent);
-    out << text;
+    const std::string text = dump_json(value, 2);
+    const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+    std::size_t line_start = 0;
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', line_start)) {
+        out.write(text.data() + line_start, static_cast<std::streamsize>(at + 1 - line_start));
+        out << indent;
+        line_start = at + 1;
+    }
+    out.write(text.data() + line_start, static_cast<std::streamsize>(text.size() - line_start));
 }
 
 }  // namespace
