@@ -168,13 +168,14 @@ void FlowTracker::advance_clock(const Timestamp& now) {
 }
 
 void FlowTracker::add(const DecodedPacket& packet) {
+    budget_.set_current_frame(packet.frame);
     advance_clock(packet.time);
     if (packet.transport == Transport::tcp) {
         add_tcp(packet);
     } else if (packet.icmp && packet.icmp->quote && packet.icmp->quote->protocol == 6) {
         add_icmp_error(packet);
     }
-    if (budget_.spent()) stay_within_budget(packet.frame);
+    if (budget_.spent()) stay_within_budget();
 }
 
 void FlowTracker::recharge(ActiveFlow& active) {
@@ -190,8 +191,8 @@ FlowTracker::Table::iterator FlowTracker::erase_flow(Table::iterator position) {
 
 // The least recently active flows go until the budget holds again; if what
 // is spent is kept elsewhere (finished flows), the table may empty.
-void FlowTracker::stay_within_budget(std::uint64_t frame) {
-    budget_.note_reached(frame);
+void FlowTracker::stay_within_budget() {
+    budget_.note_reached();
     while (budget_.spent() && !table_.empty()) make_room(counters_.flows_evicted_for_memory);
 }
 
@@ -404,7 +405,7 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     bool keep_alive = is_keep_alive(active.sequence[index_of(direction)], packet.tcp, packet.payload_wire_length);
     if (keep_alive) notes |= packet_note::keep_alive;
     if (!active.streams_started && has(flags, tcp_flag::ack)) note_ack_before_streams(active, packet, direction);
-    if (!active.streams_started && needs_streams(packet, keep_alive)) start_streams(active);
+    if (!active.streams_started && !closed_gracefully && needs_streams(packet, keep_alive)) start_streams(active);
     if (active.to_server) {
         reassemble(active, packet, direction, keep_alive, notes);
         if (active.consumer->frame_is_evidence(packet.frame)) significant = true;
@@ -557,8 +558,15 @@ void FlowTracker::release_streams(ActiveFlow& active) {
 
 void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     if (!active.record) return;
-    // The report judges every checked flow with its consumer, even one that never carried a byte.
-    if (!active.streams_started && make_consumer_) active.consumer = make_consumer_(*active.record);
+    // The report judges every checked flow with its consumer, even one that
+    // never carried a byte; acknowledgements of bytes never captured still
+    // make their gaps.
+    bool acknowledged_something = active.latest_ack[0] || active.latest_ack[1];
+    if (!active.streams_started && acknowledged_something) {
+        start_streams(active);
+    } else if (!active.streams_started && make_consumer_) {
+        active.consumer = make_consumer_(*active.record);
+    }
     release_streams(active);
     active.record->watched_until = now;
     finished_.push_back(std::move(active.record));

@@ -134,7 +134,7 @@ private:
     void finish_due_flows(const Timestamp& now);
     using Table = std::unordered_map<Key, std::unique_ptr<ActiveFlow>, KeyHash>;
     void make_room(std::uint64_t& evicted_counter);
-    void stay_within_budget(std::uint64_t frame);
+    void stay_within_budget();
     void recharge(ActiveFlow& active);
     Table::iterator erase_flow(Table::iterator position);
     void enforce_byte_cap(ActiveFlow& active, std::uint64_t frame);

@@ -24,9 +24,11 @@ public:
     [[nodiscard]] bool spent() const { return used_ > limit_; }
     [[nodiscard]] bool has_room_for(std::size_t bytes) const { return used_ + bytes <= limit_; }
 
-    // A holder let flows go at `frame` to stay within the budget.
-    void note_reached(std::uint64_t frame) {
-        if (!first_reached_frame_) first_reached_frame_ = frame;
+    // The frame being read, where the budget is said to be reached.
+    void set_current_frame(std::uint64_t frame) { current_frame_ = frame; }
+    // A holder let flows go to stay within the budget.
+    void note_reached() {
+        if (!first_reached_frame_) first_reached_frame_ = current_frame_;
     }
 
     [[nodiscard]] std::size_t limit() const { return limit_; }
@@ -38,6 +40,7 @@ private:
     std::size_t limit_;
     std::size_t used_ = 0;
     std::size_t peak_ = 0;
+    std::uint64_t current_frame_ = 0;
     std::optional<std::uint64_t> first_reached_frame_;
 };
 

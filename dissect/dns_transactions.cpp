@@ -14,9 +14,13 @@ void DnsTransactionTable::note_unreadable(Bytes message, const Endpoint& source,
     bool is_response = message.size() >= header_size && (message[2] & 0x80) != 0;
     if (!is_response) return;
     auto id = static_cast<std::uint16_t>(message[0] << 8 | message[1]);
+    // The query stays pending: a readable copy of the response may follow.
     if (std::optional<std::size_t> index = pending_query(id, nullptr, destination, source)) {
-        answer(*index, id, frame, static_cast<std::uint8_t>(message[3] & 0x0f));
-        transactions_[*index].response_unread = true;
+        DnsTransaction& transaction = transactions_[*index];
+        if (transaction.response_frame) return;
+        transaction.response_frame = frame;
+        transaction.rcode = static_cast<std::uint8_t>(message[3] & 0x0f);
+        transaction.response_unread = true;
     }
 }
 
@@ -63,6 +67,7 @@ void DnsTransactionTable::add(const DnsMessage& message, const Endpoint& source,
     }
     answer(*index, message.id, frame, message.rcode);
     DnsTransaction& transaction = transactions_[*index];
+    transaction.response_unread = false;
     transaction.answers = message.answers;
     remember_addresses(transaction);
 }

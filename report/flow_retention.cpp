@@ -1,5 +1,7 @@
 #include "report/flow_retention.h"
 
+#include <algorithm>
+
 namespace trustcap {
 
 bool never_answered(const TcpFlow& flow) {
@@ -38,17 +40,20 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
         }
         if (listed) ++*listed;
     }
-    bool within_budget = budget_.has_room_for(held_bytes);
+    // Kept flows may take half the budget: the other half stays for the open
+    // flows, so a busy capture's later connections are still read.
+    bool within_budget = kept_bytes_ + held_bytes <= budget_.limit() / 2 && budget_.has_room_for(held_bytes);
     if (kept_ >= max_kept_ || !within_budget) {
         ++dropped_;
         if (!within_budget) {
             ++dropped_for_memory_;
-            budget_.note_reached(flow.last_frame);
+            budget_.note_reached();
         }
         not_checked_.add_server_only(flow);
         return Decision::dropped;
     }
     ++kept_;
+    kept_bytes_ += held_bytes;
     budget_.change(0, held_bytes);
     return Decision::keep;
 }
@@ -56,6 +61,7 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
 void FlowRetention::count_not_reported(const TcpFlow& flow, std::size_t held_bytes) {
     not_checked_.add(flow);
     if (kept_ > 0) --kept_;
+    kept_bytes_ -= std::min(kept_bytes_, held_bytes);
     budget_.change(held_bytes, 0);
 }
 

@@ -17,7 +17,8 @@ namespace trustcap {
 //   past the first unanswered_attempts_listed named connections that never
 //   got a SYN-ACK and carried no byte, attempts are summarised (AttemptSummariser);
 // - past max_kept records, or when keeping it would spend the memory budget
-//   shared with the flow table, a finished flow is dropped and counted.
+//   shared with the flow table (of which kept flows may take half), a
+//   finished flow is dropped and counted.
 class FlowRetention {
 public:
     static constexpr std::size_t unidentified_attempts_listed = 16;
@@ -43,6 +44,7 @@ private:
     std::size_t max_kept_;
     MemoryBudget& budget_;
     std::size_t kept_ = 0;
+    std::size_t kept_bytes_ = 0;  // of the budget
     std::size_t unidentified_attempts_kept_ = 0;
     std::size_t unanswered_attempts_kept_ = 0;
     ForgottenFlows not_checked_;

@@ -516,6 +516,25 @@ TEST_F(FlowTrackerTest, BytesAcknowledgedBeforeTheFirstCapturedByteAreStillMissi
     EXPECT_EQ("third", logs[0].to_server);
 }
 
+TEST_F(FlowTrackerTest, BytesAcknowledgedButNeverCapturedAreMissingInAFlowWithoutACapturedByte) {
+    FlowTracker tracker = make_tracker();
+    tracker.add(make.tcp(device, server, syn, 1000, 0));
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
+    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    make.skip_frames(1);  // the device's "hello" is not in the capture
+    tracker.add(make.tcp(server, device, ack, 5001, 1006));
+    tracker.add(make.tcp(device, server, fin | ack, 1006, 5001));
+    tracker.add(make.tcp(server, device, fin | ack, 5001, 1007));
+    tracker.add(make.tcp(device, server, ack, 1007, 5002));
+    tracker.add(make.tcp(device, server, psh | ack, 1007, 5002, "late"));  // after the close: not read
+    tracker.finish();
+    const TcpFlow& flow = *tracker.finished_flows()[0];
+    EXPECT_EQ(std::vector<std::uint64_t>{5}, flow.side(Direction::client_to_server).missing_data_frames);
+    ASSERT_EQ(1u, logs.size());
+    EXPECT_EQ(std::vector<std::uint64_t>{5}, logs[0].gap_frames);
+    EXPECT_EQ("", logs[0].to_server);
+}
+
 TEST_F(FlowTrackerTest, AHandshakeLeftIdleMakesNoConsumerUntilItsFirstByte) {
     FlowTracker tracker = make_tracker();
     for (std::uint16_t port = 30'000; port < 30'050; ++port) {

@@ -543,5 +543,16 @@ TEST(CommandLine, AnUnwritableOutputFileStopsBeforeTheCaptureIsRead) {
         << run.standard_error;
 }
 
+TEST(CommandLine, AnOutputFileThatIsTheCaptureIsRefusedAndTheCaptureKept) {
+    fs::path capture = scratch_file("capture-and-report.pcap");
+    fs::copy_file(generated + "complete-connection.pcap", capture, fs::copy_options::overwrite_existing);
+    const std::string before = file_text(capture.string());
+    ProcessResult run = run_process({trustcap_binary(), "-o", capture.string(), capture.string()});
+    EXPECT_EQ(2, run.exit_status);
+    EXPECT_EQ("trustcap: cannot write " + capture.string() + ": it is the capture being read\n", run.standard_error);
+    EXPECT_EQ(before, file_text(capture.string()));
+    fs::remove(capture);
+}
+
 }  // namespace
 }  // namespace trustcap::testing

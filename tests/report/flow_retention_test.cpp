@@ -123,7 +123,8 @@ TEST(FlowRetention, AFlowThatWouldSpendTheMemoryBudgetIsDroppedAndTheBudgetSaysW
     asked.server.port = 8443;
     JudgingContext context = attempts_on_443();
     context.checked_ports = {8443};
-    MemoryBudget budget{asked.held_bytes() * 2 + 10};
+    MemoryBudget budget{asked.held_bytes() * 4 + 20};  // kept flows may take half: two of them
+    budget.set_current_frame(42);
     FlowRetention retention(1000, budget);
 
     EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, context));
@@ -133,12 +134,26 @@ TEST(FlowRetention, AFlowThatWouldSpendTheMemoryBudgetIsDroppedAndTheBudgetSaysW
     EXPECT_EQ(FlowRetention::Decision::dropped, decide(retention, asked, context));
     EXPECT_EQ(1u, retention.dropped());
     EXPECT_EQ(1u, retention.dropped_for_memory());
-    EXPECT_EQ(std::optional<std::uint64_t>{asked.last_frame}, budget.first_reached_frame());
+    EXPECT_EQ(std::optional<std::uint64_t>{42}, budget.first_reached_frame());
 
     // A kept flow the report then leaves out gives its share back.
     retention.count_not_reported(asked, asked.held_bytes());
     EXPECT_EQ(asked.held_bytes(), budget.used());
     EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, context));
+}
+
+TEST(FlowRetention, KeptFlowsTakeAtMostHalfTheBudgetSoOpenFlowsAreStillRead) {
+    TcpFlow asked = unanswered_syn(7, "10.0.0.1");
+    established(asked);
+    asked.server.port = 8443;
+    JudgingContext context = attempts_on_443();
+    context.checked_ports = {8443};
+    MemoryBudget budget{asked.held_bytes() * 10};
+    FlowRetention retention(1000, budget);
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, context));
+    EXPECT_EQ(FlowRetention::Decision::dropped, decide(retention, asked, context));
+    EXPECT_TRUE(budget.has_room_for(asked.held_bytes())) << "the open flows' half is left";
+    EXPECT_EQ(1u, retention.dropped_for_memory());
 }
 
 TEST(AttemptSummariser, CountsDistinctDevicesAndServersInBoundedMemory) {

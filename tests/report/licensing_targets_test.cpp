@@ -149,6 +149,16 @@ TEST(DnsChecks, AnUnreadableAnswerStillAnswersItsQueryAndIsNoMissingAnswer) {
     EXPECT_NE(std::string::npos,
               findings[0].summary.find("Among them the answer to the lookup of smartreceiver.cisco.com in frame 5"))
         << findings[0].summary;
+
+    // A readable copy that follows (the first was cut or forged) still answers it.
+    DnsMessage readable = message(true, 0, "smartreceiver.cisco.com");
+    readable.answers = {DnsAnswer{"smartreceiver.cisco.com", dns_type::a, 1, 60, *IpAddress::parse("146.112.59.25")}};
+    table.add(readable, resolver, device, 6, {});
+    EXPECT_EQ(0u, table.unmatched_responses());
+    EXPECT_EQ(std::optional<std::uint64_t>{6}, table.transactions()[0].response_frame);
+    EXPECT_FALSE(table.transactions()[0].response_unread);
+    EXPECT_EQ(std::vector<std::string>{"smartreceiver.cisco.com"},
+              table.names_for(*IpAddress::parse("146.112.59.25"), 6));
 }
 
 TEST(DnsChecks, QueriesPastTheTableAreCountedAndWarnedOf) {

@@ -103,14 +103,14 @@ struct AnalysisSession::State {
     // Whether a finished flow's record is kept for the report (see FlowRetention).
     bool retain(const TcpFlow& flow) {
         FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
-        if (retention.decide(evidence, judging, held_bytes(evidence)) == FlowRetention::Decision::keep) return true;
+        if (retention.decide(evidence, judging, held_bytes(flow)) == FlowRetention::Decision::keep) return true;
         let_go(flow);
         return false;
     }
 
     // What keeping a finished flow for the report costs.
-    static std::size_t held_bytes(const FlowEvidence& evidence) {
-        return evidence.flow->held_bytes() + (evidence.connection ? evidence.connection->held_bytes() : 0);
+    [[nodiscard]] std::size_t held_bytes(const TcpFlow& flow) const {
+        return flow.held_bytes() + dissectors.held_bytes(flow.id);
     }
 
     void let_go(const TcpFlow& flow) {
@@ -125,7 +125,7 @@ struct AnalysisSession::State {
         // Once a flow is identified, the final report leaves unidentified attempts out.
         if (report && report->identified_by == "attempt" && identified_flow_judged) report.reset();
         if (!report) {
-            retention.count_not_reported(flow, held_bytes(FlowEvidence{&flow, dissectors.find(flow.id), {}}));
+            retention.count_not_reported(flow, held_bytes(flow));
             let_go(flow);
             return false;
         }

@@ -1,5 +1,8 @@
 #include "command_line.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "privileges.h"
 #include "report/wire_text.h"
 
@@ -52,7 +55,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                    "MiB that the connections' state may take in all (flows, streams, dissectors, finished flows "
                    "kept); beyond it the least recently active flows are let go early and later finished ones "
                    "are left out (reported as capture.memory_limit)")
-        ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20))
+        ->check(CLI::Range(std::size_t{16}, std::min(std::size_t{1} << 20, SIZE_MAX >> 20)))
         ->default_val(max_memory_mib);
     app.add_option("--format", format,
                    "Output format: text, json (one document), or ndjson (one JSON object per line: an event for "

@@ -27,6 +27,8 @@ public:
     [[nodiscard]] const ConnectionDissector* find(std::uint64_t flow_id) const;
     // Frees a finished flow's dissector.
     void forget(std::uint64_t flow_id);
+    // What a flow's dissector holds (see StreamConsumer::held_bytes).
+    [[nodiscard]] std::size_t held_bytes(std::uint64_t flow_id) const;
 
 private:
     Factory make_dissector_;

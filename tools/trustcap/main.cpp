@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -109,7 +110,14 @@ int main(int argc, char** argv) {
     // unwritable -o costs no analysis.
     bool live = command.mode == Mode::live;
     auto open_output = [&](std::string& error) {
-        if (output.open(output_error)) return true;
+        std::error_code not_comparable;
+        bool output_is_input = !command.output_file.empty() && command.analysis.file != "-" &&
+                               std::filesystem::equivalent(command.output_file, command.analysis.file, not_comparable);
+        if (output_is_input) {
+            output_error = "cannot write " + command.output_file + ": it is the capture being read";
+        } else if (output.open(output_error)) {
+            return true;
+        }
         error = output_error;
         return false;
     };
