@@ -4,7 +4,8 @@
 // and the live flow lines must hold no control character but the newline and
 // no C1 control (wire text reaches a terminal escaped). The input's size
 // picks the options: default, --all-flows, or --port 8443 with a tiny
-// --max-flows. Verification trusts only the lab root of the generated captures.
+// --max-flows and memory budget. Verification trusts only the lab root of
+// the generated captures.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -40,6 +41,7 @@ AnalysisOptions options_for(std::size_t size, const std::string& path) {
         case 2:
             options.checked_ports = {8443};
             options.max_flows = 2;
+            options.max_memory_bytes = 64u << 10;
             break;
         default: break;
     }

@@ -2,11 +2,13 @@
 // between a few endpoints, each with its direction, flags, sequence and
 // acknowledgment numbers (near each side's initial sequence number, or
 // anywhere), payload length and time step, and now and then an ICMP error
-// quoting one of them. Small caps from the first bytes reach the limits.
-// Every stream is checked for ordered, gapless delivery.
+// quoting one of them. Small caps from the first bytes reach the limits,
+// the memory budget among them. Every stream is checked for ordered,
+// gapless delivery, and the budget for being kept and given back.
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 
 #include "capture/flow_tracker.h"
@@ -32,7 +34,9 @@ FlowTracker::Limits limits_from(fuzz::FuzzInput& input) {
     limits.idle_timeout_seconds = 30;
     limits.max_total_buffered_bytes = (caps & 0x40) ? 512 : (64u << 10);
     limits.reassembly.max_buffered_bytes = (caps & 0x80) ? 256 : (16u << 10);
-    limits.reassembly.retained_tail_bytes = 1 + input.u8() * 16u;
+    std::uint8_t tail_and_budget = input.u8();
+    limits.reassembly.retained_tail_bytes = 1 + (tail_and_budget & 0x7f) * 16u;
+    if ((tail_and_budget & 0x80) != 0) limits.max_memory_bytes = 8u << 10;
     return limits;
 }
 
@@ -98,7 +102,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         tracker.add(packet);
         if ((shape & 0x80) != 0 && (shape & 0x0F) == 0x0F) tracker.advance_clock(now);
+        // Nothing else charges the budget here: the table lets flows go until it holds.
+        if (tracker.memory_budget().spent()) std::abort();
     }
     tracker.finish();
+    if (tracker.memory_budget().used() != 0) std::abort();  // every flow's charge given back
     return 0;
 }
