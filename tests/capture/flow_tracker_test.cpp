@@ -107,6 +107,13 @@ protected:
         tracker.add(make.tcp(device, server, ack, client_isn + 7, server_isn + 8));
     }
 
+    // SYN, SYN-ACK and ACK with the initial sequence numbers 1000 and 5000 (frames 1 to 3).
+    void open_connection(FlowTracker& tracker) {
+        tracker.add(make.tcp(device, server, syn, 1000, 0));
+        tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
+        tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    }
+
     // `count` SYNs from ports 40000 on, all at the same capture time.
     void open_attempts_at_one_instant(FlowTracker& tracker, std::uint16_t count) {
         for (std::uint16_t port = 40000; port < 40000 + count; ++port) {
@@ -500,9 +507,7 @@ TEST_F(FlowTrackerTest, BytesAcknowledgedButNeverCapturedAreMissing) {
 
 TEST_F(FlowTrackerTest, BytesAcknowledgedBeforeTheFirstCapturedByteAreStillMissing) {
     FlowTracker tracker = make_tracker();
-    tracker.add(make.tcp(device, server, syn, 1000, 0));
-    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
-    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    open_connection(tracker);
     make.skip_frames(2);  // the device's first two segments ("hello", "world") are not in the capture
     tracker.add(make.tcp(server, device, ack, 5001, 1006));
     tracker.add(make.tcp(server, device, ack, 5001, 1011));
@@ -518,9 +523,7 @@ TEST_F(FlowTrackerTest, BytesAcknowledgedBeforeTheFirstCapturedByteAreStillMissi
 
 TEST_F(FlowTrackerTest, BytesAcknowledgedButNeverCapturedAreMissingInAFlowWithoutACapturedByte) {
     FlowTracker tracker = make_tracker();
-    tracker.add(make.tcp(device, server, syn, 1000, 0));
-    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));
-    tracker.add(make.tcp(device, server, ack, 1001, 5001));
+    open_connection(tracker);
     make.skip_frames(1);  // the device's "hello" is not in the capture
     tracker.add(make.tcp(server, device, ack, 5001, 1006));
     tracker.add(make.tcp(device, server, fin | ack, 1006, 5001));

@@ -37,6 +37,20 @@ JudgingContext attempts_on_443() {
     return context;
 }
 
+// A connection to port 8443, which the context checks (--port 8443): always worth keeping.
+TcpFlow established_on_8443() {
+    TcpFlow flow = unanswered_syn(7, "10.0.0.1");
+    established(flow);
+    flow.server.port = 8443;
+    return flow;
+}
+
+JudgingContext checking_8443() {
+    JudgingContext context = attempts_on_443();
+    context.checked_ports = {8443};
+    return context;
+}
+
 FlowRetention::Decision decide(FlowRetention& retention, const TcpFlow& flow, const JudgingContext& context) {
     return retention.decide(FlowEvidence{&flow, nullptr, {}}, context, flow.held_bytes());
 }
@@ -118,11 +132,8 @@ TEST(FlowRetention, PastTheRecordCapFlowsAreDroppedAndAttemptsStillSummarised) {
 }
 
 TEST(FlowRetention, AFlowThatWouldSpendTheMemoryBudgetIsDroppedAndTheBudgetSaysWhere) {
-    TcpFlow asked = unanswered_syn(7, "10.0.0.1");
-    established(asked);
-    asked.server.port = 8443;
-    JudgingContext context = attempts_on_443();
-    context.checked_ports = {8443};
+    const TcpFlow asked = established_on_8443();
+    const JudgingContext context = checking_8443();
     MemoryBudget budget{asked.held_bytes() * 4 + 20};  // kept flows may take half: two of them
     budget.set_current_frame(42);
     FlowRetention retention(1000, budget);
@@ -143,11 +154,8 @@ TEST(FlowRetention, AFlowThatWouldSpendTheMemoryBudgetIsDroppedAndTheBudgetSaysW
 }
 
 TEST(FlowRetention, KeptFlowsTakeAtMostHalfTheBudgetSoOpenFlowsAreStillRead) {
-    TcpFlow asked = unanswered_syn(7, "10.0.0.1");
-    established(asked);
-    asked.server.port = 8443;
-    JudgingContext context = attempts_on_443();
-    context.checked_ports = {8443};
+    const TcpFlow asked = established_on_8443();
+    const JudgingContext context = checking_8443();
     MemoryBudget budget{asked.held_bytes() * 10};
     FlowRetention retention(1000, budget);
     for (int i = 0; i < 5; ++i) EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, context));
