@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "report/dns_checks.h"
+#include "report/wording.h"
 
 namespace trustcap {
 namespace {
@@ -53,8 +54,7 @@ std::optional<Finding> fragment_limit_finding(const IpFragmentReassembler::Count
                               " incomplete datagrams or " + std::to_string(limits.max_pending_bytes / (1024 * 1024)) +
                               " MiB of fragments held at once");
     if (causes.empty()) return std::nullopt;
-    std::string summary = "IP fragments were not reassembled: ";
-    for (std::size_t i = 0; i < causes.size(); ++i) summary += (i == 0 ? "" : "; ") + causes[i];
+    std::string summary = "IP fragments were not reassembled: " + joined(causes, "; ");
     return capture_finding(
         "capture.fragment_limit", Severity::warning, std::move(summary),
         "trustcap reassembles IP fragments within fixed limits so that a capture cannot make it hold unbounded "
@@ -90,8 +90,7 @@ std::optional<Finding> memory_limit_finding(const CaptureSummary& capture) {
                          " finished flows were dropped from the report (--max-flows records kept)");
     if (holes > 0) causes.push_back(std::to_string(holes) + " stream holes were given up");
     if (causes.empty()) return std::nullopt;
-    std::string summary = "trustcap's memory limits were reached: ";
-    for (std::size_t i = 0; i < causes.size(); ++i) summary += (i == 0 ? "" : "; ") + causes[i];
+    std::string summary = "trustcap's memory limits were reached: " + joined(causes, "; ");
     return capture_finding(
         "capture.memory_limit", Severity::warning, std::move(summary),
         "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "

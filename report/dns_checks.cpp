@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 
+#include "report/wording.h"
+
 namespace trustcap {
 namespace {
 
@@ -78,8 +80,7 @@ std::optional<Finding> unread_messages_finding(const DnsTransactionTable& dns, c
         frames.push_back(dns.first_dropped_frame());
     }
     if (parts.empty()) return std::nullopt;
-    std::string summary = "DNS messages were not read: ";
-    for (std::size_t i = 0; i < parts.size(); ++i) summary += (i == 0 ? "" : "; ") + parts[i];
+    std::string summary = "DNS messages were not read: " + joined(parts, "; ");
     bool licensing_answer_unread = false;
     for (const DnsTransaction& transaction : dns.transactions()) {
         if (!transaction.response_unread || !is_licensing_name(transaction.question.name, targets)) continue;

@@ -10,6 +10,7 @@
 #include "report/tcp_resets.h"
 #include "report/inspection_products.h"
 #include "report/time_format.h"
+#include "report/wording.h"
 
 namespace trustcap {
 namespace {
@@ -208,8 +209,7 @@ void assess_chain(const TlsContext& context, bool device_accepted, TlsAssessment
         signals.push_back("the server did not ask for the device's certificate, which the licensing server always does");
     if (context.flow.side(Direction::server_to_client).ttl_varies)
         signals.push_back("the server's packets arrive with different IP TTLs (another box answers part of them)");
-    for (std::size_t i = 0; i < signals.size(); ++i) explanation += (i == 0 ? ": " : "; ") + signals[i];
-    explanation += ".";
+    explanation += ": " + joined(signals, "; ") + ".";  // at least one signal: the chain is suspect
     result.findings.push_back(flow_finding(
         context.flow, "tls.interception", device_accepted ? Severity::warning : Severity::error,
         "TLS to " + (summary.server_name.empty() ? context.flow.server.to_string() : summary.server_name) +

@@ -8,4 +8,10 @@ std::string counted(std::uint64_t count, const std::string& singular, const std:
     return std::to_string(count) + " " + (count == 1 ? singular : plural);
 }
 
+std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
+    std::string text;
+    for (std::size_t i = 0; i < parts.size(); ++i) text += (i == 0 ? "" : separator) + parts[i];
+    return text;
+}
+
 }  // namespace trustcap
