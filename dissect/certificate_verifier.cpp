@@ -12,14 +12,21 @@
 #include "capture/ip_address.h"
 #include "dissect/openssl_x509.h"
 #include "dissect/public_key_limits.h"
+#include "dissect/x509_certificate.h"
 
 namespace trustcap {
 
 using namespace openssl;
 
 struct TrustStore::Store {
+    struct LabelledAnchor {
+        X509Ptr certificate;
+        std::string origin;
+    };
     X509StorePtr store{X509_STORE_new()};
     std::size_t anchors = 0;
+    std::vector<LabelledAnchor> labelled;  // every certificate added from a file or text, with where it came from
+    std::string directory_origin;          // certificates looked up in the system's hashed directory
 };
 
 namespace {
@@ -41,10 +48,41 @@ bool is_end_of_pem_input(unsigned long code) {
     return code == 0 || (ERR_GET_LIB(code) == ERR_LIB_PEM && ERR_GET_REASON(code) == PEM_R_NO_START_LINE);
 }
 
-// Adds every certificate of a PEM file (or one DER certificate) to `store`.
-// Returns how many were read; 0 with `error` when none could be, or when a
-// block is malformed.
-std::size_t load_certificate_file(X509_STORE* store, const std::string& path, std::string& error) {
+// Adds every certificate of PEM input (or, when there is none, one DER
+// certificate) to `store`, labelled `origin`. Returns how many were read; 0
+// with `error` when none could be, or when a block is malformed.
+std::size_t load_certificates(BIO* input, TrustStore::Store& store, const std::string& origin, const std::string& name,
+                              std::string& error) {
+    auto add = [&](X509* certificate) {
+        if (X509_STORE_add_cert(store.store.get(), certificate) != 1) return false;
+        if (X509_up_ref(certificate) != 1) throw std::bad_alloc();
+        store.labelled.push_back({X509Ptr(certificate), origin});
+        return true;
+    };
+    std::size_t read = 0;
+    while (const X509Ptr certificate{PEM_read_bio_X509_AUX(input, nullptr, refuse_passphrase, nullptr)}) {
+        if (!add(certificate.get())) {
+            error = name + ": certificate " + std::to_string(read + 1) + " could not be added: " + take_error();
+            return 0;
+        }
+        ++read;
+    }
+    if (!is_end_of_pem_input(ERR_peek_last_error())) {
+        error = name + ": certificate " + std::to_string(read + 1) + " is malformed: " + take_error();
+        if (read > 0) error += " (the " + std::to_string(read) + " before it were added)";
+        return 0;
+    }
+    ERR_clear_error();
+    if (read == 0 && BIO_reset(input) == 0) {
+        if (const X509Ptr certificate{d2i_X509_bio(input, nullptr)}; certificate && add(certificate.get())) read = 1;
+        ERR_clear_error();
+    }
+    if (read == 0) error = name + " holds no PEM or DER certificate";
+    return read;
+}
+
+std::size_t load_certificate_file(TrustStore::Store& store, const std::string& path, const std::string& origin,
+                                  std::string& error) {
     std::error_code filesystem_error;
     if (std::filesystem::is_directory(path, filesystem_error)) {
         error = "cannot read " + path + ": it is a directory";
@@ -60,29 +98,7 @@ std::size_t load_certificate_file(X509_STORE* store, const std::string& path, st
         ERR_clear_error();
         return 0;
     }
-    std::size_t read = 0;
-    while (const X509Ptr certificate{PEM_read_bio_X509_AUX(file.get(), nullptr, refuse_passphrase, nullptr)}) {
-        if (X509_STORE_add_cert(store, certificate.get()) != 1) {
-            error = path + ": certificate " + std::to_string(read + 1) + " could not be added: " + take_error();
-            return 0;
-        }
-        ++read;
-    }
-    if (!is_end_of_pem_input(ERR_peek_last_error())) {
-        error = path + ": certificate " + std::to_string(read + 1) + " is malformed: " + take_error();
-        if (read > 0) error += " (the " + std::to_string(read) + " before it were added)";
-        return 0;
-    }
-    ERR_clear_error();
-    if (read == 0 && BIO_reset(file.get()) == 0) {
-        if (const X509Ptr certificate{d2i_X509_bio(file.get(), nullptr)};
-            certificate && X509_STORE_add_cert(store, certificate.get()) == 1) {
-            read = 1;
-        }
-        ERR_clear_error();
-    }
-    if (read == 0) error = path + " holds no PEM or DER certificate";
-    return read;
+    return load_certificates(file.get(), store, origin, path, error);
 }
 
 std::string without_trailing_dot(const std::string& host_name) {
@@ -97,6 +113,39 @@ bool names_cover(X509* leaf, const std::string& host_name) {
                                       : X509_check_host(leaf, name.data(), name.size(), 0, nullptr);
     ERR_clear_error();
     return matched == 1;
+}
+
+ValidityProblem validity_problem_of(int error_code) {
+    switch (error_code) {
+        case X509_V_ERR_CERT_NOT_YET_VALID: return ValidityProblem::not_yet_valid;
+        case X509_V_ERR_CERT_HAS_EXPIRED: return ValidityProblem::expired;
+        default: return ValidityProblem::none;
+    }
+}
+
+std::string subject_of(X509* certificate) {
+    unsigned char* der = nullptr;
+    const int length = i2d_X509(certificate, &der);
+    const OpenSslBytes owned(der);
+    std::string error;
+    if (length <= 0) return {};
+    auto summary = summarize_certificate(Bytes(der, static_cast<std::size_t>(length)), error);
+    ERR_clear_error();
+    return summary ? summary->subject : std::string();
+}
+
+// The trusted certificate a verified chain ends in, and where it was loaded from.
+void describe_anchor(const TrustStore::Store& store, X509_STORE_CTX* context, ChainVerification& verification) {
+    const STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(context);
+    if (built == nullptr || sk_X509_num(built) == 0) return;
+    X509* anchor = sk_X509_value(built, sk_X509_num(built) - 1);
+    verification.anchor = subject_of(anchor);
+    verification.anchor_origin = store.directory_origin;
+    for (const auto& labelled : store.labelled)
+        if (X509_cmp(labelled.certificate.get(), anchor) == 0) {
+            verification.anchor_origin = labelled.origin;
+            break;
+        }
 }
 
 void fail(ChainVerification& verification, int depth, std::string result) {
@@ -126,7 +175,8 @@ bool TrustStore::add_system_default(std::string& error) {
     const char* bundle_override = std::getenv(X509_get_default_cert_file_env());
     const std::string bundle = bundle_override != nullptr ? bundle_override : X509_get_default_cert_file();
     std::string load_error;
-    const std::size_t read = load_certificate_file(store, bundle, load_error);
+    store_->directory_origin = "the system's CA directory " + std::string(directory);
+    const std::size_t read = load_certificate_file(*store_, bundle, "the system's CA bundle", load_error);
     store_->anchors = count_certificates(store);
     if (read == 0) {
         error = "no trust anchors from the system's CA bundle: " + load_error;
@@ -137,13 +187,22 @@ bool TrustStore::add_system_default(std::string& error) {
 
 bool TrustStore::add_pem_bundle(const std::string& path, std::string& error) {
     std::string load_error;
-    const std::size_t read = load_certificate_file(store_->store.get(), path, load_error);
+    const std::size_t read = load_certificate_file(*store_, path, "--ca-bundle " + path, load_error);
     store_->anchors = count_certificates(store_->store.get());
     if (read == 0) {
         error = load_error;
         return false;
     }
     return true;
+}
+
+bool TrustStore::add_pem_text(std::string_view pem, const std::string& origin, std::string& error) {
+    ERR_clear_error();
+    const BioPtr text(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    if (!text) throw std::bad_alloc();
+    const std::size_t read = load_certificates(text.get(), *store_, origin, origin, error);
+    store_->anchors = count_certificates(store_->store.get());
+    return read > 0;
 }
 
 std::size_t TrustStore::anchors() const { return store_->anchors; }
@@ -201,6 +260,7 @@ ChainVerification TrustStore::verify(const std::vector<std::vector<std::uint8_t>
     X509_VERIFY_PARAM* parameters = X509_STORE_CTX_get0_param(context.get());
     X509_VERIFY_PARAM_set_time(parameters, static_cast<time_t>(time));
     X509_VERIFY_PARAM_set_depth(parameters, static_cast<int>(max_certificates_per_chain));
+    X509_VERIFY_PARAM_set_flags(parameters, X509_V_FLAG_PARTIAL_CHAIN);
 
     const bool verified = X509_verify_cert(context.get()) == 1;
     const int code = X509_STORE_CTX_get_error(context.get());
@@ -210,11 +270,33 @@ ChainVerification TrustStore::verify(const std::vector<std::vector<std::uint8_t>
         verification.error_code = X509_V_OK;
         verification.error_depth = -1;
         verification.result = X509_verify_cert_error_string(X509_V_OK);
+        describe_anchor(*store_, context.get(), verification);
         return verification;
     }
     verification.error_code = code != X509_V_OK ? code : X509_V_ERR_UNSPECIFIED;
     verification.error_depth = X509_STORE_CTX_get_error_depth(context.get());
     verification.result = X509_verify_cert_error_string(verification.error_code);
+    const ValidityProblem problem = validity_problem_of(verification.error_code);
+    if (problem == ValidityProblem::none) return verification;
+
+    // OpenSSL stops at the first fault: verify once more without the time to
+    // learn whether the time was the only one.
+    X509_STORE_CTX_cleanup(context.get());
+    if (X509_STORE_CTX_init(context.get(), store_->store.get(), leaf, untrusted.get()) != 1 ||
+        X509_STORE_CTX_set_default(context.get(), "ssl_server") != 1) {
+        ERR_clear_error();
+        return verification;
+    }
+    parameters = X509_STORE_CTX_get0_param(context.get());
+    X509_VERIFY_PARAM_set_depth(parameters, static_cast<int>(max_certificates_per_chain));
+    X509_VERIFY_PARAM_set_flags(parameters, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
+    const bool verified_apart_from_time = X509_verify_cert(context.get()) == 1;
+    ERR_clear_error();
+    if (verified_apart_from_time) {
+        verification.verified_apart_from_time = true;
+        verification.validity_problem = problem;
+        describe_anchor(*store_, context.get(), verification);
+    }
     return verification;
 }
 

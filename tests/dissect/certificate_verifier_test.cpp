@@ -298,5 +298,61 @@ TEST(TrustStore, MovesWithItsAnchors) {
     EXPECT_TRUE(target.verify(sent_chain(), times::capture_2021, licensing_host).verified);
 }
 
+
+TEST(TrustStore, NamesTheAnchorAChainLedToAndWhereItCameFrom) {
+    const TemporaryFile bundle(test_pki().root.pem());
+    TrustStore store;
+    std::string error;
+    ASSERT_TRUE(store.add_pem_bundle(bundle.path(), error)) << error;
+    const ChainVerification verification = store.verify(sent_chain(), times::capture_2021, licensing_host);
+    EXPECT_TRUE(verification.verified);
+    EXPECT_EQ(verification.anchor, "CN=Test Root CA,O=Test Trust Services,C=US");
+    EXPECT_EQ(verification.anchor_origin, "--ca-bundle " + bundle.path());
+}
+
+// IOS XE trustpoints may hold an intermediate alone; so may --ca-bundle.
+TEST(TrustStore, AnIntermediateAloneIsATrustAnchor) {
+    TrustStore store;
+    std::string error;
+    ASSERT_TRUE(store.add_pem_text(test_pki().intermediate.pem(), "the test intermediate", error)) << error;
+    const ChainVerification verification = store.verify(sent_chain(), times::capture_2021, licensing_host);
+    EXPECT_TRUE(verification.verified) << verification.result;
+    EXPECT_EQ(verification.anchor, "CN=Test Issuing CA,O=Test Trust Services,C=US");
+    EXPECT_EQ(verification.anchor_origin, "the test intermediate");
+}
+
+TEST(TrustStore, SaysWhenTheTimeIsTheChainsOnlyFault) {
+    const TrustStore store = store_trusting_test_root();
+    const ChainVerification early = store.verify(sent_chain(), times::mid_2020, licensing_host);
+    EXPECT_FALSE(early.verified);
+    EXPECT_TRUE(early.verified_apart_from_time);
+    EXPECT_EQ(early.validity_problem, ValidityProblem::not_yet_valid);
+    EXPECT_EQ(early.anchor, "CN=Test Root CA,O=Test Trust Services,C=US");
+
+    const ChainVerification late = store.verify(sent_chain(), times::mid_2023, licensing_host);
+    EXPECT_TRUE(late.verified_apart_from_time);
+    EXPECT_EQ(late.validity_problem, ValidityProblem::expired);
+
+    const ChainVerification in_time = store.verify(sent_chain(), times::capture_2021, licensing_host);
+    EXPECT_FALSE(in_time.verified_apart_from_time) << "only set for a chain that failed on its dates";
+    EXPECT_EQ(in_time.validity_problem, ValidityProblem::none);
+}
+
+TEST(TrustStore, AnExpiredChainWithoutItsRootIsNotTrustedApartFromTime) {
+    const ChainVerification verification = TrustStore().verify(sent_chain(), times::mid_2023, licensing_host);
+    EXPECT_FALSE(verification.verified);
+    EXPECT_FALSE(verification.verified_apart_from_time);
+    EXPECT_EQ(verification.validity_problem, ValidityProblem::none);
+    EXPECT_TRUE(verification.anchor.empty());
+}
+
+TEST(TrustStore, AddsPemTextAndExplainsTextWithoutCertificates) {
+    TrustStore store;
+    std::string error;
+    EXPECT_FALSE(store.add_pem_text("no certificate here", "built-in text", error));
+    EXPECT_EQ(error, "built-in text holds no PEM or DER certificate");
+    EXPECT_EQ(store.anchors(), 0u);
+}
+
 }  // namespace
 }  // namespace trustcap
