@@ -22,7 +22,7 @@ CertificateChain read_chain(const TlsMessage& message, CertificateCache& cache) 
 
 }  // namespace
 
-TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustStore* trust,
+TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, TrustStores trust,
                          CertificateCache& certificates, std::int64_t capture_time, const std::string& host_name) {
     TlsSummary summary;
     const TlsMessage* server_certificate = nullptr;
@@ -60,8 +60,12 @@ TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustSto
             default: break;
         }
     }
-    if (trust && server_certificate && !server_certificate->certificates.empty())
-        summary.server_verification = trust->verify(server_certificate->certificates, capture_time, host_name);
+    if (!server_certificate || server_certificate->certificates.empty()) return summary;
+    if (trust.general)
+        summary.server_verification = trust.general->verify(server_certificate->certificates, capture_time, host_name);
+    if (trust.licensing)
+        summary.licensing_verification =
+            trust.licensing->verify(server_certificate->certificates, capture_time, host_name);
     return summary;
 }
 

@@ -29,13 +29,22 @@ struct TlsSummary {
     bool client_certificate_requested = false;
     std::optional<CertificateChain> server_chain;
     std::optional<CertificateChain> client_chain;
-    std::optional<ChainVerification> server_verification;  // when a trust store and a chain were there
+    std::optional<ChainVerification> server_verification;  // against the general trust store
+    // Against the anchors a licensing server's chain must lead to (Cisco's
+    // public CAs and the user's --ca-bundle), when that store was given.
+    std::optional<ChainVerification> licensing_verification;
+};
+
+// The trust stores a server chain is verified against; either may be null.
+struct TrustStores {
+    const TrustStore* general = nullptr;    // the system's bundle and --ca-bundle: every server
+    const TrustStore* licensing = nullptr;  // Cisco's licensing CAs and --ca-bundle: Cisco's licensing servers
 };
 
 // Reads the certificates (OpenSSL; through `certificates`, so that a
 // certificate seen before is not read again) and verifies the server's chain
-// against `trust` at `capture_time`, checking its names against `host_name`.
-TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, const TrustStore* trust,
+// against each of `trust` at `capture_time`, checking its names against `host_name`.
+TlsSummary summarize_tls(const std::vector<TlsMessage>& messages, TrustStores trust,
                          CertificateCache& certificates, std::int64_t capture_time, const std::string& host_name);
 
 }  // namespace trustcap

@@ -71,7 +71,7 @@ AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server, bool
                 return {Severity::error, "rejected the device's certificate", "the device's certificate has expired",
                         device_certificate_fix};
             return {Severity::error, "", "the server's certificate has expired (or the device's clock is wrong)",
-                    {"show clock detail; ntp server <ip>", "Check the server's certificate dates"}};
+                    {"show clock detail", "ntp server <ntp-server-address>", "Check the server's certificate dates"}};
         case alert::certificate_revoked:
             return {Severity::error, "", "a certificate in the exchange is revoked",
                     sent_by_server ? device_certificate_fix : server_trust_fix};

@@ -46,7 +46,7 @@ const Finding* reason_for(const std::vector<Finding>& findings, StepName step) {
 
 // Findings that name the root cause behind the symptom a step's reason shows.
 const Finding* root_cause(const std::vector<Finding>& findings, const Finding* shown) {
-    for (const char* id : {"tls.interception", "tls.client_cert_expired", "tcp.reset_injected", "tls13.client_abort"})
+    for (const char* id : {"tls.clock_wrong", "tls.interception", "tls.client_cert_expired", "tcp.reset_injected", "tls13.client_abort"})
         for (const Finding& finding : findings)
             if (finding.id == id && finding.severity == Severity::error && &finding != shown &&
                 !(shown && shown->id == "tcp.reset" && finding.id == "tcp.reset_injected"))  // already says so

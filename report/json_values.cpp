@@ -87,7 +87,10 @@ Json tls_json(const std::optional<TlsReport>& tls) {
         verification = Json{{"verified", result.verified},
                             {"result", result.result},
                             {"error_depth", result.error_depth},
-                            {"name_matches", result.name_checked ? Json(result.name_matches) : Json(nullptr)}};
+                            {"name_matches", result.name_checked ? Json(result.name_matches) : Json(nullptr)},
+                            {"anchor", result.anchor.empty() ? Json(nullptr) : Json(result.anchor)},
+                            {"anchor_origin", result.anchor_origin.empty() ? Json(nullptr) : Json(result.anchor_origin)},
+                            {"verified_apart_from_time", result.verified_apart_from_time}};
     }
     return Json{{"server_name", tls->server_name.empty() ? Json(nullptr) : Json(tls->server_name)},
                 {"version", tls->version.empty() ? Json(nullptr) : Json(tls->version)},

@@ -72,7 +72,7 @@ bool exchange_over(const TcpFlow& flow, StepStatus appdata) {
            closing->reset->frame > std::max(*client.last_data_frame, *server.last_data_frame);
 }
 
-TlsReport tls_report(const TlsSummary& summary) {
+TlsReport tls_report(const TlsSummary& summary, bool public_server) {
     TlsReport report;
     report.server_name = summary.server_name;
     if (summary.version) report.version = tls_version_name(*summary.version);
@@ -80,7 +80,7 @@ TlsReport tls_report(const TlsSummary& summary) {
     report.client_certificate_requested = summary.client_certificate_requested;
     if (summary.server_chain) report.server_certificates = summary.server_chain->certificates;
     if (summary.client_chain) report.client_certificates = summary.client_chain->certificates;
-    report.server_verification = summary.server_verification;
+    report.server_verification = public_server ? summary.licensing_verification : summary.server_verification;
     return report;
 }
 
@@ -121,7 +121,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         tls_step = std::move(tls.handshake);
         appdata_step = std::move(tls.appdata);
         report.findings.insert(report.findings.end(), tls.findings.begin(), tls.findings.end());
-        if (evidence.connection->carries_tls()) report.tls = tls_report(evidence.tls);
+        if (evidence.connection->carries_tls()) report.tls = tls_report(evidence.tls, public_server);
     }
     if (evidence.connection) {
         std::vector<Finding> limits = assess_dissection_limits(flow, *evidence.connection, evidence.tls);

@@ -153,9 +153,14 @@ void write_tls(std::ostream& out, const TlsReport& tls) {
     if (tls.client_certificate_requested) out << ", client certificate requested";
     out << "\n";
     write_certificates(out, "server", tls.server_certificates);
-    if (tls.server_verification)
-        out << "    server chain: " << (tls.server_verification->verified ? "verified" : "NOT verified") << " ("
-            << terminal_text(tls.server_verification->result) << ")\n";
+    if (const auto& verification = tls.server_verification) {
+        out << "    server chain: " << (verification->verified ? "verified" : "NOT verified") << " ("
+            << terminal_text(verification->result) << ")";
+        if (!verification->anchor.empty())
+            out << (verification->verified ? ", chained to " : "; apart from the time it chains to ")
+                << terminal_text(verification->anchor) << " (" << terminal_text(verification->anchor_origin) << ")";
+        out << "\n";
+    }
     write_certificates(out, "device", tls.client_certificates);
 }
 

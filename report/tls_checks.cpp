@@ -159,17 +159,81 @@ std::string handshake_detail(const TlsSummary& summary) {
     return detail;
 }
 
+// The verification the licensing judgement rests on: against the CAs that
+// sign Cisco's licensing servers and --ca-bundle, as the device judges it.
+const std::optional<ChainVerification>& chain_verification(const TlsContext& context) {
+    return context.expect_public_chain ? context.summary.licensing_verification
+                                       : context.summary.server_verification;
+}
+
+bool not_yet_valid_at(const CertificateSummary& certificate, std::int64_t time) { return time < certificate.not_before; }
+bool expired_at(const CertificateSummary& certificate, std::int64_t time) { return time > certificate.not_after; }
+
+// What the certificates say about the capture's clock. A server cannot present
+// a certificate before it was issued; a device that completes a handshake
+// with certificates that were out of date at the capture's time did not see
+// them so. Either way the capture's times (on an Embedded Packet Capture, the
+// device's own clock) are wrong, not the certificates.
+enum class ClockError : std::uint8_t { none, behind, ahead };
+
+ClockError clock_error(const TlsContext& context, bool handshake_completed) {
+    const TlsSummary& summary = context.summary;
+    if (!summary.server_chain || summary.server_chain->certificates.empty()) return ClockError::none;
+    const std::int64_t at = context.flow.first_time.seconds;
+    const CertificateSummary& server = summary.server_chain->certificates.front();
+    const CertificateSummary* device = summary.client_chain && !summary.client_chain->certificates.empty()
+                                           ? &summary.client_chain->certificates.front()
+                                           : nullptr;
+    const auto& verification = chain_verification(context);
+    const bool trusted_apart_from_time = verification && verification->verified_apart_from_time;
+    if (not_yet_valid_at(server, at) &&
+        (trusted_apart_from_time || handshake_completed || (device && not_yet_valid_at(*device, at))))
+        return ClockError::behind;
+    if (expired_at(server, at) && handshake_completed && (trusted_apart_from_time || (device && expired_at(*device, at))))
+        return ClockError::ahead;
+    return ClockError::none;
+}
+
+void assess_clock(const TlsContext& context, ClockError error, bool handshake_completed, TlsAssessment& result) {
+    const TlsSummary& summary = context.summary;
+    const Timestamp& at = context.flow.first_time;
+    const CertificateSummary& server = summary.server_chain->certificates.front();
+    const bool behind = error == ClockError::behind;
+    std::string when = behind ? "before the server's certificate was issued" : "after the server's certificate expired";
+    std::string explanation = "At the capture's time (" + readable_utc(at) + ") the server presented " +
+                              certificate_text(server, at) + ".";
+    if (summary.client_chain && !summary.client_chain->certificates.empty()) {
+        const CertificateSummary& device = summary.client_chain->certificates.front();
+        if (behind ? not_yet_valid_at(device, at.seconds) : expired_at(device, at.seconds))
+            explanation += " The device's own certificate was out of date at that time too: " +
+                           certificate_text(device, at) + ".";
+    }
+    explanation += behind ? " A server cannot present a certificate before it is issued, so the clock is behind."
+                          : " The device completed the handshake with it, so it did not see it expired: the clock is "
+                            "ahead.";
+    explanation += " An Embedded Packet Capture stamps packets with the device's clock: most likely the device's clock "
+                   "is wrong (no NTP). The device judges certificates and dates its usage reports by that clock.";
+    if (!handshake_completed)
+        explanation += " Judged by that clock, the server's certificate is out of date, which is why the handshake "
+                       "failed.";
+    result.findings.push_back(flow_finding(
+        context.flow, "tls.clock_wrong", handshake_completed ? Severity::warning : Severity::error,
+        "The capture's clock is wrong: its time (" + readable_utc(at) + ") is " + when,
+        explanation, {summary.server_chain->frame},
+        {"show clock detail", "show ntp associations", "ntp server <ntp-server-address>"}));
+}
+
 // Signs that something between the device and the server answers for the
-// server: a chain that does not verify, a name that does not match, an
-// issuer naming an inspection product.
+// server: a chain that does not lead to the licensing server's CAs, a name
+// that does not match, an issuer naming an inspection product.
 void assess_chain(const TlsContext& context, bool device_accepted, TlsAssessment& result) {
     const TlsSummary& summary = context.summary;
     if (!context.expect_public_chain || !summary.server_chain || summary.server_chain->certificates.empty()) return;
     std::vector<std::uint64_t> frames{summary.server_chain->frame};
     const CertificateSummary& leaf = summary.server_chain->certificates.front();
-    bool untrusted = summary.server_verification && !summary.server_verification->verified;
-    bool mismatch = summary.server_verification && summary.server_verification->name_checked &&
-                    !summary.server_verification->name_matches;
+    const auto& verification = chain_verification(context);
+    bool untrusted = verification && !verification->verified && !verification->verified_apart_from_time;
+    bool mismatch = verification && verification->name_checked && !verification->name_matches;
     std::optional<std::string> product;
     for (const CertificateSummary& certificate : summary.server_chain->certificates)
         if (!product) product = inspection_product(certificate.issuer);
@@ -177,13 +241,20 @@ void assess_chain(const TlsContext& context, bool device_accepted, TlsAssessment
     if (untrusted) {
         result.findings.push_back(flow_finding(
             context.flow, "tls.untrusted_chain", device_accepted ? Severity::warning : Severity::error,
-            "The server's certificate chain does not verify: " + summary.server_verification->result,
-            "Judged at the capture's time against the trust bundle: " + certificate_text(leaf, context.flow.first_time) +
-                ". The licensing server presents a chain from a public CA." +
-                (device_accepted ? " The device accepted it and completed the handshake: its trust store has what "
-                                   "this machine's lacks (or the device's clock differs); give the CA with --ca-bundle."
+            "The server's certificate chain does not lead to the licensing server's CAs: " + verification->result,
+            "Judged at the capture's time, as the device judges it: against the CAs that sign Cisco's licensing "
+            "servers (IdenTrust Commercial Root CA 1; QuoVadis Root CA 2 before 2021) and the --ca-bundle files, not "
+            "this machine's trust store. The server presented " + certificate_text(leaf, context.flow.first_time) + "." +
+                (device_accepted ? " The device accepted it and completed the handshake, so its own trust store holds "
+                                   "that issuer."
                                  : ""),
-            frames, {"Exempt smartreceiver.cisco.com from SSL decryption on the firewall or proxy"}));
+            frames,
+            device_accepted
+                ? std::vector<std::string>{"show crypto pki trustpoints (which trustpoint holds " + leaf.issuer + ")",
+                                           "If that CA was installed on the device on purpose, give it to trustcap "
+                                           "with --ca-bundle"}
+                : std::vector<std::string>{"Exempt smartreceiver.cisco.com from SSL decryption on the firewall or "
+                                           "proxy"}));
     }
     if (mismatch) {
         result.findings.push_back(flow_finding(
@@ -194,15 +265,12 @@ void assess_chain(const TlsContext& context, bool device_accepted, TlsAssessment
             frames));
     }
     if (!untrusted && !mismatch && !product) return;
-    // A chain the device accepted and that fails only here says more about
-    // this machine's trust bundle than about the path.
-    if (device_accepted && !mismatch && !product) return;
 
     std::string who = product ? *product : std::string("a TLS-inspecting firewall or proxy");
     std::string explanation = "The certificate the device received is issued by " + leaf.issuer + ", not by the "
                               "licensing server's CA";
     std::vector<std::string> signals;
-    if (untrusted) signals.push_back("the chain does not verify");
+    if (untrusted) signals.push_back("the chain does not lead to the CAs that sign Cisco's licensing servers");
     if (mismatch) signals.push_back("its names do not match");
     if (product) signals.push_back("its issuer names " + *product);
     if (!summary.client_certificate_requested)
@@ -210,35 +278,61 @@ void assess_chain(const TlsContext& context, bool device_accepted, TlsAssessment
     if (context.flow.side(Direction::server_to_client).ttl_varies)
         signals.push_back("the server's packets arrive with different IP TTLs (another box answers part of them)");
     explanation += ": " + joined(signals, "; ") + ".";  // at least one signal: the chain is suspect
+    if (device_accepted)
+        explanation += " The device accepted the chain, so the inspection CA is in its trust store and licensing works "
+                       "through the inspection for now; the licensing server no longer sees the device's own "
+                       "certificate.";
     result.findings.push_back(flow_finding(
         context.flow, "tls.interception", device_accepted ? Severity::warning : Severity::error,
         "TLS to " + (summary.server_name.empty() ? context.flow.server.to_string() : summary.server_name) +
             " is intercepted by " + who,
         explanation, frames,
         {"Exempt smartreceiver.cisco.com (and tools.cisco.com) from SSL decryption on " + who,
-         "Capture outside the firewall to confirm: the real server's chain verifies"}));
+         "Capture outside the firewall to confirm: the real server's chain leads to IdenTrust Commercial Root CA 1"}));
 }
 
-// The device's certificate judged at the capture's time.
-void assess_client_certificate(const TlsContext& context, bool handshake_failed, TlsAssessment& result) {
+// The first alert the server sent after the device's certificate, if any.
+const TlsMessage* server_alert_after(const TlsContext& context, std::uint64_t frame) {
+    for (const TlsMessage& message : context.tls.messages())
+        if (message.direction == Direction::server_to_client && message.kind == TlsMessageKind::alert &&
+            message.alert && !message.alert->encrypted && !is_close_notify(message) && message.frame >= frame)
+            return &message;
+    return nullptr;
+}
+
+// The device's certificate judged at the capture's time, beside what the
+// server answered to it.
+void assess_client_certificate(const TlsContext& context, bool handshake_completed, TlsAssessment& result) {
     const auto& chain = context.summary.client_chain;
     if (!chain || chain->certificates.empty()) return;
     const CertificateSummary& leaf = chain->certificates.front();
     const Timestamp& at = context.flow.first_time;
-    bool expired = at.seconds > leaf.not_after;
-    bool not_yet_valid = at.seconds < leaf.not_before;
+    bool expired = expired_at(leaf, at.seconds);
+    bool not_yet_valid = not_yet_valid_at(leaf, at.seconds);
     if (!expired && !not_yet_valid) return;
+    std::string state = expired ? "expired" : "not yet valid";
+    std::string summary = "The device's certificate was " + state + " at the capture's time";
+    std::string answer;
+    Severity severity = Severity::warning;
+    std::vector<std::uint64_t> frames{chain->frame};
+    if (const TlsMessage* alert = server_alert_after(context, chain->frame)) {
+        std::string name = tls_alert_description_name(alert->alert->description);
+        summary += "; the server refused it (" + name + " alert, frame " + std::to_string(alert->frame) + ")";
+        answer = " The server answered with the alert " + name + " (frame " + std::to_string(alert->frame) + ").";
+        severity = Severity::error;
+        frames.push_back(alert->frame);
+    } else if (handshake_completed) {
+        summary += "; the server accepted it";
+        answer = " The server accepted it and the handshake completed; a server that checks the dates (Cisco's "
+                 "licensing servers answer unknown_ca) refuses it.";
+    } else {
+        answer = " The capture does not show the server's answer to it.";
+    }
     result.findings.push_back(flow_finding(
-        context.flow, "tls.client_cert_expired", handshake_failed ? Severity::error : Severity::warning,
-        std::string("The device's certificate was ") + (expired ? "expired" : "not yet valid") +
-            " at the capture's time",
-        "The device presented " + certificate_text(leaf, at) +
-            ". The licensing server rejects it (it answers Unknown CA).",
-        {chain->frame},
-        {"show crypto pki trustpoints / show crypto pki certificates (find a valid trustpoint)",
-         "ip http client secure-trustpoint <TP> (TP-self-signed-<n> or CISCO_IDEVID_SUDI)",
-         "ip http client source-interface <interface>",
-         "show clock detail (a wrong clock makes valid certificates look expired)"}));
+        context.flow, "tls.client_cert_expired", severity, summary,
+        "The device presented " + certificate_text(leaf, at) + "." + answer, frames,
+        {"show crypto pki trustpoints", "ip http client secure-trustpoint <trustpoint>",
+         "ip http client source-interface <interface>", "show clock detail"}));
 }
 
 void assess_application_data(const TlsContext& context, TlsAssessment& result) {
@@ -476,8 +570,13 @@ TlsAssessment assess_tls(const TlsContext& context) {
         result.appdata.detail = "no TLS session";
     };
     auto judge_certificates = [&] {
+        const bool completed = step.status == StepStatus::pass || (complete && step.status == StepStatus::unknown);
+        if (ClockError error = clock_error(context, completed); error != ClockError::none) {
+            assess_clock(context, error, completed, result);
+            return;  // the certificates are right; the clock that judged them is not
+        }
         assess_chain(context, step.status == StepStatus::pass, result);
-        assess_client_certificate(context, step.status == StepStatus::fail, result);
+        assess_client_certificate(context, completed, result);
     };
 
     // TLS 1.3 hides the certificates: a device that gives up right after the

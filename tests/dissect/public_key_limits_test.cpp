@@ -197,7 +197,7 @@ TEST(TlsSummaryLimits, OnlyTheFirstCertificatesOfALongChainAreReadEachDistinctOn
     const std::vector<TlsMessage> messages{
         server_certificate_message(std::vector<std::vector<std::uint8_t>>(sent, test_pki().leaf.der))};
     CertificateCache cache;
-    const TlsSummary summary = summarize_tls(messages, nullptr, cache, times::capture_2021, "");
+    const TlsSummary summary = summarize_tls(messages, {}, cache, times::capture_2021, "");
     ASSERT_TRUE(summary.server_chain);
     EXPECT_EQ(summary.server_chain->sent, sent);
     EXPECT_EQ(summary.server_chain->certificates.size(), max_certificates_per_chain);
@@ -212,7 +212,7 @@ TEST(TlsSummaryLimits, HugeExponentCopiesCostNoSignatureCheck) {
     TrustStore trust;
     CertificateCache cache;
     const auto start = std::chrono::steady_clock::now();
-    const TlsSummary summary = summarize_tls(messages, &trust, cache, times::capture_2021, "");
+    const TlsSummary summary = summarize_tls(messages, {&trust, nullptr}, cache, times::capture_2021, "");
     const auto elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(cache.parsed(), 1U);
     ASSERT_TRUE(summary.server_verification);

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     CertificateCache certificates;  // one per input, so a run does not depend on the inputs before it
     TlsSummary summary =
-        summarize_tls(dissector.messages(), nullptr, certificates, 1'600'000'000, "smartreceiver.cisco.com");
+        summarize_tls(dissector.messages(), {}, certificates, 1'600'000'000, "smartreceiver.cisco.com");
     volatile std::size_t sink = summary.server_name.size() + summary.alpn.size() + dissector.messages_dropped();
     (void)sink;
     return 0;

@@ -63,7 +63,7 @@ Report hostile_report() {
     tls.cipher = hostile;
     tls.server_certificates = {hostile_certificate()};
     tls.client_certificates = {hostile_certificate()};
-    tls.server_verification = ChainVerification{false, 10, 0, hostile, true, true, false};
+    tls.server_verification = ChainVerification{false, 10, 0, hostile, true, true, false, ValidityProblem::expired, true, hostile, hostile};
     flow.tls = tls;
     flow.start = *report.capture.first_time;
     flow.end = *report.capture.last_time;

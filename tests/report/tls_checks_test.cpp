@@ -86,7 +86,7 @@ struct Connection {
 
     TlsAssessment judge(const HttpExchange* tunnel = nullptr) {
         CertificateCache certificates;
-        summary = summarize_tls(tls.messages(), nullptr, certificates, 0, "");
+        summary = summarize_tls(tls.messages(), {}, certificates, 0, "");
         return assess_tls(TlsContext{flow, tls, summary, StepStatus::pass, false, true, tunnel});
     }
 

@@ -11,6 +11,7 @@
 #include "dissector_registry.h"
 #include "licensing_interest.h"
 #include "report/flow_retention.h"
+#include "report/licensing_trust_anchors.h"
 #include "report/report_builder.h"
 
 namespace trustcap {
@@ -20,11 +21,20 @@ namespace {
 constexpr std::size_t malformed_frames_listed = 10;
 constexpr std::uint16_t dns_port = 53;
 
-bool load_trust(const AnalysisOptions& options, TrustStore& trust, std::string& error) {
+// The general store: the system's bundle and --ca-bundle. The licensing
+// store: the CAs Cisco's licensing servers are signed by, and --ca-bundle
+// (a lab, a test server, an inspection CA installed on the device on purpose).
+bool load_trust(const AnalysisOptions& options, TrustStore& general, TrustStore& licensing, std::string& error) {
     std::string system_error;
-    trust.add_system_default(system_error);  // a machine without a CA bundle still works with --ca-bundle
+    general.add_system_default(system_error);  // a machine without a CA bundle still works with --ca-bundle
+    for (const LicensingTrustAnchor& anchor : licensing_trust_anchors()) {
+        if (!licensing.add_pem_text(anchor.pem, std::string(anchor.name) + ", built in", error)) {
+            error = "built-in " + std::string(anchor.name) + ": " + error;
+            return false;
+        }
+    }
     for (const std::string& bundle : options.ca_bundles) {
-        if (!trust.add_pem_bundle(bundle, error)) {
+        if (!general.add_pem_bundle(bundle, error) || !licensing.add_pem_bundle(bundle, error)) {
             error = "--ca-bundle " + bundle + ": " + error;
             return false;
         }
@@ -85,7 +95,7 @@ struct AnalysisSession::State {
     FlowEvidence evidence_of(const TcpFlow& flow) const {
         FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
         if (evidence.connection && evidence.connection->carries_tls() && !evidence.connection->lost_interest())
-            evidence.tls = summarize_tls(evidence.connection->tls().messages(), &trust, certificates,
+            evidence.tls = summarize_tls(evidence.connection->tls().messages(), {&trust, &licensing_trust}, certificates,
                                          flow.first_time.seconds, intended_host(flow, *evidence.connection, dns));
         return evidence;
     }
@@ -141,6 +151,7 @@ struct AnalysisSession::State {
 
     AnalysisOptions options;
     TrustStore trust;
+    TrustStore licensing_trust;
     mutable CertificateCache certificates;  // reading a certificate is pure; the cache only saves repeating it
     std::set<std::uint16_t> service_ports;
     DnsTransactionTable dns;
@@ -164,7 +175,7 @@ AnalysisSession::~AnalysisSession() = default;
 std::unique_ptr<AnalysisSession> AnalysisSession::create(const AnalysisOptions& options, LinkType link_type,
                                                          std::string& error) {
     auto state = std::make_unique<State>(options, link_type);
-    if (!load_trust(options, state->trust, error)) return nullptr;
+    if (!load_trust(options, state->trust, state->licensing_trust, error)) return nullptr;
     return std::unique_ptr<AnalysisSession>(new AnalysisSession(std::move(state)));
 }
 
