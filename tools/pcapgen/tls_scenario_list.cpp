@@ -26,6 +26,8 @@ std::vector<TlsScenario> all_tls_scenarios()
         {"dns-no-answer.pcap", write_dns_no_answer},
         {"onprem-ssm-self-signed.pcap", write_onprem_ssm_self_signed},
         {"capture-2021-valid-then.pcap", write_capture_2021_valid_then},
+        {"tls12-device-clock-behind.pcap", write_tls12_device_clock_behind},
+        {"tls12-device-clock-behind-rejected.pcap", write_tls12_device_clock_behind_rejected},
         {"one-sided-device-only.pcap", write_one_sided_device_only},
         {"tls12-alert-protocol-version.pcap", write_tls12_alert_protocol_version},
         {"tls12-alert-certificate-expired.pcap", write_tls12_alert_certificate_expired},

@@ -21,6 +21,7 @@ inline constexpr std::string_view smartreceiver_host = "smartreceiver.cisco.com"
 
 // TLS alert descriptions (RFC 8446 section 6).
 namespace tls_alert {
+inline constexpr std::uint8_t bad_certificate = 42;
 inline constexpr std::uint8_t certificate_expired = 45;
 inline constexpr std::uint8_t unknown_ca = 48;
 inline constexpr std::uint8_t protocol_version = 70;
