@@ -35,18 +35,18 @@ void ConnectionDissector::on_data(Direction direction, std::uint64_t, Bytes byte
         if (client_mode_ == Mode::undecided)
             client_mode_ = looks_like_http_request(bytes) ? Mode::http_head : Mode::tls;
         switch (client_mode_) {
-            case Mode::http_head: read_request(bytes, frame); break;
+            case Mode::http_head: read_http(direction, bytes, frame, time); break;
             case Mode::awaiting_tunnel: hold_early_tunnel_bytes(bytes, frame, time); break;
             case Mode::tls: feed_tls(direction, bytes, frame, time); break;
-            case Mode::ignored: count_body(direction, bytes.size(), frame); break;
+            case Mode::ignored: count_body(direction, bytes, frame); break;
             case Mode::undecided: break;
         }
     } else {
         if (server_mode_ == Mode::undecided) server_mode_ = http_ ? Mode::http_head : Mode::tls;
         switch (server_mode_) {
-            case Mode::http_head: read_response(bytes, frame, time); break;
+            case Mode::http_head: read_http(direction, bytes, frame, time); break;
             case Mode::tls: feed_tls(direction, bytes, frame, time); break;
-            case Mode::ignored: count_body(direction, bytes.size(), frame); break;
+            case Mode::ignored: count_body(direction, bytes, frame); break;
             case Mode::undecided:
             case Mode::awaiting_tunnel: break;
         }
@@ -72,96 +72,161 @@ std::size_t ConnectionDissector::held_bytes() const {
     std::size_t bytes = sizeof(*this) + client_head_.capacity() + server_head_.capacity() +
                         early_tunnel_bytes_.capacity() + evidence_frames_.capacity() * sizeof(std::uint64_t);
     if (tls_) bytes += tls_->held_bytes();
-    if (http_) {
-        const HttpRequestHead& request = http_->request;
-        bytes += request.method.capacity() + request.target.capacity() + request.version.capacity() +
-                 request.host.capacity() + request.proxy_authorization_scheme.capacity();
-        if (const auto& response = http_->response)
-            bytes += response->version.capacity() + response->reason.capacity() +
-                     response->proxy_authenticate_scheme.capacity();
-    }
+    auto exchange_bytes = [](const HttpExchange& exchange) {
+        const HttpRequestHead& request = exchange.request;
+        std::size_t held = request.method.capacity() + request.target.capacity() + request.version.capacity() +
+                           request.host.capacity() + request.proxy_authorization_scheme.capacity();
+        if (const auto& response = exchange.response)
+            held += response->version.capacity() + response->reason.capacity() +
+                    response->proxy_authenticate_scheme.capacity();
+        return held;
+    };
+    if (http_) bytes += exchange_bytes(*http_);
+    bytes += later_http_.capacity() * sizeof(HttpExchange);
+    for (const HttpExchange& exchange : later_http_) bytes += exchange_bytes(exchange);
     return bytes;
 }
 
-void ConnectionDissector::read_request(Bytes bytes, std::uint64_t frame) {
-    bool within_limit = append_bounded(client_head_, bytes);
-    HttpRequestHead head;
-    std::size_t consumed = 0;
-    HttpParseStatus status = parse_http_request_head(client_head_, head, consumed);
-    if (status == HttpParseStatus::need_more && within_limit) return;
-    if (status != HttpParseStatus::complete) {
-        if (client_head_.size() >= max_http_head_bytes && !http_head_too_long_)
-            http_head_too_long_ = HttpHeadTooLong{Direction::client_to_server, frame};
-        client_mode_ = Mode::ignored;
-        client_head_.clear();
-        return;
+// Heads, and the bodies whose length they give, one after another: a
+// kept-alive connection carries several exchanges.
+void ConnectionDissector::read_http(Direction direction, Bytes bytes, std::uint64_t frame, const Timestamp& time) {
+    const bool request = direction == Direction::client_to_server;
+    Mode& mode = request ? client_mode_ : server_mode_;
+    std::vector<std::uint8_t>& head_bytes = request ? client_head_ : server_head_;
+    std::vector<std::uint8_t> rest;
+    while (mode == Mode::http_head) {
+        bytes = count_body(direction, bytes, frame);
+        if (bytes.empty()) return;
+        const bool within_limit = append_bounded(head_bytes, bytes);
+        std::size_t consumed = 0;
+        HttpRequestHead request_head;
+        HttpResponseHead response_head;
+        const HttpParseStatus status = request ? parse_http_request_head(head_bytes, request_head, consumed)
+                                               : parse_http_response_head(head_bytes, response_head, consumed);
+        if (status == HttpParseStatus::need_more && within_limit) return;
+        if (status != HttpParseStatus::complete) {
+            if (head_bytes.size() >= max_http_head_bytes && !http_head_too_long_)
+                http_head_too_long_ = HttpHeadTooLong{direction, frame};
+            mode = Mode::ignored;
+            head_bytes.clear();
+            return;
+        }
+        std::vector<std::uint8_t> after_head(head_bytes.begin() + static_cast<std::ptrdiff_t>(consumed), head_bytes.end());
+        head_bytes.clear();
+        head_bytes.shrink_to_fit();
+        rest = request ? take_request(std::move(request_head), std::move(after_head), frame)
+                       : take_response(std::move(response_head), std::move(after_head), frame, time);
+        bytes = Bytes(rest);
     }
-    http_ = HttpExchange{std::move(head), frame, std::nullopt, 0};
-    note_evidence(frame);
-    bool connect = http_->request.method == "CONNECT";
-    Bytes after_head = Bytes(client_head_).subspan(consumed);
-    client_mode_ = connect ? Mode::awaiting_tunnel : Mode::ignored;
-    if (connect && !after_head.empty()) hold_early_tunnel_bytes(after_head, frame, {});
-    if (!connect && http_->request.content_length) {
-        request_body_remaining_ = *http_->request.content_length;
-        count_body(Direction::client_to_server, after_head.size(), frame);
-    }
-    client_head_.clear();
-    client_head_.shrink_to_fit();
 }
 
-void ConnectionDissector::read_response(Bytes bytes, std::uint64_t frame, const Timestamp& time) {
-    bool within_limit = append_bounded(server_head_, bytes);
-    HttpResponseHead head;
-    std::size_t consumed = 0;
-    HttpParseStatus status = parse_http_response_head(server_head_, head, consumed);
-    if (status == HttpParseStatus::need_more && within_limit) return;
-    if (status != HttpParseStatus::complete) {
-        if (server_head_.size() >= max_http_head_bytes && !http_head_too_long_)
-            http_head_too_long_ = HttpHeadTooLong{Direction::server_to_client, frame};
-        server_mode_ = Mode::ignored;
-        server_head_.clear();
-        return;
-    }
-    http_->response = std::move(head);
-    http_->response_frame = frame;
+std::vector<std::uint8_t> ConnectionDissector::take_request(HttpRequestHead head, std::vector<std::uint8_t> after_head,
+                                                            std::uint64_t frame) {
+    const bool first = !http_;
+    const bool connect = head.method == "CONNECT";
     note_evidence(frame);
-    bool tunnel = http_->request.method == "CONNECT" && is_success(http_->response->status);
-    std::vector<std::uint8_t> after_head(server_head_.begin() + static_cast<std::ptrdiff_t>(consumed), server_head_.end());
-    server_head_.clear();
-    server_head_.shrink_to_fit();
-    if (!tunnel) {
+    latest_request_kept_ = true;
+    if (first) {
+        http_ = HttpExchange{std::move(head), frame, std::nullopt, 0};
+    } else if (connect || tunnel_open_ || http_->request.method == "CONNECT") {
+        client_mode_ = Mode::ignored;  // a second CONNECT, or plain HTTP after one: not followed
+        return {};
+    } else if (later_http_.size() < max_later_http_exchanges) {
+        later_http_.push_back(HttpExchange{std::move(head), frame, std::nullopt, 0});
+    } else {
+        ++later_http_not_kept_;
+        latest_request_kept_ = false;
+    }
+    if (connect) {
+        client_mode_ = Mode::awaiting_tunnel;
+        if (!after_head.empty()) hold_early_tunnel_bytes(after_head, frame, {});
+        return {};
+    }
+    // A request without Content-Length has no body (RFC 9112, 6.3); a chunked
+    // one stops the reading at its first chunk, which is not a head.
+    const HttpExchange* latest = latest_request();
+    request_body_remaining_ = latest != nullptr ? latest->request.content_length.value_or(0) : 0;
+    const Bytes rest = count_body(Direction::client_to_server, after_head, frame);
+    return {rest.begin(), rest.end()};
+}
+
+std::vector<std::uint8_t> ConnectionDissector::take_response(HttpResponseHead head, std::vector<std::uint8_t> after_head,
+                                                             std::uint64_t frame, const Timestamp& time) {
+    constexpr int switching_protocols = 101;
+    if (head.status >= 100 && head.status <= 199 && head.status != switching_protocols)
+        return after_head;  // an interim answer (100 Continue): the final one follows
+    HttpExchange* exchange = exchange_awaiting_response();
+    ++responses_read_;
+    if (exchange == nullptr && responses_read_ > 1 + later_http_.size() + later_http_not_kept_) {
+        server_mode_ = Mode::ignored;  // an answer to no request
+        return {};
+    }
+    note_evidence(frame);
+    const bool no_body = head.status == 204 || head.status == 304 ||
+                         (exchange != nullptr && exchange->request.method == "HEAD");
+    const std::optional<std::uint64_t> content_length = head.content_length;
+    if (exchange != nullptr) {
+        exchange->response = std::move(head);
+        exchange->response_frame = frame;
+    }
+    latest_response_ = responses_read_ - 1;
+    const bool answers_connect = exchange != nullptr && exchange == &*http_ && http_->request.method == "CONNECT";
+    if (answers_connect && is_success(http_->response->status)) {
+        tunnel_open_ = true;
+        server_mode_ = Mode::tls;
+        client_mode_ = Mode::tls;
+        if (!early_tunnel_bytes_.empty()) {
+            std::vector<std::uint8_t> early = std::move(early_tunnel_bytes_);
+            feed_tls(Direction::client_to_server, early, early_tunnel_frame_, early_tunnel_time_);
+        }
+        if (!after_head.empty()) feed_tls(Direction::server_to_client, after_head, frame, time);
+        return {};
+    }
+    if (answers_connect) {
+        // A refused tunnel: its body is counted, nothing after it is read.
         server_mode_ = Mode::ignored;
         if (client_mode_ == Mode::awaiting_tunnel) client_mode_ = Mode::ignored;
         early_tunnel_bytes_.clear();
-        if (http_->response->content_length) {
-            response_body_remaining_ = *http_->response->content_length;
-            count_body(Direction::server_to_client, after_head.size(), frame);
-        }
-        return;
+        response_body_remaining_ = content_length.value_or(0);
+        count_body(Direction::server_to_client, after_head, frame);
+        return {};
     }
-    tunnel_open_ = true;
-    server_mode_ = Mode::tls;
-    client_mode_ = Mode::tls;
-    if (!early_tunnel_bytes_.empty()) {
-        std::vector<std::uint8_t> early = std::move(early_tunnel_bytes_);
-        feed_tls(Direction::client_to_server, early, early_tunnel_frame_, early_tunnel_time_);
+    if (!content_length && !no_body) {
+        server_mode_ = Mode::ignored;  // the body runs to the close (or is chunked): no later answer can be found
+        return {};
     }
-    if (!after_head.empty()) feed_tls(Direction::server_to_client, after_head, frame, time);
+    response_body_remaining_ = no_body ? 0 : *content_length;
+    const Bytes rest = count_body(Direction::server_to_client, after_head, frame);
+    return {rest.begin(), rest.end()};
 }
 
-void ConnectionDissector::count_body(Direction direction, std::uint64_t length, std::uint64_t frame) {
-    bool request = direction == Direction::client_to_server;
+// The exchange at `index` in the connection's order (0: the first), when kept.
+HttpExchange* ConnectionDissector::exchange_at(std::size_t index) {
+    if (index == 0) return http_ ? &*http_ : nullptr;
+    return index - 1 < later_http_.size() ? &later_http_[index - 1] : nullptr;
+}
+
+HttpExchange* ConnectionDissector::exchange_awaiting_response() { return exchange_at(responses_read_); }
+
+HttpExchange* ConnectionDissector::latest_request() {
+    if (!latest_request_kept_ || !http_) return nullptr;
+    return later_http_.empty() ? &*http_ : &later_http_.back();
+}
+
+// The bytes of the current body are counted off `bytes`; what follows it is returned.
+Bytes ConnectionDissector::count_body(Direction direction, Bytes bytes, std::uint64_t frame) {
+    const bool request = direction == Direction::client_to_server;
     std::uint64_t& remaining = request ? request_body_remaining_ : response_body_remaining_;
-    if (remaining == 0 || length == 0 || !http_) return;
-    remaining -= std::min(remaining, length);
-    if (remaining > 0) return;
-    if (request) {
-        http_->request_frame = frame;
-    } else if (http_->response) {
-        http_->response_frame = frame;
+    if (remaining == 0 || bytes.empty()) return bytes;
+    const std::uint64_t taken = std::min<std::uint64_t>(remaining, bytes.size());
+    remaining -= taken;
+    if (remaining == 0) {
+        // Wireshark shows an HTTP message in the frame that completes its body.
+        HttpExchange* exchange = request ? latest_request() : exchange_at(latest_response_);
+        if (exchange != nullptr) (request ? exchange->request_frame : exchange->response_frame) = frame;
+        note_evidence(frame);
     }
-    note_evidence(frame);
+    return bytes.subspan(static_cast<std::size_t>(taken));
 }
 
 void ConnectionDissector::hold_early_tunnel_bytes(Bytes bytes, std::uint64_t frame, const Timestamp& time) {

@@ -21,6 +21,10 @@ struct HttpExchange {
     std::uint64_t response_frame = 0;
 };
 
+// Plain HTTP exchanges after a connection's first that are kept; later ones
+// are counted. A CSLU connection carries a handful.
+inline constexpr std::size_t max_later_http_exchanges = 64;
+
 // An HTTP head that passed max_http_head_bytes without ending: that
 // direction was not read further.
 struct HttpHeadTooLong {
@@ -49,7 +53,12 @@ public:
     [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override;
     [[nodiscard]] std::size_t held_bytes() const override;
 
+    // The connection's first HTTP exchange (a CONNECT, or plain HTTP).
     [[nodiscard]] const std::optional<HttpExchange>& http() const { return http_; }
+    // Plain HTTP on a kept-alive connection: the exchanges after the first, in
+    // order, each response paired with the oldest request it had not answered.
+    [[nodiscard]] const std::vector<HttpExchange>& later_http() const { return later_http_; }
+    [[nodiscard]] std::uint64_t later_http_not_kept() const { return later_http_not_kept_; }
     [[nodiscard]] bool tunnel_open() const { return tunnel_open_; }
     [[nodiscard]] const TlsStreamDissector& tls() const { return *tls_; }
     [[nodiscard]] bool carries_tls() const { return tls_seen_; }
@@ -59,9 +68,15 @@ public:
 private:
     enum class Mode : std::uint8_t { undecided, http_head, awaiting_tunnel, tls, ignored };
 
-    void read_request(Bytes bytes, std::uint64_t frame);
-    void read_response(Bytes bytes, std::uint64_t frame, const Timestamp& time);
-    void count_body(Direction direction, std::uint64_t length, std::uint64_t frame);
+    void read_http(Direction direction, Bytes bytes, std::uint64_t frame, const Timestamp& time);
+    // Each takes the bytes after a complete head; returns those that follow its body.
+    std::vector<std::uint8_t> take_request(HttpRequestHead head, std::vector<std::uint8_t> after_head, std::uint64_t frame);
+    std::vector<std::uint8_t> take_response(HttpResponseHead head, std::vector<std::uint8_t> after_head,
+                                            std::uint64_t frame, const Timestamp& time);
+    Bytes count_body(Direction direction, Bytes bytes, std::uint64_t frame);
+    HttpExchange* exchange_at(std::size_t index);
+    HttpExchange* exchange_awaiting_response();
+    HttpExchange* latest_request();
     void hold_early_tunnel_bytes(Bytes bytes, std::uint64_t frame, const Timestamp& time);
     void feed_tls(Direction direction, Bytes bytes, std::uint64_t frame, const Timestamp& time);
     void check_interest();
@@ -77,6 +92,11 @@ private:
     std::uint64_t early_tunnel_frame_ = 0;
     Timestamp early_tunnel_time_;
     std::optional<HttpExchange> http_;
+    std::vector<HttpExchange> later_http_;
+    std::uint64_t later_http_not_kept_ = 0;
+    std::size_t responses_read_ = 0;         // exchanges answered so far, counted from the first
+    bool latest_request_kept_ = true;        // the latest request is http_ or later_http_.back()
+    std::size_t latest_response_ = 0;        // the index (0: the first exchange) the latest response answered
     std::optional<HttpHeadTooLong> http_head_too_long_;
     bool tunnel_open_ = false;
     bool tls_seen_ = false;

@@ -45,6 +45,14 @@ FlowIdentity identify_flow(const TcpFlow& flow, const ConnectionDissector* conne
         if (identity.server_name.empty()) identity.server_name = server.to_string();
         return identity;
     }
+    // CSLU and SSM On-Prem without --server: by CSLU's port, or by the paths they serve over plain HTTP.
+    const bool plain_http = connection && connection->http() && connection->http()->request.method != "CONNECT";
+    if (flow.server.port == cslu_port || (plain_http && is_onprem_licensing_path(connection->http()->request.target))) {
+        identity.kind = "onprem";
+        identity.identified_by = flow.server.port == cslu_port ? "port" : "path";
+        if (identity.server_name.empty()) identity.server_name = flow.server.to_string();
+        return identity;
+    }
     if (identity.configured_proxy && connect_host.empty()) {
         identity.kind = "licensing";
         identity.identified_by = "proxy";

@@ -65,7 +65,7 @@ std::string NamedEndpoint::to_string() const {
 }
 
 std::set<std::uint16_t> licensing_ports(const LicensingTargets& targets, const std::set<std::uint16_t>& checked_ports) {
-    std::set<std::uint16_t> ports{443};
+    std::set<std::uint16_t> ports{443, cslu_port};
     for (const auto* endpoints : {&targets.proxies, &targets.servers})
         for (const NamedEndpoint& endpoint : *endpoints)
             if (endpoint.port) ports.insert(*endpoint.port);
@@ -79,6 +79,20 @@ std::string kind_of_name(const std::string& name) {
     if (host == smart_receiver_host) return "licensing";
     if (host == legacy_licensing_host) return "legacy";
     return "";
+}
+
+bool is_onprem_licensing_path(const std::string& target) {
+    // The request target as a proxy may see it: absolute ("http://host:8182/cslu/v1/pi") or a path.
+    std::string path = target;
+    if (std::size_t scheme = path.find("://"); scheme != std::string::npos) {
+        std::size_t slash = path.find('/', scheme + 3);
+        path = slash == std::string::npos ? std::string("/") : path.substr(slash);
+    }
+    auto under = [&](const std::string& prefix) {
+        return path.size() >= prefix.size() && lower(path.substr(0, prefix.size())) == lower(prefix) &&
+               (path.size() == prefix.size() || path[prefix.size()] == '/' || path[prefix.size()] == '?');
+    };
+    return under("/cslu") || under("/SmartTransport") || under("/Transportgateway/services/DeviceRequestHandler");
 }
 
 std::string host_of_target(const std::string& target) {

@@ -40,6 +40,17 @@ std::set<std::uint16_t> licensing_ports(const LicensingTargets& targets, const s
 // "licensing" for smartreceiver.cisco.com, "legacy" for tools.cisco.com, "" otherwise.
 std::string kind_of_name(const std::string& name);
 
+// CSLU's port (license smart url cslu http://<cslu>:8182/cslu/v1/pi): every
+// connection to it is a licensing connection to an on-prem server.
+inline constexpr std::uint16_t cslu_port = 8182;
+
+// Whether an HTTP request target is one that only CSLU or SSM On-Prem serve
+// to IOS XE devices: /cslu/… (Smart Licensing Using Policy), /SmartTransport
+// and /Transportgateway/services/DeviceRequestHandler (Smart and Call Home
+// transports to SSM On-Prem). Smartreceiver is reached over TLS, where no
+// path is seen.
+bool is_onprem_licensing_path(const std::string& target);
+
 // The host part of a CONNECT target "host:port" (or "[v6]:port").
 std::string host_of_target(const std::string& target);
 

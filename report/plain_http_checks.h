@@ -7,7 +7,9 @@
 namespace trustcap {
 
 // A connection speaking plain HTTP (CSLU's http://…:8182/cslu/v1/pi): there
-// is no TLS step, and the application data is the request and its answer.
-TlsAssessment assess_plain_http(const TcpFlow& flow, const HttpExchange& http);
+// is no TLS step, and the application data is every request and its answer.
+// A request left without an answer fails the step; so does, on a licensing
+// connection (`licensing`), the first answer that is not 2xx.
+TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionDissector& connection, bool licensing);
 
 }  // namespace trustcap

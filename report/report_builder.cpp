@@ -109,7 +109,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     StepResult tls_step{StepName::tls, StepStatus::unknown, {}, "the connection's bytes were not dissected"};
     StepResult appdata_step{StepName::appdata, StepStatus::unknown, {}, "the connection's bytes were not dissected"};
     if (http && http->request.method != "CONNECT" && tcp.handshake.status != StepStatus::fail) {
-        TlsAssessment plain = assess_plain_http(flow, *http);
+        TlsAssessment plain = assess_plain_http(flow, *evidence.connection, !identity.kind.empty());
         tls_step = std::move(plain.handshake);
         appdata_step = std::move(plain.appdata);
         report.findings.insert(report.findings.end(), plain.findings.begin(), plain.findings.end());

@@ -175,5 +175,79 @@ TEST(ConnectionDissectorLimits, AMalformedShortHeadIsNotALimitHit) {
     EXPECT_FALSE(feeder.dissector.http_head_too_long());
 }
 
+// A kept-alive CSLU connection: every exchange is read, bodies skipped by
+// their Content-Length, answers paired with requests in order.
+ByteVector post(const std::string& path, const std::string& body) {
+    return text("POST " + path + " HTTP/1.1\r\nHost: 10.50.0.20:8182\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body);
+}
+
+ByteVector answer(int status, const std::string& body) {
+    return text("HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " + std::to_string(body.size()) +
+                "\r\n\r\n" + body);
+}
+
+TEST(ConnectionDissector, ReadsEveryExchangeOfAKeptAliveConnection) {
+    Feeder feeder;
+    feeder.send(to_server, post("/cslu/v1/pi", "{\"a\":1}"), 4);
+    feeder.send(to_client, answer(200, "{}"), 5);
+    feeder.send(to_server, post("/cslu/v1/pi/next", "{}"), 7);
+    feeder.send(to_client, answer(500, "oops"), 8);
+    const auto& first = feeder.dissector.http();
+    ASSERT_TRUE(first && first->response);
+    EXPECT_EQ(first->request.target, "/cslu/v1/pi");
+    EXPECT_EQ(first->response->status, 200);
+    const auto& later = feeder.dissector.later_http();
+    ASSERT_EQ(later.size(), 1u);
+    EXPECT_EQ(later[0].request.target, "/cslu/v1/pi/next");
+    EXPECT_EQ(later[0].request_frame, 7u);
+    ASSERT_TRUE(later[0].response);
+    EXPECT_EQ(later[0].response->status, 500);
+    EXPECT_EQ(later[0].response_frame, 8u);
+}
+
+TEST(ConnectionDissector, PairsPipelinedRequestsAndSplitBodiesInOrder) {
+    Feeder feeder;
+    const ByteVector first_request = post("/one", "0123456789");
+    const ByteVector both = joined({first_request, post("/two", "ab")});
+    // The first body ends in the second segment, which also holds the whole second request.
+    const auto split = both.begin() + static_cast<std::ptrdiff_t>(first_request.size() - 5);
+    feeder.send(to_server, ByteVector(both.begin(), split), 4);
+    feeder.send(to_server, ByteVector(split, both.end()), 5);
+    const ByteVector answers = joined({text("HTTP/1.1 100 Continue\r\n\r\n"), answer(204, ""), answer(404, "no")});
+    feeder.send(to_client, answers, 6);
+    const auto& first = feeder.dissector.http();
+    ASSERT_TRUE(first && first->response);
+    EXPECT_EQ(first->response->status, 204) << "an interim 100 answers nothing";
+    EXPECT_EQ(first->request_frame, 5u) << "Wireshark shows a request in the frame that completes its body";
+    const auto& later = feeder.dissector.later_http();
+    ASSERT_EQ(later.size(), 1u);
+    EXPECT_EQ(later[0].request.target, "/two");
+    EXPECT_EQ(later[0].request_frame, 5u);
+    ASSERT_TRUE(later[0].response);
+    EXPECT_EQ(later[0].response->status, 404);
+}
+
+TEST(ConnectionDissector, KeepsABoundedNumberOfLaterExchangesAndCountsTheRest) {
+    Feeder feeder;
+    std::uint64_t frame = 1;
+    for (std::size_t i = 0; i < max_later_http_exchanges + 5; ++i) {
+        feeder.send(to_server, post("/cslu/v1/pi", "x"), frame++);
+        feeder.send(to_client, answer(200, "y"), frame++);
+    }
+    EXPECT_EQ(feeder.dissector.later_http().size(), max_later_http_exchanges);
+    EXPECT_EQ(feeder.dissector.later_http_not_kept(), 4u);
+    EXPECT_EQ(feeder.dissector.later_http().back().response->status, 200);
+}
+
+TEST(ConnectionDissector, StopsAtAnAnswerWhoseBodyRunsToTheClose) {
+    Feeder feeder;
+    feeder.send(to_server, post("/cslu/v1/pi", ""), 4);
+    feeder.send(to_client, text("HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 500 Not a head but body\r\n\r\n"), 5);
+    feeder.send(to_server, post("/cslu/v1/pi", ""), 6);
+    ASSERT_EQ(feeder.dissector.later_http().size(), 1u);
+    EXPECT_FALSE(feeder.dissector.later_http()[0].response) << "bytes of a body read to the close are no answer";
+}
+
 }  // namespace
 }  // namespace trustcap

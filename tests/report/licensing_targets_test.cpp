@@ -179,5 +179,18 @@ TEST(DnsChecks, QueriesPastTheTableAreCountedAndWarnedOf) {
         << findings[0].summary;
 }
 
+TEST(LicensingTargets, RecognisesThePathsOnlyCsluAndSsmOnPremServe) {
+    EXPECT_TRUE(is_onprem_licensing_path("/cslu/v1/pi"));
+    EXPECT_TRUE(is_onprem_licensing_path("/cslu/v1/pi/SA-Tenant-1"));
+    EXPECT_TRUE(is_onprem_licensing_path("http://10.50.0.20:8182/cslu/v1/pi"));
+    EXPECT_TRUE(is_onprem_licensing_path("/SmartTransport"));
+    EXPECT_TRUE(is_onprem_licensing_path("/smarttransport?x=1"));
+    EXPECT_TRUE(is_onprem_licensing_path("/Transportgateway/services/DeviceRequestHandler"));
+    EXPECT_FALSE(is_onprem_licensing_path("/"));
+    EXPECT_FALSE(is_onprem_licensing_path("/csluX"));
+    EXPECT_FALSE(is_onprem_licensing_path("/index.html"));
+    EXPECT_FALSE(is_onprem_licensing_path("http://example.com"));
+}
+
 }  // namespace
 }  // namespace trustcap

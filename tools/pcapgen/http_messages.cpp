@@ -204,6 +204,28 @@ std::string smart_transport_response()
                        acknowledgement_body);
 }
 
+std::string cslu_request(std::string_view path)
+{
+    return with_length("POST " + std::string(path) + " HTTP/1.1\r\n"
+                       "Host: 10.50.0.20:8182\r\n"
+                       "User-Agent: Cisco-IOS-XE/17.12 SmartAgent/5.9\r\n"
+                       "Accept: application/json\r\n"
+                       "Content-Type: application/json\r\n",
+                       usage_report_body);
+}
+
+std::string cslu_response(int status, std::string_view reason)
+{
+    const bool success = status == 200;
+    return with_length("HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\n"
+                       "Date: Tue, 12 Mar 2024 09:15:00 GMT\r\n"
+                       "Content-Type: application/json;charset=UTF-8\r\n"
+                       "Connection: keep-alive\r\n",
+                       success ? std::string(acknowledgement_body)
+                               : std::string("{\"status\":") + std::to_string(status) + ",\"error\":\"" +
+                                     std::string(reason) + "\"}");
+}
+
 std::string proxy_connect_request(std::string_view target)
 {
     const std::string host(target);

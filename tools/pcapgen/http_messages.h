@@ -10,6 +10,11 @@ std::string smart_transport_request();
 // smartreceiver's ~1200-byte answer: 200 OK with an acknowledgement.
 std::string smart_transport_response();
 
+// The device's usage report to a CSLU at 10.50.0.20:8182 (license smart url cslu http://10.50.0.20:8182/...),
+// posted to `path`, and the CSLU's answer with `status`: an acknowledgement for 200, an error body otherwise.
+std::string cslu_request(std::string_view path);
+std::string cslu_response(int status, std::string_view reason);
+
 // What the device sends an HTTPS proxy to open a tunnel to `target` ("host:port").
 std::string proxy_connect_request(std::string_view target);
 std::string proxy_connection_established();

@@ -58,6 +58,9 @@ void write_onprem_ssm_self_signed(const std::filesystem::path& file, const LabPk
 
 // scenarios_tls_capture_views.cpp
 void write_capture_2021_valid_then(const std::filesystem::path& file, const LabPki& pki);
+void write_cslu_http_wrong_path(const std::filesystem::path& file, const LabPki& pki);
+void write_cslu_http_second_exchange_fails(const std::filesystem::path& file, const LabPki& pki);
+void write_cslu_http_healthy(const std::filesystem::path& file, const LabPki& pki);
 void write_tls12_device_clock_behind(const std::filesystem::path& file, const LabPki& pki);
 void write_tls12_device_clock_behind_rejected(const std::filesystem::path& file, const LabPki& pki);
 void write_one_sided_device_only(const std::filesystem::path& file, const LabPki& pki);

@@ -11,7 +11,7 @@ ConnectionDissector::InterestTest licensing_interest(const TcpFlow& flow, const 
     std::uint64_t first_frame = flow.first_frame;
     return [&dns, &targets, &checked_ports, server, first_frame](const std::string& server_name,
                                                                  const std::string& connect_target) {
-        if (targets.all_flows || checked_ports.contains(server.port)) return true;
+        if (targets.all_flows || checked_ports.contains(server.port) || server.port == cslu_port) return true;
         std::vector<std::string> names = dns.names_for(server.ip, first_frame);
         if (!server_name.empty()) names.push_back(server_name);
         if (!connect_target.empty()) names.push_back(host_of_target(connect_target));
