@@ -42,8 +42,8 @@ TEST(EpcCommands, DirectCaseUsesMarkedSmartreceiverPlaceholder) {
     EXPECT_TRUE(has_line(text, " permit tcp any host <smartreceiver-address> eq 443"));
     EXPECT_TRUE(has_line(text, " permit tcp host <smartreceiver-address> eq 443 any"));
     expect_dns_both_ways(text);
-    EXPECT_NE(std::string::npos, text.find("ping smartreceiver.cisco.com"));
-    EXPECT_NE(std::string::npos, text.find("show ip host"));
+    EXPECT_NE(std::string::npos, text.find("show hosts smartreceiver.cisco.com"));
+    EXPECT_EQ(std::string::npos, text.find("ping ")) << "the guides test with telnet, never ping";
     EXPECT_NE(std::string::npos, text.find("several"));
 }
 
@@ -63,6 +63,7 @@ TEST(EpcCommands, CaptureCommandsNameTheInterfaceCaptureAndFile) {
     EXPECT_TRUE(has_line(text, "!   trustcap cssm.pcap"));
 }
 
+// The copy asks questions: a line pasted after it would be read as an answer, so the clean-up comes first.
 TEST(EpcCommands, CommandsComeInWorkflowOrder) {
     std::string text = epc_commands(options_on("Gi1/0/48"));
     std::vector<std::string> in_order = {"ip access-list extended CSSM-ACL\n",
@@ -72,8 +73,10 @@ TEST(EpcCommands, CommandsComeInWorkflowOrder) {
                                          "show license status\n",
                                          "monitor capture CSSM stop\n",
                                          "monitor capture CSSM export location flash:cssm.pcap\n",
-                                         "copy flash:cssm.pcap ",
                                          "no monitor capture CSSM\n",
+                                         "no ip access-list extended CSSM-ACL\n",
+                                         "end\n",
+                                         "copy flash:cssm.pcap ",
                                          "Troubleshooting > Packet Capture",
                                          "trustcap cssm.pcap"};
     std::size_t previous = 0;
@@ -101,7 +104,7 @@ TEST(EpcCommands, ProxyGivenByNameGetsAnAddressPlaceholder) {
     std::string text = epc_commands(options);
     EXPECT_TRUE(has_line(text, " permit tcp any host <address-of-proxy.corp> eq 8080"));
     EXPECT_TRUE(has_line(text, " permit tcp host <address-of-proxy.corp> eq 8080 any"));
-    EXPECT_NE(std::string::npos, text.find("ping proxy.corp"));
+    EXPECT_NE(std::string::npos, text.find("show hosts proxy.corp"));
 }
 
 TEST(EpcCommands, OnPremServerWithPortPermitsThatPort) {
@@ -115,11 +118,12 @@ TEST(EpcCommands, OnPremServerWithPortPermitsThatPort) {
     EXPECT_TRUE(has_line(text, "!   trustcap --server 10.50.0.10:8443 cssm.pcap"));
 }
 
-TEST(EpcCommands, OnPremServerWithoutPortPermitsHttpsAndCslu) {
+// SSM On-Prem serves http://<server>/cslu/v1/pi/<tenant-id> on port 80 and HTTPS on 443; CSLU listens on 8182.
+TEST(EpcCommands, OnPremServerWithoutPortPermitsHttpHttpsAndCslu) {
     EpcOptions options = options_on("Gi1/0/48");
     options.servers = {"ssm.corp"};
     std::string text = epc_commands(options);
-    for (const char* port : {"443", "8182"}) {
+    for (const char* port : {"80", "443", "8182"}) {
         EXPECT_TRUE(has_line(text, std::string(" permit tcp any host <address-of-ssm.corp> eq ") + port));
         EXPECT_TRUE(has_line(text, std::string(" permit tcp host <address-of-ssm.corp> eq ") + port + " any"));
     }
@@ -270,6 +274,17 @@ TEST(CheckEpcOptions, RejectsEachBadInputWithOneLine) {
         EXPECT_EQ(std::string::npos, message->find('\n')) << bad.what << ": " << *message;
         EXPECT_NE(std::string::npos, message->find(bad.message_mentions)) << bad.what << ": " << *message;
     }
+}
+
+TEST(EpcCommands, ExportsToTheChosenFileSystem) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.storage = "bootflash";
+    std::string text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, "monitor capture CSSM export location bootflash:cssm.pcap"));
+    EXPECT_TRUE(has_line(text, "copy bootflash:cssm.pcap scp://<user>@<your-computer>/cssm.pcap"));
+    EXPECT_EQ(std::string::npos, text.find(" flash:")) << "no line still names flash:";
+    options.storage = "disk0";
+    EXPECT_EQ("storage \"disk0\": give flash, bootflash or usbflash0", check_epc_options(options));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::size_t max_capture_name_length = 31;
 constexpr std::string_view pcap_suffix = ".pcap";
+constexpr std::uint16_t http_port = 80;
 constexpr std::uint16_t https_port = 443;
 constexpr std::uint16_t cslu_port = 8182;
 constexpr std::uint16_t dns_port = 53;
@@ -152,19 +153,21 @@ void write_access_list(Script& script, const EpcOptions& options) {
         script.comment(endpoint.port
                            ? "  The on-prem SSM/CSLU " + server + ": TCP to and from it."
                            : "  The on-prem SSM/CSLU " + server + ": TCP to and from ports " +
-                                 std::to_string(https_port) + " and " + std::to_string(cslu_port) + " (CSLU).");
+                                 std::to_string(http_port) + " and " + std::to_string(https_port) +
+                                 " (SSM On-Prem) and " + std::to_string(cslu_port) + " (CSLU).");
         if (!endpoint.is_address) names_to_resolve.push_back(endpoint.host);
     }
     const bool direct = options.proxies.empty() && options.servers.empty();
     if (direct) {
         script.comment("  Direct to smartreceiver.cisco.com:443. An access list takes addresses, not names:");
-        script.comment("  resolve it on the device first (show ip host, or ping smartreceiver.cisco.com");
-        script.comment("  prints the address) and replace <smartreceiver-address> below. It has several");
-        script.comment("  addresses: add one pair of permit lines for each.");
+        script.comment("  resolve it on the device first (show hosts smartreceiver.cisco.com, after a");
+        script.comment("  telnet smartreceiver.cisco.com 443 has looked it up) and replace");
+        script.comment("  <smartreceiver-address> below. It has several addresses: add one pair of permit");
+        script.comment("  lines for each.");
     }
     for (const std::string& name : names_to_resolve) {
-        script.comment("  Resolve " + name + " on the device (ping " + name + " prints the address) and");
-        script.comment("  replace <address-of-" + name + "> below.");
+        script.comment("  Resolve " + name + " on the device (show hosts " + name + ") and replace");
+        script.comment("  <address-of-" + name + "> below.");
     }
     script.comment("  DNS (UDP and TCP 53) shows whether the names resolved.");
     script.command("configure terminal");
@@ -176,7 +179,7 @@ void write_access_list(Script& script, const EpcOptions& options) {
     for (const std::string& server : options.servers) {
         HostPort endpoint = split_host_port(server);
         for (std::uint16_t port : endpoint.port ? std::vector<std::uint16_t>{*endpoint.port}
-                                                : std::vector<std::uint16_t>{https_port, cslu_port}) {
+                                                : std::vector<std::uint16_t>{http_port, https_port, cslu_port}) {
             permit_both_directions(script, "tcp", acl_host(endpoint), port);
         }
     }
@@ -220,17 +223,20 @@ void write_capture_run(Script& script, const EpcOptions& options) {
     script.command("show license status");
     script.command("show license history message");
     script.comment("");
-    script.comment("4. Stop, save to flash:" + options.file_name + ", copy it off the device, clean up.");
+    const std::string file = options.storage + ":" + options.file_name;
+    script.comment("4. Stop, save to " + file + ", clean up, then copy it off the device.");
+    script.comment("  The copy comes last: it asks questions (confirm, password) that would swallow");
+    script.comment("  any line pasted after it.");
     script.command(capture + " stop");
-    script.command(capture + " export location flash:" + options.file_name);
-    if (options.copy_to.empty()) {
-        script.comment("  Replace <user> and <your-computer> (or use tftp://, ftp://, usbflash0:).");
-    }
-    script.command("copy flash:" + options.file_name + " " + copy_destination(options));
+    script.command(capture + " export location " + file);
     script.command("no " + capture);
     script.command("configure terminal");
     script.command("no ip access-list extended " + acl_name_for(options));
     script.command("end");
+    if (options.copy_to.empty()) {
+        script.comment("  Replace <user> and <your-computer> (or use tftp://, ftp://, usbflash0:).");
+    }
+    script.command("copy " + file + " " + copy_destination(options));
 }
 
 void write_web_ui_alternative(Script& script, const EpcOptions& options) {
@@ -283,6 +289,9 @@ std::optional<std::string> check_epc_options(const EpcOptions& options) {
     if (!file_valid) {
         return "file name \"" + printable(file) +
                "\": use letters, digits, '-', '_' or '.', ending in .pcap, without flash:";
+    }
+    if (options.storage != "flash" && options.storage != "bootflash" && options.storage != "usbflash0") {
+        return "storage \"" + printable(options.storage) + "\": give flash, bootflash or usbflash0";
     }
     for (const std::string& proxy : options.proxies) {
         if (auto problem = endpoint_problem(proxy, true)) return "proxy " + *problem;

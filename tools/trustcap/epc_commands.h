@@ -13,7 +13,8 @@ namespace trustcap {
 struct EpcOptions {
     std::string interface;  // e.g. "GigabitEthernet1/0/48" (required); "control-plane" captures the CPU's traffic
     std::string capture_name = "CSSM";
-    std::string file_name = "cssm.pcap";  // written to flash:
+    std::string file_name = "cssm.pcap";  // written to `storage`
+    std::string storage = "flash";        // the file system the capture is exported to: flash, bootflash or usbflash0
     std::vector<std::string> proxies;     // "10.1.1.8:3128" (HOST|IP:PORT as given to trustcap --proxy)
     std::vector<std::string> servers;     // on-prem SSM/CSLU "10.50.0.10:8443" or "ssm.corp:8443"
     std::optional<std::string> idtoken;   // when set, the trigger is `license smart trust idtoken <token> all force`
