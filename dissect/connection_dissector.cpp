@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dissect/x509_certificate.h"
+
 namespace trustcap {
 namespace {
 
@@ -193,6 +195,7 @@ std::vector<std::uint8_t> ConnectionDissector::take_response(HttpResponseHead he
     }
     if (!content_length && !no_body) {
         server_mode_ = Mode::ignored;  // the body runs to the close (or is chunked): no later answer can be found
+        answers_unread_after_ = frame;
         return {};
     }
     response_body_remaining_ = no_body ? 0 : *content_length;
@@ -247,10 +250,37 @@ void ConnectionDissector::feed_tls(Direction direction, Bytes bytes, std::uint64
     check_interest();
 }
 
-// The first Client Hello says whom the connection is for; a connection of no
+// The first Client Hello says whom the connection is for; without a name
+// (and without a tunnel) the server's certificate does. A connection of no
 // interest keeps nothing more.
 void ConnectionDissector::check_interest() {
-    if (interest_checked_ || !interested_) return;
+    if (!interested_ || lost_interest_) return;
+    if (awaiting_certificate_names_) {
+        const auto& messages = tls_->messages();
+        for (; certificate_scan_from_ < messages.size(); ++certificate_scan_from_) {
+            const TlsMessage& message = messages[certificate_scan_from_];
+            if (message.direction != Direction::server_to_client) continue;
+            const bool certificate = message.kind == TlsMessageKind::certificate && !message.certificates.empty();
+            // Past these no certificate comes in clear: encrypted (TLS 1.3, a resumed session) or never.
+            const bool too_late = message.kind == TlsMessageKind::tls13_server_handshake_flight ||
+                                  message.kind == TlsMessageKind::encrypted_handshake ||
+                                  message.kind == TlsMessageKind::application_data ||
+                                  message.kind == TlsMessageKind::alert ||
+                                  message.kind == TlsMessageKind::server_hello_done;
+            if (!certificate && !too_late) continue;
+            awaiting_certificate_names_ = false;
+            if (certificate) {
+                std::string error;
+                if (auto leaf = summarize_certificate(Bytes(message.certificates.front()), error))
+                    for (const std::string& name : certificate_host_names(*leaf))
+                        if (interested_(name, "")) return;
+            }
+            lose_interest();
+            return;
+        }
+        return;
+    }
+    if (interest_checked_) return;
     for (const TlsMessage& message : tls_->messages()) {
         if (message.kind != TlsMessageKind::client_hello && message.kind != TlsMessageKind::sslv2_client_hello)
             continue;
@@ -258,13 +288,22 @@ void ConnectionDissector::check_interest() {
         std::string server_name = message.client_hello ? message.client_hello->server_name : std::string();
         std::string connect_target = http_ ? http_->request.target : std::string();
         if (interested_(server_name, connect_target)) return;
-        lost_interest_ = true;
-        tls_ = std::make_unique<TlsStreamDissector>();
-        tls_messages_seen_ = 0;
-        client_mode_ = Mode::ignored;
-        server_mode_ = Mode::ignored;
+        if (server_name.empty() && connect_target.empty()) {
+            awaiting_certificate_names_ = true;
+            check_interest();
+            return;
+        }
+        lose_interest();
         return;
     }
+}
+
+void ConnectionDissector::lose_interest() {
+    lost_interest_ = true;
+    tls_ = std::make_unique<TlsStreamDissector>();
+    tls_messages_seen_ = 0;
+    client_mode_ = Mode::ignored;
+    server_mode_ = Mode::ignored;
 }
 
 void ConnectionDissector::note_evidence(std::uint64_t frame) {

@@ -38,9 +38,12 @@ struct HttpHeadTooLong {
 // evidence the flow table keeps in the timeline.
 class ConnectionDissector final : public StreamConsumer {
 public:
-    // Called once, at the Client Hello, with its server name (possibly empty)
-    // and the CONNECT target (empty without a proxy); when it returns false the
-    // connection is of no interest and nothing more of it is kept.
+    // Called at the Client Hello with its server name (possibly empty) and the
+    // CONNECT target (empty without a proxy); when it returns false the
+    // connection is of no interest and nothing more of it is kept. A Client
+    // Hello without a name and without a tunnel leaves the question open
+    // until the server's certificate: it is asked again with each of the
+    // names the certificate is for.
     using InterestTest = std::function<bool(const std::string& server_name, const std::string& connect_target)>;
 
     explicit ConnectionDissector(InterestTest interested = nullptr);
@@ -59,6 +62,9 @@ public:
     // order, each response paired with the oldest request it had not answered.
     [[nodiscard]] const std::vector<HttpExchange>& later_http() const { return later_http_; }
     [[nodiscard]] std::uint64_t later_http_not_kept() const { return later_http_not_kept_; }
+    // The frame of an answer whose body has no Content-Length (chunked, or read
+    // to the close): the answers after it are not read.
+    [[nodiscard]] std::optional<std::uint64_t> answers_unread_after() const { return answers_unread_after_; }
     [[nodiscard]] bool tunnel_open() const { return tunnel_open_; }
     [[nodiscard]] const TlsStreamDissector& tls() const { return *tls_; }
     [[nodiscard]] bool carries_tls() const { return tls_seen_; }
@@ -80,6 +86,7 @@ private:
     void hold_early_tunnel_bytes(Bytes bytes, std::uint64_t frame, const Timestamp& time);
     void feed_tls(Direction direction, Bytes bytes, std::uint64_t frame, const Timestamp& time);
     void check_interest();
+    void lose_interest();
     void note_evidence(std::uint64_t frame);
 
     InterestTest interested_;
@@ -94,6 +101,7 @@ private:
     std::optional<HttpExchange> http_;
     std::vector<HttpExchange> later_http_;
     std::uint64_t later_http_not_kept_ = 0;
+    std::optional<std::uint64_t> answers_unread_after_;
     std::size_t responses_read_ = 0;         // exchanges answered so far, counted from the first
     bool latest_request_kept_ = true;        // the latest request is http_ or later_http_.back()
     std::size_t latest_response_ = 0;        // the index (0: the first exchange) the latest response answered
@@ -101,6 +109,8 @@ private:
     bool tunnel_open_ = false;
     bool tls_seen_ = false;
     bool interest_checked_ = false;
+    bool awaiting_certificate_names_ = false;  // a nameless Client Hello: the server's certificate decides
+    std::size_t certificate_scan_from_ = 0;    // the TLS messages already looked at for that certificate
     bool lost_interest_ = false;
     std::uint64_t tls_offset_[2] = {0, 0};
     // Body bytes still to come after a head with Content-Length: Wireshark

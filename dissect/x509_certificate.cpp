@@ -284,4 +284,12 @@ std::optional<CertificateSummary> summarize_certificate(Bytes der, std::string& 
     return summary;
 }
 
+std::vector<std::string> certificate_host_names(const CertificateSummary& certificate) {
+    std::vector<std::string> names;
+    for (const std::string& name : certificate.subject_alt_names)
+        if (name.starts_with("DNS:")) names.push_back(name.substr(4));
+    if (names.empty() && !certificate.subject_common_name.empty()) names.push_back(certificate.subject_common_name);
+    return names;
+}
+
 }  // namespace trustcap

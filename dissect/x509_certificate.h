@@ -35,6 +35,10 @@ struct CertificateSummary {
     std::vector<std::string> anomalies;
 };
 
+// The host names a certificate is for: its DNS subject alternative names, or
+// its common name when it has none (as RFC 6125 falls back).
+std::vector<std::string> certificate_host_names(const CertificateSummary& certificate);
+
 // Parses one DER certificate with OpenSSL, never reading past `der`. Bytes
 // after the certificate are accepted and noted in `anomalies`.
 // On failure: nullopt and `error`.

@@ -20,6 +20,11 @@ FlowIdentity identify_flow(const TcpFlow& flow, const ConnectionDissector* conne
     if (!tls.server_name.empty()) candidates.emplace_back(tls.server_name, "sni");
     if (!connect_host.empty()) candidates.emplace_back(connect_host, "connect");
     for (const std::string& name : dns_names) candidates.emplace_back(name, "dns");
+    // Without a name from the device's side, the server's certificate names it: only a licensing name counts,
+    // so that other connections keep their address as their name.
+    if (candidates.empty() && tls.server_chain && !tls.server_chain->certificates.empty())
+        for (const std::string& name : certificate_host_names(tls.server_chain->certificates.front()))
+            if (!kind_of_name(name).empty()) candidates.emplace_back(name, "certificate");
 
     for (const auto& [name, source] : candidates) {
         std::string kind = kind_of_name(name);

@@ -247,6 +247,7 @@ TEST(ConnectionDissector, StopsAtAnAnswerWhoseBodyRunsToTheClose) {
     feeder.send(to_server, post("/cslu/v1/pi", ""), 6);
     ASSERT_EQ(feeder.dissector.later_http().size(), 1u);
     EXPECT_FALSE(feeder.dissector.later_http()[0].response) << "bytes of a body read to the close are no answer";
+    EXPECT_EQ(feeder.dissector.answers_unread_after(), 5u);
 }
 
 }  // namespace

@@ -63,6 +63,18 @@ void write_dns_no_answer(const std::filesystem::path& file, const LabPki&)
     record_dns_query(session, lookup, retransmit_after);
 }
 
+void write_no_dns_no_sni(const std::filesystem::path& file, const LabPki& pki)
+{
+    // The device reaches smartreceiver by an address it already had (a static ip host, a lookup before the
+    // capture) and sends no SNI: only the server's certificate names the server.
+    DirectCaptureSetup setup;
+    setup.lookup.reset();
+    DirectLicensingCapture capture(file, setup);
+    const LicensingTlsContexts contexts = licensing_tls_contexts(pki, TlsVersion::tls12);
+    InMemoryTls tls(contexts.device.get(), contexts.server.get(), "", smartreceiver_host);
+    record_healthy_tls_session(capture.recorder(), tls);
+}
+
 void write_dns_answer_then_no_sni(const std::filesystem::path& file, const LabPki& pki)
 {
     DirectLicensingCapture capture(file);
