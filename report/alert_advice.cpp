@@ -1,5 +1,7 @@
 #include "report/alert_advice.h"
 
+#include "report/ios_xe_fixes.h"
+
 namespace trustcap {
 namespace {
 
@@ -26,19 +28,29 @@ constexpr std::uint8_t certificate_required = 116;
 constexpr std::uint8_t no_application_protocol = 120;
 }  // namespace alert
 
-const std::vector<std::string> device_certificate_fix = {
-    "show crypto pki trustpoints (find a trustpoint with a valid certificate: TP-self-signed-<n> or CISCO_IDEVID_SUDI)",
-    "ip http client secure-trustpoint <TP>",
-    "ip http client source-interface <interface>",
-    "license smart trust idtoken <token> all force (establish trust again)"};
+// The guides' debugs after a TLS failure: the device's own account of the handshake.
+const std::vector<std::string> handshake_debugs = {
+    "To see the device's side of the next attempt:", "debug ip http client all", "debug crypto pki transactions",
+    "license smart sync all", "undebug all"};
+
+const std::vector<std::string> device_certificate_fix = then(
+    {"show crypto pki trustpoints",
+     "Pick a trustpoint whose certificate is valid: TP-self-signed-xxxxxxxxxx, or CISCO_IDEVID_SUDI on the 9800-80, "
+     "9800-40 and 9800-L",
+     "configure terminal", "ip http client secure-trustpoint <TP>", "ip http client source-interface <interface>", "end",
+     "license smart trust idtoken <token> all force"},
+    handshake_debugs);
 
 const std::vector<std::string> interception_fix = {
     "Exempt smartreceiver.cisco.com from SSL decryption on the firewall or proxy",
     "Capture outside the firewall to confirm: the real server's chain verifies"};
 
-const std::vector<std::string> server_trust_fix = {
-    "crypto pki trustpoint SLA-TrustPoint / revocation-check none (for an on-prem server with its own CA)",
-    "Check the server's chain; for smartreceiver.cisco.com exempt it from SSL decryption"};
+// The guides' set-up for an on-prem server, whose self-signed certificate has no CRL to check.
+const std::vector<std::string> server_trust_fix = then(
+    {"For an on-prem server, the trustpoint Smart Licensing uses must not check revocation:", "configure terminal",
+     "crypto pki trustpoint SLA-TrustPoint", "revocation-check none", "end",
+     "For smartreceiver.cisco.com, exempt it from SSL decryption on the firewall or proxy in the path"},
+    handshake_debugs);
 
 }  // namespace
 
@@ -71,7 +83,8 @@ AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server, bool
                 return {Severity::error, "rejected the device's certificate", "the device's certificate has expired",
                         device_certificate_fix};
             return {Severity::error, "", "the server's certificate has expired (or the device's clock is wrong)",
-                    {"show clock detail", "ntp server <ntp-server-address>", "Check the server's certificate dates"}};
+                    {"show clock detail", "configure terminal", "ntp server <ntp-server>", "end",
+                     "Check the server's certificate dates"}};
         case alert::certificate_revoked:
             return {Severity::error, "", "a certificate in the exchange is revoked",
                     sent_by_server ? device_certificate_fix : server_trust_fix};
@@ -83,22 +96,23 @@ AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server, bool
         case alert::insufficient_security:
             return {Severity::error, "",
                     "no cipher suite or TLS version in common, or the server refused the device's certificate",
-                    {"show ip http client secure-status (the device's TLS versions and cipher suites)",
-                     "ip http client secure-ciphersuite <suites the server accepts>"}};
+                    {"show ip http client secure status", "configure terminal",
+                     "ip http client secure-ciphersuite <ciphersuites>", "end"}};
         case alert::protocol_version:
             return {Severity::error, "", "the device offered only TLS versions the other side does not accept",
                     {"Upgrade IOS XE: the licensing server requires TLS 1.2 or later",
-                     "show ip http client secure-status"}};
+                     "show ip http client secure status"}};
         case alert::decrypt_error:
         case alert::bad_record_mac:
             return {Severity::error, "",
                     "a signature or record did not verify: a wrong private key for the certificate, or a "
                     "middlebox altering the TLS stream",
-                    {"crypto pki trustpoint <TP> / regenerate the key pair and certificate"}};
+                    {"show crypto pki certificates <TP>",
+                     "If the trustpoint's key pair does not match its certificate, enroll the trustpoint again"}};
         case alert::access_denied:
-            return {Severity::error, "", "the server refuses this device", {"Check the device's registration (show license status)"}};
+            return {Severity::error, "", "the server refuses this device", {"show license status", "Check the device's registration on the server"}};
         case alert::unrecognized_name:
-            return {Severity::warning, "", "the server does not know the name in the SNI", {"license smart url default"}};
+            return {Severity::warning, "", "the server does not know the name in the SNI", {"configure terminal", "license smart url default", "end"}};
         case alert::unexpected_message:
         case alert::illegal_parameter:
         case alert::decode_error:

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "report/dns_checks.h"
+#include "report/ios_xe_fixes.h"
 #include "report/wording.h"
 
 namespace trustcap {
@@ -135,8 +136,8 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "the device was cut short or the capture was not stopped before export. Everything up to the damage "
             "is reported; whatever came after is not.",
             last_frame_read,
-            {"monitor capture <name> stop, then monitor capture <name> export location flash:<file>.pcap",
-             "copy flash:<file>.pcap again and compare sizes: dir flash:<file>.pcap"}));
+            {"monitor capture <name> stop", "monitor capture <name> export location flash:<file>.pcap",
+             "dir flash:<file>.pcap", "Copy the file again and compare its size with the one dir shows"}));
     }
     if (capture.malformed_packets > 0) {
         findings.push_back(capture_finding(
@@ -154,7 +155,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "capture.kernel_drops", Severity::warning,
             "The capture lost " + std::to_string(capture.kernel_drops) + " packets before trustcap saw them",
             "The kernel or the interface dropped packets (pcap_stats): steps carried by them may show as missing.",
-            {}, {"trustcap live -B <larger buffer in MiB>, or a narrower --filter"}));
+            {}, {"Give trustcap live a larger kernel buffer (-B, in MiB) or a narrower --filter"}));
     }
     std::vector<Finding> dns_findings = assess_dns(dns, targets);
     findings.insert(findings.end(), dns_findings.begin(), dns_findings.end());
@@ -169,13 +170,18 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             "server named with --server. Either the capture ran while the device was not trying, or it was taken "
             "on an interface the licensing traffic does not cross." + seen,
             {},
-            {"monitor capture <name> interface <uplink> both, then trigger: license smart sync all",
-             "show license status (which transport and URL the device uses)"}));
+            then(https_servers.empty()
+                     ? std::vector<std::string>{}
+                     : std::vector<std::string>{"If a server seen is the device's SSM On-Prem or CSLU, run trustcap "
+                                                "again with --server and its address"},
+                 {"show license status", "monitor capture <name> interface <interface> both match any",
+                  "monitor capture <name> start", "license smart sync all"})));
         findings.push_back(capture_finding(
             "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
             "Neither a DNS query for the licensing server nor a connection to it is in the capture: the device may "
             "have no name server configured, or it did not try at all.",
-            {}, {"ip name-server <ip>", "ip domain lookup source-interface <interface>", "license smart sync all"}));
+            {}, {"configure terminal", "ip name-server <dns-server>", "ip domain lookup source-interface <interface>",
+                 "end", "license smart sync all"}));
     }
     return findings;
 }

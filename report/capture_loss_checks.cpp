@@ -79,7 +79,8 @@ void account_for_capture_loss(FlowReport& report, const FlowEvidence& evidence, 
         "moment it was judged. A step that failed because a packet never showed up may have happened unseen, "
         "so it is unknown rather than failed.",
         {},
-        {"trustcap live -B <larger buffer in MiB>, or a narrower --filter", "Trigger the exchange again: license smart sync all"}});
+        {"Give trustcap live a larger kernel buffer (-B, in MiB) or a narrower --filter",
+         "Trigger the exchange again:", "license smart sync all"}});
 }
 
 }  // namespace trustcap

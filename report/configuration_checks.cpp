@@ -1,5 +1,7 @@
 #include "report/configuration_checks.h"
 
+#include "report/ios_xe_fixes.h"
+
 namespace trustcap {
 
 std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentity& identity,
@@ -26,7 +28,8 @@ std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentit
             "Since IOS XE 17.3.2, Smart Licensing Using Policy reports to smartreceiver.cisco.com; a device still "
             "sending to tools.cisco.com has an old transport or URL configured.",
             {naming_frame},
-            {"license smart transport smart", "license smart url default", "show license status"}});
+            then(configuration({"license smart transport smart", "license smart url default"}),
+                 {"show license status"})});
     }
     bool direct = !through_proxy && !identity.configured_proxy;
     bool licensing = identity.kind == "licensing" || identity.kind == "legacy";
@@ -38,9 +41,11 @@ std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentit
                 proxy.to_string(),
             "The proxy named with --proxy was not used: the device has no proxy configured, or another transport.",
             {first_frame},
-            {"license smart proxy address " + (proxy.address ? proxy.address->to_string() : proxy.host),
-             "license smart proxy port " + (proxy.port ? std::to_string(*proxy.port) : std::string("<port>")),
-             "show license status (Transport: Smart, proxy)"}});
+            then(configuration({"license smart proxy address " +
+                                    (proxy.address ? proxy.address->to_string() : proxy.host),
+                                "license smart proxy port " +
+                                    (proxy.port ? std::to_string(*proxy.port) : std::string("<port>"))}),
+                 {"show license status"})});
     }
     return findings;
 }

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "report/ios_xe_fixes.h"
 #include "report/wording.h"
 
 namespace trustcap {
@@ -22,8 +23,10 @@ bool resolved(const DnsTransaction& transaction) {
 }
 
 std::vector<std::string> dns_fix() {
-    return {"ip name-server <reachable DNS server>", "ip domain lookup source-interface <interface>",
-            "show running-config | include ip name-server|ip domain"};
+    return then(then({"show running-config | include ip name-server|ip domain"},
+                     configuration({"ip name-server <dns-server>", "ip domain lookup source-interface <interface>"})),
+                then({"Where the licensing traffic leaves through a VRF, name the server in that VRF:"},
+                     configuration({"ip name-server vrf <vrf> <dns-server>"})));
 }
 
 Finding dns_finding(const DnsTransaction& transaction, bool later_resolved) {

@@ -4,6 +4,7 @@
 
 #include "report/answer_wait.h"
 #include "report/connection_closes.h"
+#include "report/ios_xe_fixes.h"
 
 namespace trustcap {
 namespace {
@@ -39,11 +40,12 @@ HttpErrorAdvice advice_for(const TcpFlow& flow, const HttpExchange& exchange) {
     if (status == 404 && cslu_path)
         return {"the server has no such path: the URL set with license smart url cslu is wrong, or the server is not "
                 "CSLU (SSM On-Prem wants /cslu/v1/pi/<tenant-id>)",
-                {"show license status", "license smart transport cslu", "license smart url cslu " + cslu_url}};
+                then({"show license status"},
+                     configuration({"license smart transport cslu", "license smart url cslu " + cslu_url}))};
     if (status == 404)
         return {"the server has no such path: the device's licensing URL is not the one this server serves",
-                {"show license status", "license smart transport cslu",
-                 "license smart url cslu " + cslu_url + " (CSLU; for SSM On-Prem add /<tenant-id>)"}};
+                then({"show license status", "For CSLU (for SSM On-Prem, add /<tenant-id> to the URL):"},
+                     configuration({"license smart transport cslu", "license smart url cslu " + cslu_url}))};
     if (status == 401 || status == 403 || status == 407)
         return {"the server refuses the device: it does not accept this product instance or wants credentials the "
                 "device does not send",
@@ -51,7 +53,7 @@ HttpErrorAdvice advice_for(const TcpFlow& flow, const HttpExchange& exchange) {
     if (status >= 500)
         return {"the server failed while answering: the CSLU or SSM On-Prem service has a problem of its own",
                 {"On the CSLU or SSM On-Prem server: check the service and its logs",
-                 "license smart sync all (retry once the server works)"}};
+                 "license smart sync all"}};
     return {"the server did not accept the request", {"show license status", "show license history message"}};
 }
 
@@ -113,9 +115,18 @@ TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionDissector& 
     result.appdata.name = StepName::appdata;
     std::vector<const HttpExchange*> exchanges{&*connection.http()};
     for (const HttpExchange& later : connection.later_http()) exchanges.push_back(&later);
-    const std::size_t count = exchanges.size();
+    std::size_t count = exchanges.size();
+    std::string unread;
     for (std::size_t index = 0; index < count; ++index) {
         const HttpExchange& exchange = *exchanges[index];
+        if (!exchange.response && index > 0 && connection.answers_unread_after()) {
+            // Its answer may well be there: after a body without Content-Length no answer is read.
+            unread = "; the answers to " + std::to_string(count - index) + " later requests were not read (the body "
+                     "of the answer at frame " + std::to_string(*connection.answers_unread_after()) +
+                     " has no Content-Length)";
+            count = index;
+            break;
+        }
         if (!exchange.response) {
             judge_unanswered(flow, exchange, result);
             return result;
@@ -126,13 +137,14 @@ TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionDissector& 
         }
     }
     const HttpExchange& first = *exchanges.front();
-    const HttpExchange& last = *exchanges.back();
+    const HttpExchange& last = *exchanges[count - 1];
     StepResult& step = result.appdata;
     step.status = StepStatus::pass;
     step.frames = {first.request_frame, last.response_frame};
     step.detail = count == 1 ? request_text(first) + " answered " + answer_text(*first.response)
                              : std::to_string(count) + " requests, each answered (the last: " + request_text(last) +
                                    " answered " + answer_text(*last.response) + ")";
+    step.detail += unread;
     return result;
 }
 

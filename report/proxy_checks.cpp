@@ -1,5 +1,7 @@
 #include "report/proxy_checks.h"
 
+#include "report/ios_xe_fixes.h"
+
 namespace trustcap {
 namespace {
 
@@ -12,8 +14,10 @@ Finding proxy_finding(const TcpFlow& flow, std::string id, std::string summary, 
 }
 
 std::vector<std::string> proxy_fix(const TcpFlow& flow) {
-    return {"license smart proxy address " + flow.server.ip.to_string(),
-            "license smart proxy port " + std::to_string(flow.server.port)};
+    return then({"show running-config | include license smart proxy",
+                 "Check that the device names the proxy it should use:"},
+                configuration({"license smart proxy address " + flow.server.ip.to_string(),
+                               "license smart proxy port " + std::to_string(flow.server.port)}));
 }
 
 }  // namespace
@@ -65,11 +69,14 @@ ProxyAssessment assess_proxy(const TcpFlow& flow, const std::optional<HttpExchan
             flow, "proxy.auth_required",
             "The proxy " + proxy + " requires authentication" + scheme + ": 407 to the CONNECT (frame " +
                 std::to_string(http->response_frame) + ")",
-            "IOS XE up to 17.9.2 cannot authenticate to an HTTPS proxy for Smart Licensing. Let the device "
-            "through without authentication, or report through CSLU.",
+            "IOS XE cannot authenticate to an HTTPS proxy for Smart Licensing: Cisco's guides say authenticated "
+            "proxies are not supported as of 17.9.2 and name no release that adds it. Let the device through "
+            "without authentication, or report through CSLU (which can use an authenticated proxy).",
             {http->response_frame},
-            {"On the proxy: allow CONNECT to smartreceiver.cisco.com:443 from the device without authentication",
-             "Or use CSLU: license smart transport cslu"}));
+            then({"On the proxy: allow CONNECT to smartreceiver.cisco.com:443 from the device without authentication",
+                  "Or report through CSLU instead:"},
+                 configuration({"license smart transport cslu",
+                                "license smart url cslu http://<cslu>:8182/cslu/v1/pi"}))));
     } else {
         result.findings.push_back(proxy_finding(
             flow, "proxy.refused",

@@ -7,6 +7,7 @@
 
 #include "report/answer_wait.h"
 #include "report/icmp_names.h"
+#include "report/ios_xe_fixes.h"
 #include "report/tcp_resets.h"
 #include "report/wording.h"
 
@@ -73,7 +74,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
                 "The device's TCP stack refused the server's answer: it no longer had the connection (it gave up "
                 "before the SYN-ACK came) or the SYN-ACK did not match its SYN.",
                 {reset->frame},
-                {"show tcp brief all (the device's connections and their state)"}));
+                {"show tcp brief all"}));
             if (auto forged = forged_reset_finding(flow, {reset, Direction::client_to_server}, Severity::error))
                 result.findings.push_back(*forged);
         } else {
@@ -95,7 +96,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             "Nothing accepts connections on this address and port, or a firewall answers for it with a reset. "
             "The device cannot reach the licensing server's HTTPS service.",
             {first_syn, rst},
-            {"Check that the address the device resolves for the licensing server is right: show ip host, "
+            {"Check that the address the device resolves for the licensing server is right:", "show hosts",
              "show running-config | include ip name-server",
              "Check firewalls in the path for a reject rule on TCP port " + std::to_string(flow.server.port)}));
         if (auto forged = forged_reset_finding(flow, {reset, Direction::server_to_client}, Severity::error))
@@ -142,10 +143,8 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
                                        "way, or the answer did not come back this way."
                                      : "The server's packets in the capture are no answer to the SYN."),
             {rst},
-            {"Test the path from the device with telnet, not ping (the licensing servers do not all answer pings): "
-             "telnet " + flow.server.ip.to_string() + " " + std::to_string(flow.server.port) +
-                 " /source-interface <interface>",
-             "Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port)}));
+            then(reachability_test(flow.server.ip.to_string(), flow.server.port),
+                 {"Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port)})));
         if (auto forged = forged_reset_finding(flow, {reset, Direction::client_to_server}, Severity::error))
             result.findings.push_back(*forged);
         return;
@@ -170,7 +169,8 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
                 ", too soon to say that no answer came",
             "A SYN-ACK usually comes within a round trip, but a device waits up to " +
                 seconds_text(answer_wait_seconds) + " before it retransmits its SYN; the capture stopped first.",
-            {flow.last_frame}, {"monitor capture <name> stop — after the device logged the outcome"}));
+            {flow.last_frame}, {"Stop the capture only after the device has logged the outcome:",
+                                "monitor capture <name> stop"}));
         return;
     }
     step.status = StepStatus::fail;
@@ -185,12 +185,11 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         "(a firewall DROP rule, a missing route or NAT), or the server is down. The device logs "
         "\"Connection timed out\".",
         client.syn_frames,
-        {"Test the path from the device with telnet, not ping (the licensing servers do not all answer pings): "
-             "telnet " + flow.server.ip.to_string() + " " + std::to_string(flow.server.port) +
-                 " /source-interface <interface>",
-         "Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port) + " to " +
-             flow.server.ip.to_string(),
-         "ip http client source-interface <interface> (use the interface that has the route out)"}));
+        then(reachability_test(flow.server.ip.to_string(), flow.server.port),
+             then({"Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port) + " to " +
+                       flow.server.ip.to_string(),
+                   "Make the device's HTTP client use the interface that has the route out:"},
+                  configuration({"ip http client source-interface <interface>"})))));
 }
 
 void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
@@ -209,7 +208,10 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
             "capture.truncated_packets", Severity::warning, flow,
             counted(cut_packets, "packet") + " of this connection were cut short by the capture's packet length limit",
             "The capture kept only the start of these packets, so certificates and records in them cannot be read.",
-            cut_frames, {"monitor capture <name> limit packet-len 9500 (or capture without a snap length: tcpdump -s 0)"}));
+            cut_frames,
+            {"Capture whole packets: leave out limit packet-len, or raise it to its most",
+             "monitor capture <name> limit packet-len 9500",
+             "Off the device, capture without a snap length (tcpdump -s 0)"}));
     }
     if (!missing_frames.empty()) {
         result.findings.push_back(finding(
@@ -217,7 +219,8 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
             "Bytes of this connection were acknowledged but never captured",
             "The receiver acknowledged data that is not in the capture (dropped by the capture, not by the "
             "network). What those bytes carried cannot be checked.",
-            missing_frames, {"Capture closer to the device, or with a larger buffer: monitor capture <name> buffer size 100"}));
+            missing_frames,
+            {"Capture closer to the device, or with a larger buffer:", "monitor capture <name> buffer size 100"}));
     }
     for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
         const TcpStreamReassembler::Counters& stream = flow.side(direction).reassembly;
@@ -242,7 +245,7 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
             std::string("Only the ") + (client_missing ? "server's" : "device's") +
                 " packets of this connection were captured",
             "The other direction is missing, so the steps it would show cannot be checked.",
-            {flow.first_frame}, {"monitor capture <name> interface <interface> both"}));
+            {flow.first_frame}, {"Capture both directions:", "monitor capture <name> interface <interface> both"}));
     }
 }
 

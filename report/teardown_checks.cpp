@@ -47,7 +47,7 @@ void ended_mid_flow(const TcpFlow& flow, TeardownAssessment& result) {
             "; whatever happened next is not in the capture. Stop the capture only after the device "
             "reports the result (show license status).",
         {flow.last_frame},
-        {"monitor capture <name> stop — after the device logged the outcome"}});
+        {"Stop the capture only after the device has logged the outcome:", "monitor capture <name> stop"}});
 }
 
 void judge_reset(const TcpFlow& flow, const TeardownContext& context, const ClosingReset& closing,

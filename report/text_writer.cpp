@@ -1,5 +1,6 @@
 #include "report/text_writer.h"
 
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -106,7 +107,13 @@ void write_finding(std::ostream& out, const Finding& finding, const Painter& pai
         << terminal_text(finding.summary) << "\n";
     out << indent << "        " << terminal_text(finding.explanation) << "\n";
     if (!finding.frames.empty()) out << indent << "        Evidence: " << frames_label(finding.frames) << "\n";
-    for (const std::string& fix : finding.fix) out << indent << "        Fix: " << terminal_text(fix) << "\n";
+    if (finding.fix.empty()) return;
+    // The block pastes at the device's prompt: a sentence becomes an IOS XE comment.
+    out << indent << "        Fix:\n";
+    for (const std::string& fix : finding.fix) {
+        const bool sentence = !fix.empty() && std::isupper(static_cast<unsigned char>(fix.front()));
+        out << indent << "          " << (sentence ? "! " : "") << terminal_text(fix) << "\n";
+    }
 }
 
 void write_timeline(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture) {

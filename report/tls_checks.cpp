@@ -9,6 +9,7 @@
 #include "report/connection_closes.h"
 #include "report/tcp_resets.h"
 #include "report/inspection_products.h"
+#include "report/ios_xe_fixes.h"
 #include "report/time_format.h"
 #include "report/wording.h"
 
@@ -173,7 +174,10 @@ bool expired_at(const CertificateSummary& certificate, std::int64_t time) { retu
 // a certificate before it was issued; a device that completes a handshake
 // with certificates that were out of date at the capture's time did not see
 // them so. Either way the capture's times (on an Embedded Packet Capture, the
-// device's own clock) are wrong, not the certificates.
+// device's own clock) are wrong, not the certificates. The chain must be
+// trusted apart from its dates, or the device's own certificate be out of date
+// the same way: a middlebox's certificate issued moments ago, seen through a
+// clock a little behind, is no sign of a wrong clock.
 enum class ClockError : std::uint8_t { none, behind, ahead };
 
 ClockError clock_error(const TlsContext& context, bool handshake_completed) {
@@ -186,8 +190,7 @@ ClockError clock_error(const TlsContext& context, bool handshake_completed) {
                                            : nullptr;
     const auto& verification = chain_verification(context);
     const bool trusted_apart_from_time = verification && verification->verified_apart_from_time;
-    if (not_yet_valid_at(server, at) &&
-        (trusted_apart_from_time || handshake_completed || (device && not_yet_valid_at(*device, at))))
+    if (not_yet_valid_at(server, at) && (trusted_apart_from_time || (device && not_yet_valid_at(*device, at))))
         return ClockError::behind;
     if (expired_at(server, at) && handshake_completed && (trusted_apart_from_time || (device && expired_at(*device, at))))
         return ClockError::ahead;
@@ -220,24 +223,36 @@ void assess_clock(const TlsContext& context, ClockError error, bool handshake_co
         context.flow, "tls.clock_wrong", handshake_completed ? Severity::warning : Severity::error,
         "The capture's clock is wrong: its time (" + readable_utc(at) + ") is " + when,
         explanation, {summary.server_chain->frame},
-        {"show clock detail", "show ntp associations", "ntp server <ntp-server-address>"}));
+        then({"show clock detail", "show ntp associations"}, configuration({"ntp server <ntp-server>"}))));
 }
 
 // Signs that something between the device and the server answers for the
 // server: a chain that does not lead to the licensing server's CAs, a name
 // that does not match, an issuer naming an inspection product.
-void assess_chain(const TlsContext& context, bool device_accepted, TlsAssessment& result) {
+// `clock_wrong`: the capture's clock explains certificates out of date.
+void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wrong, TlsAssessment& result) {
     const TlsSummary& summary = context.summary;
     if (!context.expect_public_chain || !summary.server_chain || summary.server_chain->certificates.empty()) return;
     std::vector<std::uint64_t> frames{summary.server_chain->frame};
     const CertificateSummary& leaf = summary.server_chain->certificates.front();
     const auto& verification = chain_verification(context);
-    bool untrusted = verification && !verification->verified && !verification->verified_apart_from_time;
+    const bool dates_only = verification && verification->verified_apart_from_time;
+    bool untrusted = verification && !verification->verified && !dates_only;
     bool mismatch = verification && verification->name_checked && !verification->name_matches;
     std::optional<std::string> product;
     for (const CertificateSummary& certificate : summary.server_chain->certificates)
         if (!product) product = inspection_product(certificate.issuer);
 
+    if (dates_only && !clock_wrong) {
+        result.findings.push_back(flow_finding(
+            context.flow, "tls.untrusted_chain", device_accepted ? Severity::warning : Severity::error,
+            "The server's certificate chain was out of date at the capture's time: " + verification->result,
+            "Apart from its dates the chain leads to " + verification->anchor + " (" + verification->anchor_origin +
+                "). The server presented " + certificate_text(leaf, context.flow.first_time) +
+                ". Either a certificate of the chain really was out of date, or the capture's clock (on an Embedded "
+                "Packet Capture, the device's) is wrong.",
+            frames, {"show clock detail"}));
+    }
     if (untrusted) {
         result.findings.push_back(flow_finding(
             context.flow, "tls.untrusted_chain", device_accepted ? Severity::warning : Severity::error,
@@ -250,7 +265,7 @@ void assess_chain(const TlsContext& context, bool device_accepted, TlsAssessment
                                  : ""),
             frames,
             device_accepted
-                ? std::vector<std::string>{"show crypto pki trustpoints (which trustpoint holds " + leaf.issuer + ")",
+                ? std::vector<std::string>{"show crypto pki trustpool",
                                            "If that CA was installed on the device on purpose, give it to trustcap "
                                            "with --ca-bundle"}
                 : std::vector<std::string>{"Exempt smartreceiver.cisco.com from SSL decryption on the firewall or "
@@ -331,8 +346,8 @@ void assess_client_certificate(const TlsContext& context, bool handshake_complet
     result.findings.push_back(flow_finding(
         context.flow, "tls.client_cert_expired", severity, summary,
         "The device presented " + certificate_text(leaf, at) + "." + answer, frames,
-        {"show crypto pki trustpoints", "ip http client secure-trustpoint <trustpoint>",
-         "ip http client source-interface <interface>", "show clock detail"}));
+        then({"show crypto pki trustpoints", "show clock detail"},
+             configuration({"ip http client secure-trustpoint <TP>", "ip http client source-interface <interface>"}))));
 }
 
 void assess_application_data(const TlsContext& context, TlsAssessment& result) {
@@ -385,7 +400,7 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
             until,
         "The server accepted the TLS connection but did not answer the request; on the device "
         "'show license history message' shows the request with an empty response.",
-        {request->frame}, {"show license history message", "license smart sync all (retry once the server answers)"}));
+        {request->frame}, {"show license history message", "license smart sync all"}));
 }
 
 void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMessage* hello, TlsAssessment& result) {
@@ -409,7 +424,8 @@ void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMe
                               : "The " + who + " sent " + not_tls.looks_like + " where TLS was expected (frame " +
                                     std::to_string(not_tls.frame) + ")",
         explanation, {not_tls.frame},
-        {"license smart proxy address <proxy> / license smart proxy port <port>, if a proxy is in use"}));
+        {"If a proxy is in use, name it to the device:",
+         "configure terminal", "license smart proxy address <proxy>", "license smart proxy port <port>", "end"}));
     result.appdata.status = StepStatus::not_applicable;
     result.appdata.detail = "no TLS";
 }
@@ -450,7 +466,7 @@ bool judge_unanswered_hello(const TlsContext& context, const TlsMessage& hello, 
                        " (it answered the CONNECT), but its far side never answered: the proxy cannot reach the "
                        "server, or a firewall or IPS behind it drops TLS to it. The device logs \"Connection timed "
                        "out\".";
-        fix = {"show running-config | include license smart proxy (the proxy the device uses)",
+        fix = {"show running-config | include license smart proxy",
                "On the proxy: check its access log for the CONNECT to " + tunnel->request.target +
                    " and that it reaches that server on port 443",
                "Check the firewall or IPS behind the proxy for a rule that drops TLS to " + server};
@@ -461,11 +477,11 @@ bool judge_unanswered_hello(const TlsContext& context, const TlsMessage& hello, 
         std::string target = !context.summary.server_name.empty() && flow.server.port == https_port
                                  ? context.summary.server_name
                                  : flow.server.ip.to_string();
-        fix = {"telnet " + target + " " + std::to_string(flow.server.port) +
-                   " /source-interface <interface> (tests the path from the device; ping does not)",
-               "Check the firewall or IPS between the device and " + server +
-                   " for a rule that drops or holds TLS to it (application filtering, SSL inspection, IPS signature)",
-               "show logging | include timed out"};
+        fix = then(reachability_test(target, flow.server.port),
+                   {"Check the firewall or IPS between the device and " + server +
+                        " for a rule that drops or holds TLS to it (application filtering, SSL inspection, IPS "
+                        "signature)",
+                    "show logging | include timed out"});
     }
     result.findings.push_back(flow_finding(
         flow, "tls.client_hello_unanswered", Severity::error,
@@ -571,12 +587,11 @@ TlsAssessment assess_tls(const TlsContext& context) {
     };
     auto judge_certificates = [&] {
         const bool completed = step.status == StepStatus::pass || (complete && step.status == StepStatus::unknown);
-        if (ClockError error = clock_error(context, completed); error != ClockError::none) {
-            assess_clock(context, error, completed, result);
-            return;  // the certificates are right; the clock that judged them is not
-        }
-        assess_chain(context, step.status == StepStatus::pass, result);
-        assess_client_certificate(context, completed, result);
+        const ClockError clock = clock_error(context, completed);
+        if (clock != ClockError::none) assess_clock(context, clock, completed, result);
+        assess_chain(context, step.status == StepStatus::pass, clock != ClockError::none, result);
+        // The device's certificate out of date is the clock's doing, not the certificate's.
+        if (clock == ClockError::none) assess_client_certificate(context, completed, result);
     };
 
     // TLS 1.3 hides the certificates: a device that gives up right after the

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "report/json_writer.h"
@@ -76,13 +78,22 @@ TEST(JsonWriter, TextFromTheWireThatIsNotUtf8IsEscapedNotRefused) {
     EXPECT_EQ("CONNECT \\xFF\\xFE", parsed["findings"][0]["summary"]);
 }
 
+// A fix block pastes at the device's prompt: sentences are IOS XE comments, commands stay as they are.
+TEST(TextWriter, WritesAFixAsABlockWhoseSentencesAreComments) {
+    Report report = sample_report();
+    report.flows.front().findings.front().fix = {"Check the firewall", "show license status"};
+    std::string plain = to_text(report, TextOptions{false});
+    EXPECT_TRUE(std::regex_search(plain, std::regex("Fix:\n +! Check the firewall\n +show license status\n"))) << plain;
+}
+
 TEST(TextWriter, ShowsStepsFindingsAndNoColourUnlessAsked) {
     std::string plain = to_text(sample_report(), TextOptions{false});
     EXPECT_NE(std::string::npos, plain.find("Verdict: PROBLEM"));
     EXPECT_NE(std::string::npos, plain.find("192.168.10.150:22425 \u2192 192.133.220.90:443"));
     EXPECT_NE(std::string::npos, plain.find("FAIL"));
     EXPECT_NE(std::string::npos, plain.find("tcp.reset: The server reset the connection"));
-    EXPECT_NE(std::string::npos, plain.find("Fix: do this"));
+    EXPECT_NE(std::string::npos, plain.find("Fix:\n"));
+    EXPECT_TRUE(std::regex_search(plain, std::regex("Fix:\n +do this\n"))) << plain;
     EXPECT_EQ(std::string::npos, plain.find('\033'));
     EXPECT_NE(std::string::npos, to_text(sample_report(), TextOptions{true}).find('\033'));
 }

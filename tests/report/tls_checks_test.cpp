@@ -176,8 +176,8 @@ TEST(TlsChecksUnansweredHello, DeviceGivesUpAfterSilence) {
     EXPECT_NE(finding.explanation.find("firewall or IPS"), std::string::npos);
     EXPECT_NE(finding.explanation.find("\"Connection timed out\""), std::string::npos);
     ASSERT_FALSE(finding.fix.empty());
-    EXPECT_EQ(finding.fix[0].rfind("telnet smartreceiver.cisco.com 443 /source-interface <interface>", 0), 0U)
-        << finding.fix[0];
+    ASSERT_GE(finding.fix.size(), 2u);
+    EXPECT_EQ(finding.fix[1], "telnet smartreceiver.cisco.com 443 /source-interface <interface>");
     for (const std::string& fix : finding.fix) EXPECT_NE(fix.rfind("ping", 0), 0U) << fix;
 }
 

@@ -39,7 +39,8 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         ->allow_extra_args(false);
     app.add_flag("--all-flows", command.analysis.targets.all_flows, "Check every TLS connection, on any port");
     app.add_option("--ca-bundle", command.analysis.ca_bundles,
-                   "PEM file of CA certificates trusted besides the system's (repeatable)")
+                   "PEM file of CA certificates to trust (repeatable): for smartreceiver.cisco.com and tools.cisco.com "
+                   "the only ones besides the built-in Cisco CAs; for other servers, besides the system's")
         ->allow_extra_args(false)
         ->check(CLI::ExistingFile);
     app.add_option("--port", ports, "Check every TCP connection to this port, whatever it carries (repeatable)")
@@ -113,7 +114,9 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         ->required();
     epc->add_option("--capture-name", epc_options.capture_name, "Name of the monitor capture")
         ->default_val(epc_options.capture_name);
-    epc->add_option("--file", epc_options.file_name, "File written to flash:")->default_val(epc_options.file_name);
+    epc->add_option("--file", epc_options.file_name, "File the capture is exported to")->default_val(epc_options.file_name);
+    epc->add_option("--storage", epc_options.storage, "File system to export to: flash, bootflash or usbflash0")
+        ->default_val(epc_options.storage);
     epc->add_option("--idtoken", idtoken, "Trigger trust establishment with this token instead of a sync");
     epc->add_option("--copy-to", epc_options.copy_to, "Where to copy the file off the device (scp://user@host/)");
     epc->add_option("--proxy", epc_options.proxies, "The HTTPS proxy the device uses, HOST|IP:PORT")
