@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <new>
+#include <optional>
 #include <system_error>
 
 #include "capture/ip_address.h"
@@ -252,15 +253,23 @@ ChainVerification TrustStore::verify(const std::vector<std::vector<std::uint8_t>
             throw std::bad_alloc();
         }
     }
-    if (X509_STORE_CTX_init(context.get(), store_->store.get(), leaf, untrusted.get()) != 1 ||
-        X509_STORE_CTX_set_default(context.get(), "ssl_server") != 1) {
+    // Every certificate in the store is an anchor (partial chains); without a
+    // time, the validity periods are not checked.
+    auto set_up = [&](std::optional<std::int64_t> at) {
+        if (X509_STORE_CTX_init(context.get(), store_->store.get(), leaf, untrusted.get()) != 1 ||
+            X509_STORE_CTX_set_default(context.get(), "ssl_server") != 1)
+            return false;
+        X509_VERIFY_PARAM* parameters = X509_STORE_CTX_get0_param(context.get());
+        X509_VERIFY_PARAM_set_depth(parameters, static_cast<int>(max_certificates_per_chain));
+        if (at) X509_VERIFY_PARAM_set_time(parameters, static_cast<time_t>(*at));
+        X509_VERIFY_PARAM_set_flags(parameters,
+                                    X509_V_FLAG_PARTIAL_CHAIN | (at ? 0UL : X509_V_FLAG_NO_CHECK_TIME));
+        return true;
+    };
+    if (!set_up(time)) {
         fail(verification, -1, "OpenSSL could not set up the verification: " + take_error());
         return verification;
     }
-    X509_VERIFY_PARAM* parameters = X509_STORE_CTX_get0_param(context.get());
-    X509_VERIFY_PARAM_set_time(parameters, static_cast<time_t>(time));
-    X509_VERIFY_PARAM_set_depth(parameters, static_cast<int>(max_certificates_per_chain));
-    X509_VERIFY_PARAM_set_flags(parameters, X509_V_FLAG_PARTIAL_CHAIN);
 
     const bool verified = X509_verify_cert(context.get()) == 1;
     const int code = X509_STORE_CTX_get_error(context.get());
@@ -282,14 +291,10 @@ ChainVerification TrustStore::verify(const std::vector<std::vector<std::uint8_t>
     // OpenSSL stops at the first fault: verify once more without the time to
     // learn whether the time was the only one.
     X509_STORE_CTX_cleanup(context.get());
-    if (X509_STORE_CTX_init(context.get(), store_->store.get(), leaf, untrusted.get()) != 1 ||
-        X509_STORE_CTX_set_default(context.get(), "ssl_server") != 1) {
+    if (!set_up(std::nullopt)) {
         ERR_clear_error();
         return verification;
     }
-    parameters = X509_STORE_CTX_get0_param(context.get());
-    X509_VERIFY_PARAM_set_depth(parameters, static_cast<int>(max_certificates_per_chain));
-    X509_VERIFY_PARAM_set_flags(parameters, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
     const bool verified_apart_from_time = X509_verify_cert(context.get()) == 1;
     ERR_clear_error();
     if (verified_apart_from_time) {

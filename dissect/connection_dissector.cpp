@@ -10,8 +10,6 @@ namespace {
 constexpr std::size_t evidence_frames_kept = 16;
 constexpr std::size_t max_early_tunnel_bytes = 64 * 1024;
 
-bool is_success(int status) { return status >= 200 && status <= 299; }
-
 // Appends to a head buffer; false when the head would exceed what HTTP allows.
 bool append_bounded(std::vector<std::uint8_t>& head, Bytes bytes) {
     if (head.size() + bytes.size() > max_http_head_bytes + 1) {
@@ -173,7 +171,7 @@ std::vector<std::uint8_t> ConnectionDissector::take_response(HttpResponseHead he
     }
     latest_response_ = responses_read_ - 1;
     const bool answers_connect = exchange != nullptr && exchange == &*http_ && http_->request.method == "CONNECT";
-    if (answers_connect && is_success(http_->response->status)) {
+    if (answers_connect && is_success_status(http_->response->status)) {
         tunnel_open_ = true;
         server_mode_ = Mode::tls;
         client_mode_ = Mode::tls;

@@ -46,6 +46,9 @@ inline constexpr std::size_t max_http_head_bytes = 16 * 1024;
 HttpParseStatus parse_http_request_head(Bytes bytes, HttpRequestHead& head, std::size_t& consumed);
 HttpParseStatus parse_http_response_head(Bytes bytes, HttpResponseHead& head, std::size_t& consumed);
 
+// 2xx: the request was received, understood and accepted (RFC 9110, 15.3).
+inline bool is_success_status(int status) { return status >= 200 && status <= 299; }
+
 // True when the bytes start with an upper-case method of RFC 9110 or PATCH
 // followed by a space ("GET ", "CONNECT ", ...).
 bool looks_like_http_request(Bytes bytes);

@@ -9,8 +9,6 @@
 namespace trustcap {
 namespace {
 
-bool is_success(int status) { return status >= 200 && status <= 299; }
-
 std::string request_text(const HttpExchange& exchange) {
     return exchange.request.method + " " + exchange.request.target;
 }
@@ -131,7 +129,7 @@ TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionDissector& 
             judge_unanswered(flow, exchange, result);
             return result;
         }
-        if (licensing && !is_success(exchange.response->status)) {
+        if (licensing && !is_success_status(exchange.response->status)) {
             judge_error_status(flow, exchange, index + 1, count, result);
             return result;
         }

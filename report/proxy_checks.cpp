@@ -1,5 +1,6 @@
 #include "report/proxy_checks.h"
 
+#include "dissect/http_message.h"
 #include "report/ios_xe_fixes.h"
 
 namespace trustcap {
@@ -55,7 +56,7 @@ ProxyAssessment assess_proxy(const TcpFlow& flow, const std::optional<HttpExchan
     result.proxy->status = response.status;
     step.frames = {http->request_frame, http->response_frame};
     std::string answer = std::to_string(response.status) + (response.reason.empty() ? "" : " " + response.reason);
-    if (response.status >= 200 && response.status <= 299) {
+    if (is_success_status(response.status)) {
         step.status = StepStatus::pass;
         step.detail = "CONNECT " + http->request.target + " answered " + answer;
         return result;

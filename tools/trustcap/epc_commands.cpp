@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "report/licensing_targets.h"
+
 namespace trustcap {
 
 namespace {
@@ -14,7 +16,6 @@ constexpr std::size_t max_capture_name_length = 31;
 constexpr std::string_view pcap_suffix = ".pcap";
 constexpr std::uint16_t http_port = 80;
 constexpr std::uint16_t https_port = 443;
-constexpr std::uint16_t cslu_port = 8182;
 constexpr std::uint16_t dns_port = 53;
 constexpr int buffer_size_mb = 100;
 
