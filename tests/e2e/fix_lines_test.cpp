@@ -54,6 +54,9 @@ TEST(FixLines, EveryCaptureScriptPastesAtTheDevicePrompt) {
         {"--interface", "Gi0/0/1", "--server", "10.50.0.20:8182", "--server", "ssm.corp.example"},
         {"--interface", "Gi1/0/1", "--idtoken", "ODRlYjBiZDItYzdhMi00", "--copy-to", "scp://admin@10.1.1.5/"},
         {"--interface", "Gi1/0/1", "--storage", "usbflash0"},
+        {"--interface", "Gi1", "--platform", "9800-CL", "--address", "smartreceiver.cisco.com=146.112.59.25"},
+        {"--interface", "Gi1/0/1", "--platform", "C9300", "--proxy", "proxy.corp:8080", "--address",
+         "proxy.corp=10.1.1.8"},
     };
     for (const auto& options : option_sets) {
         std::vector<std::string> arguments{trustcap_binary(), "epc"};

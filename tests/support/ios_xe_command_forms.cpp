@@ -118,6 +118,7 @@ std::optional<std::string> check(const std::vector<std::string>& lines, bool cap
         const bool indented = capture_script && raw.starts_with(" ");
         const std::string line = indented ? raw.substr(1) : raw;
         if (line.empty()) return "an empty line";
+        if (capture_script && line.find('<') != std::string::npos) return "a placeholder left to fill: " + raw;
         if (std::regex_search(line, stray_angle_brackets)) return "angle brackets that are no placeholder: " + raw;
         if (!capture_script && std::isupper(static_cast<unsigned char>(line.front()))) {
             if (std::regex_search(line, command_in_prose)) return "a command inside a sentence: " + raw;

@@ -18,7 +18,8 @@ namespace trustcap::testing {
 std::optional<std::string> check_fix_lines(const std::vector<std::string>& lines);
 
 // The same for a script of the Embedded Packet Capture workflow ("!" lines are
-// comments), which also creates and removes an access list and copies the file.
+// comments), which also creates and removes an access list and copies the file,
+// and holds no placeholder outside its comments: it pastes as printed.
 std::optional<std::string> check_capture_script(const std::vector<std::string>& lines);
 
 }  // namespace trustcap::testing

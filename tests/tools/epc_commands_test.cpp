@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <sstream>
 #include <stdexcept>
@@ -36,15 +37,31 @@ void expect_dns_both_ways(const std::string& text) {
     EXPECT_TRUE(has_line(text, " permit tcp any eq 53 any"));
 }
 
-TEST(EpcCommands, DirectCaseUsesMarkedSmartreceiverPlaceholder) {
+bool has_placeholder(const std::string& text) { return text.find('<') != std::string::npos; }
+
+TEST(EpcCommands, DirectCaseWithoutAddressesMatchesTheHttpsPortOfAnyHost) {
     std::string text = epc_commands(options_on("GigabitEthernet1/0/48"));
     EXPECT_TRUE(has_line(text, "ip access-list extended CSSM-ACL"));
-    EXPECT_TRUE(has_line(text, " permit tcp any host <smartreceiver-address> eq 443"));
-    EXPECT_TRUE(has_line(text, " permit tcp host <smartreceiver-address> eq 443 any"));
+    EXPECT_TRUE(has_line(text, " permit tcp any any eq 443"));
+    EXPECT_TRUE(has_line(text, " permit tcp any eq 443 any"));
     expect_dns_both_ways(text);
-    EXPECT_NE(std::string::npos, text.find("show hosts smartreceiver.cisco.com"));
+    EXPECT_FALSE(has_placeholder(text)) << text;
+    EXPECT_NE(std::string::npos, text.find("No --address for smartreceiver.cisco.com"));
+    EXPECT_NE(std::string::npos, text.find("--address NAME=IP"));
     EXPECT_EQ(std::string::npos, text.find("ping ")) << "the guides test with telnet, never ping";
     EXPECT_NE(std::string::npos, text.find("several"));
+}
+
+TEST(EpcCommands, EveryAddressGivenForSmartreceiverGetsItsPairOfEntries) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.addresses = {"smartreceiver.cisco.com=146.112.59.25", "SmartReceiver.Cisco.com=72.163.15.144"};
+    std::string text = epc_commands(options);
+    for (const char* address : {"146.112.59.25", "72.163.15.144"}) {
+        EXPECT_TRUE(has_line(text, std::string(" permit tcp any host ") + address + " eq 443"));
+        EXPECT_TRUE(has_line(text, std::string(" permit tcp host ") + address + " eq 443 any"));
+    }
+    EXPECT_FALSE(has_line(text, " permit tcp any any eq 443"));
+    EXPECT_EQ(std::string::npos, text.find("No --address"));
 }
 
 TEST(EpcCommands, CaptureCommandsNameTheInterfaceCaptureAndFile) {
@@ -94,17 +111,23 @@ TEST(EpcCommands, ProxyCasePermitsTheProxyBothWaysAndMirrorsTheOption) {
     EXPECT_TRUE(has_line(text, " permit tcp any host 10.1.1.8 eq 3128"));
     EXPECT_TRUE(has_line(text, " permit tcp host 10.1.1.8 eq 3128 any"));
     expect_dns_both_ways(text);
-    EXPECT_EQ(std::string::npos, text.find("<smartreceiver-address>"));
+    EXPECT_FALSE(has_line(text, " permit tcp any any eq 443")) << "the device talks to the proxy only";
     EXPECT_TRUE(has_line(text, "!   trustcap --proxy 10.1.1.8:3128 cssm.pcap"));
 }
 
-TEST(EpcCommands, ProxyGivenByNameGetsAnAddressPlaceholder) {
+TEST(EpcCommands, ProxyGivenByNameMatchesItsPortUntilAnAddressIsGiven) {
     EpcOptions options = options_on("Gi1/0/1");
     options.proxies = {"proxy.corp:8080"};
     std::string text = epc_commands(options);
-    EXPECT_TRUE(has_line(text, " permit tcp any host <address-of-proxy.corp> eq 8080"));
-    EXPECT_TRUE(has_line(text, " permit tcp host <address-of-proxy.corp> eq 8080 any"));
-    EXPECT_NE(std::string::npos, text.find("show hosts proxy.corp"));
+    EXPECT_TRUE(has_line(text, " permit tcp any any eq 8080"));
+    EXPECT_TRUE(has_line(text, " permit tcp any eq 8080 any"));
+    EXPECT_NE(std::string::npos, text.find("No --address for proxy.corp"));
+    EXPECT_FALSE(has_placeholder(text)) << text;
+    options.addresses = {"proxy.corp=10.1.1.8"};
+    text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, " permit tcp any host 10.1.1.8 eq 8080"));
+    EXPECT_TRUE(has_line(text, " permit tcp host 10.1.1.8 eq 8080 any"));
+    EXPECT_FALSE(has_line(text, " permit tcp any any eq 8080"));
 }
 
 TEST(EpcCommands, OnPremServerWithPortPermitsThatPort) {
@@ -114,7 +137,7 @@ TEST(EpcCommands, OnPremServerWithPortPermitsThatPort) {
     EXPECT_TRUE(has_line(text, " permit tcp any host 10.50.0.10 eq 8443"));
     EXPECT_TRUE(has_line(text, " permit tcp host 10.50.0.10 eq 8443 any"));
     EXPECT_FALSE(has_line(text, " permit tcp any host 10.50.0.10 eq 443"));
-    EXPECT_EQ(std::string::npos, text.find("<smartreceiver-address>"));
+    EXPECT_FALSE(has_line(text, " permit tcp any any eq 443"));
     EXPECT_TRUE(has_line(text, "!   trustcap --server 10.50.0.10:8443 cssm.pcap"));
 }
 
@@ -122,10 +145,11 @@ TEST(EpcCommands, OnPremServerWithPortPermitsThatPort) {
 TEST(EpcCommands, OnPremServerWithoutPortPermitsHttpHttpsAndCslu) {
     EpcOptions options = options_on("Gi1/0/48");
     options.servers = {"ssm.corp"};
+    options.addresses = {"ssm.corp=10.50.0.10"};
     std::string text = epc_commands(options);
     for (const char* port : {"80", "443", "8182"}) {
-        EXPECT_TRUE(has_line(text, std::string(" permit tcp any host <address-of-ssm.corp> eq ") + port));
-        EXPECT_TRUE(has_line(text, std::string(" permit tcp host <address-of-ssm.corp> eq ") + port + " any"));
+        EXPECT_TRUE(has_line(text, std::string(" permit tcp any host 10.50.0.10 eq ") + port));
+        EXPECT_TRUE(has_line(text, std::string(" permit tcp host 10.50.0.10 eq ") + port + " any"));
     }
     EXPECT_TRUE(has_line(text, "!   trustcap --server ssm.corp cssm.pcap"));
 }
@@ -136,9 +160,17 @@ TEST(EpcCommands, ProxiesAndServersAreAllMirrored) {
     options.servers = {"ssm.corp:8443"};
     std::string text = epc_commands(options);
     EXPECT_TRUE(has_line(text, " permit tcp any host 10.1.1.9 eq 8080"));
-    EXPECT_TRUE(has_line(text, " permit tcp any host <address-of-ssm.corp> eq 8443"));
+    EXPECT_TRUE(has_line(text, " permit tcp any any eq 8443"));
     EXPECT_TRUE(
         has_line(text, "!   trustcap --proxy 10.1.1.8:3128 --proxy 10.1.1.9:8080 --server ssm.corp:8443 cssm.pcap"));
+}
+
+TEST(EpcCommands, TwoNamesWithoutAddressOnOnePortGiveOneEntryEachWay) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.proxies = {"proxy-a.corp:8080", "proxy-b.corp:8080"};
+    std::vector<std::string> lines = lines_of(epc_commands(options));
+    EXPECT_EQ(1, std::count(lines.begin(), lines.end(), " permit tcp any any eq 8080"));
+    EXPECT_EQ(1, std::count(lines.begin(), lines.end(), " permit tcp any eq 8080 any"));
 }
 
 TEST(EpcCommands, IdtokenReplacesTheSync) {
@@ -157,9 +189,10 @@ TEST(EpcCommands, CopyDestinationIsUsedAndCompletedWithTheFileName) {
     EXPECT_TRUE(has_line(epc_commands(options), "copy flash:cssm.pcap tftp://10.1.1.5/captures/license.pcap"));
 }
 
-TEST(EpcCommands, EmptyCopyDestinationGetsAPlaceholder) {
+TEST(EpcCommands, WithoutCopyDestinationTheDeviceAsksForIt) {
     std::string text = epc_commands(options_on("Gi1/0/48"));
-    EXPECT_TRUE(has_line(text, "copy flash:cssm.pcap scp://<user>@<your-computer>/cssm.pcap"));
+    EXPECT_TRUE(has_line(text, "copy flash:cssm.pcap scp:"));
+    EXPECT_FALSE(has_placeholder(text)) << text;
 }
 
 TEST(EpcCommands, CustomCaptureAndFileNamesAreUsedEverywhere) {
@@ -266,6 +299,16 @@ TEST(CheckEpcOptions, RejectsEachBadInputWithOneLine) {
         {"idtoken with a space", with([](EpcOptions& o) { o.idtoken = "abc def"; }), "idtoken"},
         {"idtoken empty", with([](EpcOptions& o) { o.idtoken = ""; }), "idtoken"},
         {"copy_to with a space", with([](EpcOptions& o) { o.copy_to = "scp://u@h/ x"; }), "copy"},
+        {"unknown platform", with([](EpcOptions& o) { o.platform = "9900"; }), "9800-L, 9800-40"},
+        {"address without =", with([](EpcOptions& o) { o.addresses = {"146.112.59.25"}; }), "NAME=IP"},
+        {"address not IPv4", with([](EpcOptions& o) { o.addresses = {"smartreceiver.cisco.com=x"}; }), "IPv4"},
+        {"address of an unused name", with([](EpcOptions& o) { o.addresses = {"ssm.corp=10.1.1.1"}; }),
+         "names no ssm.corp"},
+        {"smartreceiver address behind a proxy", with([](EpcOptions& o) {
+             o.proxies = {"10.1.1.8:3128"};
+             o.addresses = {"smartreceiver.cisco.com=146.112.59.25"};
+         }),
+         "names no smartreceiver.cisco.com"},
     };
     for (const BadOptionsCase& bad : cases) {
         std::optional<std::string> message = check_epc_options(bad.options);
@@ -281,10 +324,57 @@ TEST(EpcCommands, ExportsToTheChosenFileSystem) {
     options.storage = "bootflash";
     std::string text = epc_commands(options);
     EXPECT_TRUE(has_line(text, "monitor capture CSSM export location bootflash:cssm.pcap"));
-    EXPECT_TRUE(has_line(text, "copy bootflash:cssm.pcap scp://<user>@<your-computer>/cssm.pcap"));
+    EXPECT_TRUE(has_line(text, "copy bootflash:cssm.pcap scp:"));
     EXPECT_EQ(std::string::npos, text.find(" flash:")) << "no line still names flash:";
     options.storage = "disk0";
     EXPECT_EQ("storage \"disk0\": give flash, bootflash or usbflash0", check_epc_options(options));
+}
+
+TEST(EpcCommands, ThePlatformChoosesTheFileSystemUnlessOneIsGiven) {
+    const std::vector<std::pair<std::string, std::string>> platforms = {
+        {"9800-L", "bootflash"}, {"9800-40", "bootflash"}, {"9800-80", "bootflash"}, {"9800-cl", "bootflash"},
+        {"C9200", "flash"},      {"c9300", "flash"},       {"9400", "bootflash"},    {"C9500", "bootflash"},
+        {"", "flash"}};
+    for (const auto& [platform, storage] : platforms) {
+        EpcOptions options = options_on("Gi1/0/48");
+        options.platform = platform;
+        ASSERT_EQ(std::nullopt, check_epc_options(options)) << platform;
+        EXPECT_TRUE(has_line(epc_commands(options), "monitor capture CSSM export location " + storage + ":cssm.pcap"))
+            << platform;
+        options.storage = "usbflash0";
+        EXPECT_TRUE(has_line(epc_commands(options), "monitor capture CSSM export location usbflash0:cssm.pcap"))
+            << platform;
+    }
+}
+
+TEST(EpcCommands, OnlyA9800GetsTheWebUiBlock) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.platform = "9800-40";
+    std::string text = epc_commands(options);
+    EXPECT_NE(std::string::npos, text.find("Troubleshooting > Packet Capture"));
+    EXPECT_TRUE(has_line(text, "! 6. On your computer, analyse the copied file:"));
+    EXPECT_NE(std::string::npos, text.find("(IOS XE, Catalyst 9800-40)"));
+    options.platform = "C9300";
+    text = epc_commands(options);
+    EXPECT_EQ(std::string::npos, text.find("Troubleshooting > Packet Capture"));
+    EXPECT_TRUE(has_line(text, "! 5. On your computer, analyse the copied file:"));
+}
+
+TEST(CheckEpcOptions, A9200RefusesLogicalInterfacesAndItsManagementPort) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.platform = "C9200";
+    EXPECT_EQ(std::nullopt, check_epc_options(options));
+    for (const char* logical : {"Vlan10", "Port-channel1", "Po2", "Gi1/0/1.100", "GigabitEthernet0/0", "Loopback0"}) {
+        options.interface = logical;
+        std::optional<std::string> problem = check_epc_options(options);
+        ASSERT_TRUE(problem) << logical;
+        EXPECT_NE(std::string::npos, problem->find("physical ports only")) << *problem;
+    }
+    options.interface = "control-plane";
+    EXPECT_EQ(std::nullopt, check_epc_options(options));
+    options.platform = "C9300";
+    options.interface = "Vlan10";
+    EXPECT_EQ(std::nullopt, check_epc_options(options)) << "only the 9200 guide restricts the attachment point";
 }
 
 }  // namespace

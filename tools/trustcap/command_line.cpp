@@ -115,8 +115,14 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     epc->add_option("--capture-name", epc_options.capture_name, "Name of the monitor capture")
         ->default_val(epc_options.capture_name);
     epc->add_option("--file", epc_options.file_name, "File the capture is exported to")->default_val(epc_options.file_name);
-    epc->add_option("--storage", epc_options.storage, "File system to export to: flash, bootflash or usbflash0")
-        ->default_val(epc_options.storage);
+    epc->add_option("--storage", epc_options.storage,
+                    "File system to export to: flash, bootflash or usbflash0 (default: the platform's, or flash)");
+    epc->add_option("--platform", epc_options.platform,
+                    "The device: 9800-L, 9800-40, 9800-80, 9800-CL, C9200, C9300, C9400 or C9500");
+    epc->add_option("--address", epc_options.addresses,
+                    "An address of smartreceiver.cisco.com or of a proxy or server given by name, NAME=IP "
+                    "(as the device resolves it; once for each address)")
+        ->allow_extra_args(false);
     epc->add_option("--idtoken", idtoken, "Trigger trust establishment with this token instead of a sync");
     epc->add_option("--copy-to", epc_options.copy_to, "Where to copy the file off the device (scp://user@host/)");
     epc->add_option("--proxy", epc_options.proxies, "The HTTPS proxy the device uses, HOST|IP:PORT")

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 
+#include "epc_platforms.h"
 #include "report/licensing_targets.h"
 
 namespace trustcap {
@@ -108,15 +110,69 @@ HostPort split_host_port(const std::string& text) {
     return endpoint;
 }
 
-// What an access-list entry names: "host 10.1.1.8", or a placeholder for a name.
-std::string acl_host(const HostPort& endpoint) {
-    return "host " + (endpoint.is_address ? endpoint.host : "<address-of-" + endpoint.host + ">");
+bool same_name(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+struct NamedAddress {
+    std::string name;
+    std::string address;
+};
+
+NamedAddress split_named_address(const std::string& text) {
+    std::size_t equals = text.find('=');
+    if (equals == std::string::npos) return {text, ""};
+    return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+bool is_direct(const EpcOptions& options) { return options.proxies.empty() && options.servers.empty(); }
+
+// The names the capture filter needs addresses for: smartreceiver.cisco.com when the device goes
+// direct, and every proxy or server given by name.
+std::vector<std::string> names_to_resolve(const EpcOptions& options) {
+    std::vector<std::string> names;
+    if (is_direct(options)) names.emplace_back(smart_receiver_host);
+    for (const auto* endpoints : {&options.proxies, &options.servers}) {
+        for (const std::string& endpoint : *endpoints) {
+            HostPort host_port = split_host_port(endpoint);
+            if (!host_port.is_address) names.push_back(host_port.host);
+        }
+    }
+    return names;
+}
+
+std::vector<std::string> addresses_given_for(const std::string& name, const EpcOptions& options) {
+    std::vector<std::string> addresses;
+    for (const std::string& entry : options.addresses) {
+        NamedAddress named = split_named_address(entry);
+        if (same_name(named.name, name)) addresses.push_back(named.address);
+    }
+    return addresses;
+}
+
+// What access-list entries name for a host: "host 10.1.1.8" for an address, one such term for
+// each address --address gave a name, or "any" for a name without one.
+std::vector<std::string> acl_hosts(const std::string& host, const EpcOptions& options) {
+    if (is_ipv4_address(host)) return {"host " + host};
+    std::vector<std::string> hosts;
+    for (const std::string& address : addresses_given_for(host, options)) hosts.push_back("host " + address);
+    if (hosts.empty()) hosts.emplace_back("any");
+    return hosts;
 }
 
 std::string acl_name_for(const EpcOptions& options) { return options.capture_name + "-ACL"; }
 
+std::string storage_of(const EpcOptions& options) {
+    if (!options.storage.empty()) return options.storage;
+    if (auto platform = find_epc_platform(options.platform)) return std::string(platform->storage);
+    return "flash";
+}
+
 std::string copy_destination(const EpcOptions& options) {
-    std::string destination = options.copy_to.empty() ? "scp://<user>@<your-computer>/" : options.copy_to;
+    if (options.copy_to.empty()) return "scp:";
+    std::string destination = options.copy_to;
     if (destination.back() == '/') destination += options.file_name;
     return destination;
 }
@@ -128,11 +184,14 @@ class Script {
 public:
     void comment(const std::string& text) { text_ += text.empty() ? "!\n" : "! " + text + "\n"; }
     void command(const std::string& text) { text_ += text + "\n"; }
-    void acl_entry(const std::string& text) { text_ += " " + text + "\n"; }
+    void acl_entry(const std::string& text) {
+        if (acl_entries_.insert(text).second) text_ += " " + text + "\n";
+    }
     [[nodiscard]] const std::string& text() const { return text_; }
 
 private:
     std::string text_;
+    std::set<std::string> acl_entries_;  // IOS XE keeps one of two equal entries; so does the script
 };
 
 void permit_both_directions(Script& script, const std::string& protocol, const std::string& host, std::uint16_t port) {
@@ -141,13 +200,29 @@ void permit_both_directions(Script& script, const std::string& protocol, const s
     script.acl_entry("permit " + protocol + " " + host + " eq " + port_text + " any");
 }
 
+void permit_host(Script& script, const std::string& host, std::uint16_t port, const EpcOptions& options) {
+    for (const std::string& term : acl_hosts(host, options)) permit_both_directions(script, "tcp", term, port);
+}
+
+void explain_unresolved_names(Script& script, const EpcOptions& options) {
+    std::vector<std::string> unresolved;
+    for (const std::string& name : names_to_resolve(options)) {
+        if (addresses_given_for(name, options).empty()) unresolved.push_back(name);
+    }
+    if (unresolved.empty()) return;
+    for (const std::string& name : unresolved) {
+        script.comment("  No --address for " + name + ": its entries match that port on any host, which on a");
+        script.comment("  busy interface fills the buffer with other traffic.");
+    }
+    script.comment("  To narrow them, look the names up on the device (show hosts NAME, after a telnet to");
+    script.comment("  the name and port has resolved it) and run trustcap epc again with --address NAME=IP,");
+    script.comment("  once for each address (smartreceiver.cisco.com has several).");
+}
+
 void write_access_list(Script& script, const EpcOptions& options) {
-    script.comment("1. An access list that matches only licensing traffic and DNS, in both directions.");
-    std::vector<std::string> names_to_resolve;
+    script.comment("1. An access list for the licensing traffic and DNS, in both directions.");
     for (const std::string& proxy : options.proxies) {
-        HostPort endpoint = split_host_port(proxy);
         script.comment("  Through the proxy " + proxy + " (license smart proxy): TCP to and from it.");
-        if (!endpoint.is_address) names_to_resolve.push_back(endpoint.host);
     }
     for (const std::string& server : options.servers) {
         HostPort endpoint = split_host_port(server);
@@ -156,35 +231,27 @@ void write_access_list(Script& script, const EpcOptions& options) {
                            : "  The on-prem SSM/CSLU " + server + ": TCP to and from ports " +
                                  std::to_string(http_port) + " and " + std::to_string(https_port) +
                                  " (SSM On-Prem) and " + std::to_string(cslu_port) + " (CSLU).");
-        if (!endpoint.is_address) names_to_resolve.push_back(endpoint.host);
     }
-    const bool direct = options.proxies.empty() && options.servers.empty();
-    if (direct) {
-        script.comment("  Direct to smartreceiver.cisco.com:443. An access list takes addresses, not names:");
-        script.comment("  resolve it on the device first (show hosts smartreceiver.cisco.com, after a");
-        script.comment("  telnet smartreceiver.cisco.com 443 has looked it up) and replace");
-        script.comment("  <smartreceiver-address> below. It has several addresses: add one pair of permit");
-        script.comment("  lines for each.");
+    if (is_direct(options)) {
+        script.comment(std::string("  Direct to ") + smart_receiver_host + ":" + std::to_string(https_port) +
+                       ": TCP to and from it.");
     }
-    for (const std::string& name : names_to_resolve) {
-        script.comment("  Resolve " + name + " on the device (show hosts " + name + ") and replace");
-        script.comment("  <address-of-" + name + "> below.");
-    }
+    explain_unresolved_names(script, options);
     script.comment("  DNS (UDP and TCP 53) shows whether the names resolved.");
     script.command("configure terminal");
     script.command("ip access-list extended " + acl_name_for(options));
     for (const std::string& proxy : options.proxies) {
         HostPort endpoint = split_host_port(proxy);
-        permit_both_directions(script, "tcp", acl_host(endpoint), *endpoint.port);
+        permit_host(script, endpoint.host, *endpoint.port, options);
     }
     for (const std::string& server : options.servers) {
         HostPort endpoint = split_host_port(server);
         for (std::uint16_t port : endpoint.port ? std::vector<std::uint16_t>{*endpoint.port}
                                                 : std::vector<std::uint16_t>{http_port, https_port, cslu_port}) {
-            permit_both_directions(script, "tcp", acl_host(endpoint), port);
+            permit_host(script, endpoint.host, port, options);
         }
     }
-    if (direct) permit_both_directions(script, "tcp", "host <smartreceiver-address>", https_port);
+    if (is_direct(options)) permit_host(script, smart_receiver_host, https_port, options);
     script.acl_entry("permit udp any any eq " + std::to_string(dns_port));
     script.acl_entry("permit udp any eq " + std::to_string(dns_port) + " any");
     script.acl_entry("permit tcp any any eq " + std::to_string(dns_port));
@@ -198,9 +265,12 @@ void write_capture_definition(Script& script, const EpcOptions& options) {
     if (is_control_plane(options)) {
         script.comment("  On the control plane: every packet the device itself sends or receives.");
     } else {
-        script.comment("  On the port the licensing traffic leaves by. Some Catalyst 9000 switches (the 9200)");
-        script.comment("  capture on physical ports only: for an SVI, a port channel or the management port");
-        script.comment("  give the interface as control-plane (\"control-plane both\").");
+        script.comment("  On the port the licensing traffic leaves by.");
+        auto platform = find_epc_platform(options.platform);
+        if (!platform) {
+            script.comment("  A Catalyst 9200 captures on physical ports only: for an SVI, a port channel or the");
+            script.comment("  management port give the interface as control-plane (\"control-plane both\").");
+        }
     }
     script.comment("  No \"limit packet-len\": trustcap needs whole packets to read the certificates.");
     script.command(capture +
@@ -224,7 +294,7 @@ void write_capture_run(Script& script, const EpcOptions& options) {
     script.command("show license status");
     script.command("show license history message");
     script.comment("");
-    const std::string file = options.storage + ":" + options.file_name;
+    const std::string file = storage_of(options) + ":" + options.file_name;
     script.comment("4. Stop, save to " + file + ", clean up, then copy it off the device.");
     script.comment("  The copy comes last: it asks questions (confirm, password) that would swallow");
     script.comment("  any line pasted after it.");
@@ -235,7 +305,8 @@ void write_capture_run(Script& script, const EpcOptions& options) {
     script.command("no ip access-list extended " + acl_name_for(options));
     script.command("end");
     if (options.copy_to.empty()) {
-        script.comment("  Replace <user> and <your-computer> (or use tftp://, ftp://, usbflash0:).");
+        script.comment("  The device asks for your computer's address, your user name, the file name and the");
+        script.comment("  password (--copy-to scp://USER@HOST/ writes them into the line).");
     }
     script.command("copy " + file + " " + copy_destination(options));
 }
@@ -254,16 +325,35 @@ void write_web_ui_alternative(Script& script, const EpcOptions& options) {
     script.comment("    (Desktop, pcap) to save the file on your computer.");
 }
 
-void write_trustcap_command(Script& script, const EpcOptions& options) {
+void write_trustcap_command(Script& script, const EpcOptions& options, int block) {
     std::string command = "trustcap";
     for (const std::string& proxy : options.proxies) command += " --proxy " + proxy;
     for (const std::string& server : options.servers) command += " --server " + server;
     command += " " + options.file_name;
-    script.comment("6. On your computer, analyse the copied file:");
+    script.comment(std::to_string(block) + ". On your computer, analyse the copied file:");
     script.comment("  " + command);
 }
 
 }  // namespace
+
+// Why an "--address NAME=IP" is unusable, or nullopt.
+std::optional<std::string> address_problem(const std::string& entry, const EpcOptions& options) {
+    NamedAddress named = split_named_address(entry);
+    if (has_space_or_control(entry) || entry.find('=') == std::string::npos || named.name.empty()) {
+        return "address \"" + printable(entry) + "\": expected NAME=IP, e.g. smartreceiver.cisco.com=146.112.59.25";
+    }
+    if (!is_ipv4_address(named.address)) {
+        return "address " + entry + ": \"" + named.address +
+               "\" is no IPv4 address (the capture filter is an IPv4 access list)";
+    }
+    std::vector<std::string> names = names_to_resolve(options);
+    bool used = std::any_of(names.begin(), names.end(), [&](const std::string& name) { return same_name(name, named.name); });
+    if (!used) {
+        return "address " + entry + ": the capture filter names no " + named.name + "; give --address for " +
+               (is_direct(options) ? std::string(smart_receiver_host) : std::string("a --proxy or --server given by name"));
+    }
+    return std::nullopt;
+}
 
 std::optional<std::string> check_epc_options(const EpcOptions& options) {
     if (options.interface.empty()) {
@@ -291,7 +381,15 @@ std::optional<std::string> check_epc_options(const EpcOptions& options) {
         return "file name \"" + printable(file) +
                "\": use letters, digits, '-', '_' or '.', ending in .pcap, without flash:";
     }
-    if (options.storage != "flash" && options.storage != "bootflash" && options.storage != "usbflash0") {
+    if (!options.platform.empty()) {
+        auto platform = find_epc_platform(options.platform);
+        if (!platform) {
+            return "platform \"" + printable(options.platform) + "\": give one of " + epc_platform_names();
+        }
+        if (auto problem = interface_problem_on(*platform, options.interface)) return problem;
+    }
+    if (!options.storage.empty() && options.storage != "flash" && options.storage != "bootflash" &&
+        options.storage != "usbflash0") {
         return "storage \"" + printable(options.storage) + "\": give flash, bootflash or usbflash0";
     }
     for (const std::string& proxy : options.proxies) {
@@ -303,6 +401,9 @@ std::optional<std::string> check_epc_options(const EpcOptions& options) {
     if (options.idtoken && (options.idtoken->empty() || has_space_or_control(*options.idtoken))) {
         return "idtoken: the token is empty or contains spaces or control characters; paste it as one word";
     }
+    for (const std::string& address : options.addresses) {
+        if (auto problem = address_problem(address, options)) return problem;
+    }
     if (has_space_or_control(options.copy_to)) {
         return "copy destination \"" + printable(options.copy_to) + "\" contains spaces or control characters";
     }
@@ -312,7 +413,9 @@ std::optional<std::string> check_epc_options(const EpcOptions& options) {
 std::string epc_commands(const EpcOptions& options) {
     if (auto problem = check_epc_options(options)) throw std::invalid_argument(*problem);
     Script script;
-    script.comment("trustcap epc: capture one licensing attempt with Embedded Packet Capture (IOS XE).");
+    auto platform = find_epc_platform(options.platform);
+    script.comment("trustcap epc: capture one licensing attempt with Embedded Packet Capture (IOS XE" +
+                   (platform ? ", " + std::string(platform->display_name) : "") + ").");
     script.comment("Paste each block at the privileged EXEC prompt (#), in order.");
     script.comment("");
     write_access_list(script, options);
@@ -321,9 +424,12 @@ std::string epc_commands(const EpcOptions& options) {
     script.comment("");
     write_capture_run(script, options);
     script.comment("");
-    write_web_ui_alternative(script, options);
-    script.comment("");
-    write_trustcap_command(script, options);
+    const bool web_ui = !platform || platform->web_ui_packet_capture;
+    if (web_ui) {
+        write_web_ui_alternative(script, options);
+        script.comment("");
+    }
+    write_trustcap_command(script, options, web_ui ? 6 : 5);
     return script.text();
 }
 
