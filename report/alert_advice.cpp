@@ -30,6 +30,7 @@ constexpr std::uint8_t no_application_protocol = 120;
 
 // The guides' debugs after a TLS failure: the device's own account of the handshake.
 const std::vector<std::string> handshake_debugs = {
+    "The device's record of its trust attempts and their errors:", "show license tech support | section Trust",
     "To see the device's side of the next attempt:", "debug ip http client all", "debug crypto pki transactions",
     "license smart sync all", "undebug all"};
 

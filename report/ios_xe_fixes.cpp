@@ -13,8 +13,9 @@ std::vector<std::string> reachability_test(const std::string& host, std::uint16_
     return {"Test the path from the device with telnet, not ping (the guides' test; the licensing servers do not all "
             "answer pings):",
             target + " /source-interface <interface>",
-            "Where the licensing traffic leaves through a VRF, test in that VRF:",
-            target + " /vrf <vrf> /source-interface <interface>"};
+            "Where the licensing traffic leaves through a VRF, test in that VRF, and have Smart Licensing use it:",
+            target + " /vrf <vrf> /source-interface <interface>", "configure terminal", "license smart vrf <vrf>",
+            "end"};
 }
 
 std::vector<std::string> then(std::vector<std::string> lines, const std::vector<std::string>& more) {

@@ -400,7 +400,7 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
             until,
         "The server accepted the TLS connection but did not answer the request; on the device "
         "'show license history message' shows the request with an empty response.",
-        {request->frame}, {"show license history message", "license smart sync all"}));
+        {request->frame}, {"show license history message", "show license eventlog 1", "license smart sync all"}));
 }
 
 void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMessage* hello, TlsAssessment& result) {

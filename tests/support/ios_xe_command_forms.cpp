@@ -35,6 +35,7 @@ const std::vector<CommandForm>& command_forms() {
         form(R"(show license status)", Mode::exec, "G1:455"),
         form(R"(show license history message)", Mode::exec, "G1:462"),
         form(R"(show license eventlog \d+)", Mode::exec, "G3:174"),
+        form(R"(show license tech support \| section Trust)", Mode::exec, "G3:476 (| sec Trust), G2:119"),
         form(R"(show crypto pki trustpoints)", Mode::exec, "G1:175"),
         form(R"(show crypto pki trustpool)", Mode::exec, "KB: Security PKI command reference"),
         form(R"(show crypto pki certificates $V)", Mode::exec, "KB: Security PKI command reference"),
