@@ -364,7 +364,8 @@ TEST(CheckEpcOptions, A9200RefusesLogicalInterfacesAndItsManagementPort) {
     EpcOptions options = options_on("Gi1/0/48");
     options.platform = "C9200";
     EXPECT_EQ(std::nullopt, check_epc_options(options));
-    for (const char* logical : {"Vlan10", "Port-channel1", "Po2", "Gi1/0/1.100", "GigabitEthernet0/0", "Loopback0"}) {
+    for (const char* logical : {"Vlan10", "Port-channel1", "Po2", "Gi1/0/1.100", "GigabitEthernet0/0", "Gig0/0", "G0/0",
+                                "Loopback0"}) {
         options.interface = logical;
         std::optional<std::string> problem = check_epc_options(options);
         ASSERT_TRUE(problem) << logical;

@@ -137,7 +137,9 @@ std::vector<std::string> names_to_resolve(const EpcOptions& options) {
     for (const auto* endpoints : {&options.proxies, &options.servers}) {
         for (const std::string& endpoint : *endpoints) {
             HostPort host_port = split_host_port(endpoint);
-            if (!host_port.is_address) names.push_back(host_port.host);
+            const bool known = std::any_of(names.begin(), names.end(),
+                                           [&](const std::string& name) { return same_name(name, host_port.host); });
+            if (!host_port.is_address && !known) names.push_back(host_port.host);
         }
     }
     return names;

@@ -60,8 +60,13 @@ std::string epc_platform_names() {
 
 std::optional<std::string> interface_problem_on(const EpcPlatform& platform, std::string_view interface) {
     if (!platform.physical_ports_only || interface == "control-plane") return std::nullopt;
-    const std::string name = upper(interface);
-    const bool management_port = name == "GIGABITETHERNET0/0" || name == "GI0/0";
+    std::string name = upper(interface);
+    std::erase(name, ' ');
+    const std::size_t number = name.find_first_of("0123456789");
+    const std::string type = name.substr(0, number);
+    const bool management_port = number != std::string::npos && !type.empty() &&
+                                 std::string_view("GIGABITETHERNET").starts_with(type) &&
+                                 name.substr(number) == "0/0";
     const bool logical = starts_with_any(name, {"VL", "PO", "TU", "LO", "BDI"}) || name.find('.') != std::string::npos;
     if (!logical && !management_port) return std::nullopt;
     return "interface " + std::string(interface) + ": a " + std::string(platform.display_name) +
