@@ -124,6 +124,9 @@ std::vector<std::uint8_t> ConnectionDissector::take_request(HttpRequestHead head
                                                             std::uint64_t frame) {
     const bool first = !http_;
     const bool connect = head.method == "CONNECT";
+    const bool chunked = head.chunked;
+    const bool length_unknown = head.transfer_encoded && !head.chunked;  // RFC 9112, 6.3: not framed
+    const std::uint64_t body_length = head.content_length.value_or(0);
     note_evidence(frame);
     latest_request_kept_ = true;
     if (first) {
@@ -142,10 +145,13 @@ std::vector<std::uint8_t> ConnectionDissector::take_request(HttpRequestHead head
         if (!after_head.empty()) hold_early_tunnel_bytes(after_head, frame, {});
         return {};
     }
-    // A request without Content-Length has no body (RFC 9112, 6.3); a chunked
-    // one stops the reading at its first chunk, which is not a head.
-    const HttpExchange* latest = latest_request();
-    request_body_remaining_ = latest != nullptr ? latest->request.content_length.value_or(0) : 0;
+    // A request with neither Content-Length nor chunked Transfer-Encoding has no body (RFC 9112, 6.3).
+    if (length_unknown) {
+        client_mode_ = Mode::ignored;
+        return {};
+    }
+    request_body_remaining_ = body_length;
+    if (chunked) request_chunks_.emplace();
     const Bytes rest = count_body(Direction::client_to_server, after_head, frame);
     return {rest.begin(), rest.end()};
 }
@@ -165,6 +171,7 @@ std::vector<std::uint8_t> ConnectionDissector::take_response(HttpResponseHead he
     const bool no_body = head.status == 204 || head.status == 304 ||
                          (exchange != nullptr && exchange->request.method == "HEAD");
     const std::optional<std::uint64_t> content_length = head.content_length;
+    const bool chunked = head.chunked;
     if (exchange != nullptr) {
         exchange->response = std::move(head);
         exchange->response_frame = frame;
@@ -190,6 +197,11 @@ std::vector<std::uint8_t> ConnectionDissector::take_response(HttpResponseHead he
         response_body_remaining_ = content_length.value_or(0);
         count_body(Direction::server_to_client, after_head, frame);
         return {};
+    }
+    if (chunked && !no_body) {
+        response_chunks_.emplace();
+        const Bytes rest = count_body(Direction::server_to_client, after_head, frame);
+        return {rest.begin(), rest.end()};
     }
     if (!content_length && !no_body) {
         server_mode_ = Mode::ignored;  // the body runs to the close (or is chunked): no later answer can be found
@@ -217,17 +229,34 @@ HttpExchange* ConnectionDissector::latest_request() {
 // The bytes of the current body are counted off `bytes`; what follows it is returned.
 Bytes ConnectionDissector::count_body(Direction direction, Bytes bytes, std::uint64_t frame) {
     const bool request = direction == Direction::client_to_server;
+    if (bytes.empty()) return bytes;
+    std::optional<ChunkedBodyReader>& chunks = request ? request_chunks_ : response_chunks_;
+    if (chunks) {
+        std::size_t consumed = 0;
+        const ChunkedBodyReader::Result result = chunks->read(bytes, consumed);
+        if (result == ChunkedBodyReader::Result::more) return bytes.subspan(bytes.size());
+        chunks.reset();
+        if (result == ChunkedBodyReader::Result::invalid) {
+            (request ? client_mode_ : server_mode_) = Mode::ignored;  // no later head can be found
+            if (!request) answers_unread_after_ = frame;
+            return {};
+        }
+        body_completed(request, frame);
+        return bytes.subspan(consumed);
+    }
     std::uint64_t& remaining = request ? request_body_remaining_ : response_body_remaining_;
-    if (remaining == 0 || bytes.empty()) return bytes;
+    if (remaining == 0) return bytes;
     const std::uint64_t taken = std::min<std::uint64_t>(remaining, bytes.size());
     remaining -= taken;
-    if (remaining == 0) {
-        // Wireshark shows an HTTP message in the frame that completes its body.
-        HttpExchange* exchange = request ? latest_request() : exchange_at(latest_response_);
-        if (exchange != nullptr) (request ? exchange->request_frame : exchange->response_frame) = frame;
-        note_evidence(frame);
-    }
+    if (remaining == 0) body_completed(request, frame);
     return bytes.subspan(static_cast<std::size_t>(taken));
+}
+
+// Wireshark shows an HTTP message in the frame that completes its body.
+void ConnectionDissector::body_completed(bool request, std::uint64_t frame) {
+    HttpExchange* exchange = request ? latest_request() : exchange_at(latest_response_);
+    if (exchange != nullptr) (request ? exchange->request_frame : exchange->response_frame) = frame;
+    note_evidence(frame);
 }
 
 void ConnectionDissector::hold_early_tunnel_bytes(Bytes bytes, std::uint64_t frame, const Timestamp& time) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "capture/stream_consumer.h"
+#include "dissect/http_chunked_body.h"
 #include "dissect/http_message.h"
 #include "dissect/tls_stream_dissector.h"
 
@@ -80,6 +81,7 @@ private:
     std::vector<std::uint8_t> take_response(HttpResponseHead head, std::vector<std::uint8_t> after_head,
                                             std::uint64_t frame, const Timestamp& time);
     Bytes count_body(Direction direction, Bytes bytes, std::uint64_t frame);
+    void body_completed(bool request, std::uint64_t frame);
     HttpExchange* exchange_at(std::size_t index);
     HttpExchange* exchange_awaiting_response();
     HttpExchange* latest_request();
@@ -117,6 +119,9 @@ private:
     // shows an HTTP message in the frame that completes its body.
     std::uint64_t request_body_remaining_ = 0;
     std::uint64_t response_body_remaining_ = 0;
+    // A chunked body being read, in place of the counts above.
+    std::optional<ChunkedBodyReader> request_chunks_;
+    std::optional<ChunkedBodyReader> response_chunks_;
     std::size_t tls_messages_seen_ = 0;
     std::vector<std::uint64_t> evidence_frames_;  // the latest frames where a message ended
 };

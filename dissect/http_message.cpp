@@ -198,12 +198,41 @@ bool starts_with(Bytes bytes, std::string_view prefix) {
                       [](char expected, std::uint8_t actual) { return static_cast<std::uint8_t>(expected) == actual; });
 }
 
+// Transfer-Encoding: a message is chunked when the last coding of its last
+// Transfer-Encoding field is chunked; any Transfer-Encoding overrides
+// Content-Length (RFC 9112, 6.1 and 6.3).
+class TransferEncoding {
+public:
+    void add(std::string_view value) {
+        present_ = true;
+        std::string_view last;
+        while (!value.empty()) {
+            const std::size_t comma = value.find(',');
+            std::string_view coding = value.substr(0, comma);
+            coding = coding.substr(0, coding.find(';'));
+            while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+            while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+            if (!coding.empty()) last = coding;
+            if (comma == std::string_view::npos) break;
+            value.remove_prefix(comma + 1);
+        }
+        if (!last.empty()) chunked_ = equals_ignoring_case(last, "chunked");
+    }
+    [[nodiscard]] bool present() const { return present_; }
+    [[nodiscard]] bool chunked() const { return chunked_; }
+
+private:
+    bool present_ = false;
+    bool chunked_ = false;
+};
+
 }  // namespace
 
 HttpParseStatus parse_http_request_head(Bytes bytes, HttpRequestHead& head, std::size_t& consumed) {
     HttpRequestHead parsed;
     bool seen_host = false;
     ContentLength content_length;
+    TransferEncoding transfer_encoding;
     const auto on_start_line = [&](std::string_view line, bool complete) {
         RequestLine parts;
         if (!split_request_line(line, complete, parts)) return false;
@@ -226,13 +255,17 @@ HttpParseStatus parse_http_request_head(Bytes bytes, HttpRequestHead& head, std:
             parsed.proxy_authorization_scheme = auth_scheme(field.value);
         } else if (equals_ignoring_case(field.name, "Content-Length")) {
             content_length.add(field.value);
+        } else if (equals_ignoring_case(field.name, "Transfer-Encoding")) {
+            transfer_encoding.add(field.value);
         }
         return true;
     };
     std::size_t head_length = 0;
     const HttpParseStatus status = scan_head(bytes, on_start_line, on_header_line, head_length);
     if (status == HttpParseStatus::complete) {
-        parsed.content_length = content_length.value();
+        if (!transfer_encoding.present()) parsed.content_length = content_length.value();
+        parsed.chunked = transfer_encoding.chunked();
+        parsed.transfer_encoded = transfer_encoding.present();
         head = std::move(parsed);
         consumed = head_length;
     }
@@ -243,6 +276,7 @@ HttpParseStatus parse_http_response_head(Bytes bytes, HttpResponseHead& head, st
     HttpResponseHead parsed;
     bool seen_proxy_authenticate = false;
     ContentLength content_length;
+    TransferEncoding transfer_encoding;
     const auto on_start_line = [&](std::string_view line, bool complete) {
         StatusLine parts;
         if (!split_status_line(line, complete, parts)) return false;
@@ -262,13 +296,17 @@ HttpParseStatus parse_http_response_head(Bytes bytes, HttpResponseHead& head, st
             parsed.proxy_authenticate_scheme = auth_scheme(field.value);
         } else if (equals_ignoring_case(field.name, "Content-Length")) {
             content_length.add(field.value);
+        } else if (equals_ignoring_case(field.name, "Transfer-Encoding")) {
+            transfer_encoding.add(field.value);
         }
         return true;
     };
     std::size_t head_length = 0;
     const HttpParseStatus status = scan_head(bytes, on_start_line, on_header_line, head_length);
     if (status == HttpParseStatus::complete) {
-        parsed.content_length = content_length.value();
+        if (!transfer_encoding.present()) parsed.content_length = content_length.value();
+        parsed.chunked = transfer_encoding.chunked();
+        parsed.transfer_encoded = transfer_encoding.present();
         head = std::move(parsed);
         consumed = head_length;
     }

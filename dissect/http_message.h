@@ -16,7 +16,9 @@ struct HttpRequestHead {
     std::string host;     // first Host header, if any
     bool has_proxy_authorization = false;
     std::string proxy_authorization_scheme;       // "Basic", "NTLM", ... as sent (never the credentials)
-    std::optional<std::uint64_t> content_length;  // absent when missing, malformed or conflicting
+    std::optional<std::uint64_t> content_length;  // absent when missing, malformed, conflicting or overridden
+    bool chunked = false;                         // Transfer-Encoding ends in chunked (RFC 9112, 6.1)
+    bool transfer_encoded = false;                // any Transfer-Encoding: without chunked last, no length is known
 };
 
 struct HttpResponseHead {
@@ -24,7 +26,9 @@ struct HttpResponseHead {
     int status = 0;
     std::string reason;
     std::string proxy_authenticate_scheme;        // first Proxy-Authenticate scheme ("Basic", "NTLM", "Negotiate")
-    std::optional<std::uint64_t> content_length;  // absent when missing, malformed or conflicting
+    std::optional<std::uint64_t> content_length;  // absent when missing, malformed, conflicting or overridden
+    bool chunked = false;                         // Transfer-Encoding ends in chunked (RFC 9112, 6.1)
+    bool transfer_encoded = false;                // any Transfer-Encoding: without chunked last, no length is known
 };
 
 enum class HttpParseStatus : std::uint8_t { complete, need_more, invalid };

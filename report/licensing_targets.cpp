@@ -73,6 +73,13 @@ std::set<std::uint16_t> licensing_ports(const LicensingTargets& targets, const s
     return ports;
 }
 
+std::set<std::uint16_t> followed_ports(const LicensingTargets& targets, const std::set<std::uint16_t>& checked_ports) {
+    constexpr std::uint16_t plain_http_port = 80;
+    std::set<std::uint16_t> ports = licensing_ports(targets, checked_ports);
+    ports.insert(plain_http_port);
+    return ports;
+}
+
 std::string kind_of_name(const std::string& name) {
     std::string host = lower(name);
     if (!host.empty() && host.back() == '.') host.pop_back();

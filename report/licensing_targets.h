@@ -33,9 +33,16 @@ struct LicensingTargets {
     bool all_flows = false;              // --all-flows: every TLS flow is checked
 };
 
-// The ports licensing traffic may use: 443, the proxies' and servers'
-// ports, and `checked_ports` (--port).
+// The ports licensing traffic may use: 443, CSLU's, the proxies' and servers'
+// ports, and `checked_ports` (--port). A connection to one that fails without
+// naming its server is still reported, as an attempt.
 std::set<std::uint16_t> licensing_ports(const LicensingTargets& targets, const std::set<std::uint16_t>& checked_ports);
+
+// The ports whose connections are read for what they carry: the licensing
+// ports, and 80, where a proxy (the Catalyst 9000 guide's) and SSM On-Prem's
+// http CSLU URL listen. A connection to 80 counts only once it names a
+// licensing host or path.
+std::set<std::uint16_t> followed_ports(const LicensingTargets& targets, const std::set<std::uint16_t>& checked_ports);
 
 // "licensing" for smartreceiver.cisco.com, "legacy" for tools.cisco.com, "" otherwise.
 std::string kind_of_name(const std::string& name);

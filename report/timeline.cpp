@@ -97,21 +97,23 @@ std::map<std::uint64_t, FrameMessages> messages_by_frame(const ConnectionDissect
         if (message.alert && !message.alert->encrypted)
             entry.alerts.emplace_back(message.alert->level, message.alert->description);
     }
-    if (const auto& http = connection.http()) {
-        FrameMessages& request = frames[http->request_frame];
+    const auto add_exchange = [&frames](const HttpExchange& exchange) {
+        FrameMessages& request = frames[exchange.request_frame];
         request.protocol = "HTTP";
         request.direction = Direction::client_to_server;
         request.names.insert(request.names.begin(),
-                             http->request.method + " " + http->request.target + " " + http->request.version);
-        if (http->response) {
-            FrameMessages& response = frames[http->response_frame];
+                             exchange.request.method + " " + exchange.request.target + " " + exchange.request.version);
+        if (exchange.response) {
+            FrameMessages& response = frames[exchange.response_frame];
             response.protocol = "HTTP";
             response.direction = Direction::server_to_client;
-            response.names.insert(response.names.begin(), http->response->version + " " +
-                                                               std::to_string(http->response->status) + " " +
-                                                               http->response->reason);
+            response.names.insert(response.names.begin(), exchange.response->version + " " +
+                                                              std::to_string(exchange.response->status) + " " +
+                                                              exchange.response->reason);
         }
-    }
+    };
+    if (const auto& http = connection.http()) add_exchange(*http);
+    for (const HttpExchange& exchange : connection.later_http()) add_exchange(exchange);
     return frames;
 }
 

@@ -250,5 +250,71 @@ TEST(ConnectionDissector, StopsAtAnAnswerWhoseBodyRunsToTheClose) {
     EXPECT_EQ(feeder.dissector.answers_unread_after(), 5u);
 }
 
+// Chunked bodies (RFC 9112, 7.1) are skipped chunk by chunk, however they are split.
+TEST(ConnectionDissector, ReadsTheExchangeAfterAChunkedAnswer) {
+    Feeder feeder;
+    feeder.send(to_server, post("/cslu/v1/pi", "{}"), 4);
+    const ByteVector chunked = text(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+        "5;ext=1\r\nHTTP/\r\n1B\r\n1.1 500 not a head either\r\n\r\n0\r\nX-Trailer: t\r\n\r\n");
+    // Split inside a size line, inside the data and inside the trailer.
+    feeder.send(to_client, ByteVector(chunked.begin(), chunked.begin() + 70), 5);
+    feeder.send(to_client, ByteVector(chunked.begin() + 70, chunked.begin() + 95), 6);
+    feeder.send(to_client, ByteVector(chunked.begin() + 95, chunked.end()), 7);
+    feeder.send(to_server, post("/cslu/v1/pi/next", ""), 8);
+    feeder.send(to_client, answer(404, "no"), 9);
+    const auto& first = feeder.dissector.http();
+    ASSERT_TRUE(first && first->response);
+    EXPECT_EQ(first->response->status, 200);
+    EXPECT_EQ(first->response_frame, 7u) << "the frame that completes the chunked body";
+    const auto& later = feeder.dissector.later_http();
+    ASSERT_EQ(later.size(), 1u);
+    ASSERT_TRUE(later[0].response) << "the answer after a chunked body is read";
+    EXPECT_EQ(later[0].response->status, 404);
+    EXPECT_EQ(later[0].response_frame, 9u);
+    EXPECT_FALSE(feeder.dissector.answers_unread_after());
+}
+
+TEST(ConnectionDissector, ReadsTheRequestAfterAChunkedRequest) {
+    Feeder feeder;
+    feeder.send(to_server,
+                joined({text("POST /cslu/v1/pi HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                             "3\r\nabc\n0\n\n"),
+                        post("/two", "")}),
+                4);
+    feeder.send(to_client, joined({answer(200, ""), answer(500, "")}), 5);
+    ASSERT_EQ(feeder.dissector.later_http().size(), 1u);
+    EXPECT_EQ(feeder.dissector.later_http()[0].request.target, "/two") << "bare LF line ends are accepted too";
+    ASSERT_TRUE(feeder.dissector.later_http()[0].response);
+    EXPECT_EQ(feeder.dissector.later_http()[0].response->status, 500);
+}
+
+TEST(ConnectionDissector, AMalformedChunkStopsReadingAnswers) {
+    Feeder feeder;
+    feeder.send(to_server, post("/cslu/v1/pi", ""), 4);
+    feeder.send(to_client, text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), 5);
+    feeder.send(to_server, post("/cslu/v1/pi", ""), 6);
+    feeder.send(to_client, answer(200, ""), 7);
+    ASSERT_EQ(feeder.dissector.later_http().size(), 1u);
+    EXPECT_FALSE(feeder.dissector.later_http()[0].response);
+    EXPECT_EQ(feeder.dissector.answers_unread_after(), 5u);
+}
+
+TEST(ConnectionDissector, ARequestWithATransferCodingOtherThanChunkedEndsTheReading) {
+    Feeder feeder;
+    feeder.send(to_server,
+                text("POST /cslu HTTP/1.1\r\nTransfer-Encoding: gzip\r\nContent-Length: 37\r\n\r\n"
+                     "GET /SmartTransport HTTP/1.1\r\nHost: a\r\n\r\n"),
+                4);
+    EXPECT_TRUE(feeder.dissector.later_http().empty()) << "a body of unknown length is no next request";
+}
+
+TEST(ConnectionDissector, ATransferCodingOtherThanChunkedRunsToTheClose) {
+    Feeder feeder;
+    feeder.send(to_server, post("/cslu/v1/pi", ""), 4);
+    feeder.send(to_client, text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\nContent-Length: 0\r\n\r\n"), 5);
+    EXPECT_EQ(feeder.dissector.answers_unread_after(), 5u) << "Transfer-Encoding overrides Content-Length";
+}
+
 }  // namespace
 }  // namespace trustcap

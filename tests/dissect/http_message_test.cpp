@@ -40,12 +40,14 @@ ParsedResponse parse_response(std::string_view text) {
 bool same_request(const HttpRequestHead& a, const HttpRequestHead& b) {
     return a.method == b.method && a.target == b.target && a.version == b.version && a.host == b.host &&
            a.has_proxy_authorization == b.has_proxy_authorization &&
-           a.proxy_authorization_scheme == b.proxy_authorization_scheme && a.content_length == b.content_length;
+           a.proxy_authorization_scheme == b.proxy_authorization_scheme && a.content_length == b.content_length &&
+           a.chunked == b.chunked;
 }
 
 bool same_response(const HttpResponseHead& a, const HttpResponseHead& b) {
     return a.version == b.version && a.status == b.status && a.reason == b.reason &&
-           a.proxy_authenticate_scheme == b.proxy_authenticate_scheme && a.content_length == b.content_length;
+           a.proxy_authenticate_scheme == b.proxy_authenticate_scheme && a.content_length == b.content_length &&
+           a.chunked == b.chunked;
 }
 
 constexpr std::string_view connect_request =
@@ -102,6 +104,32 @@ TEST(HttpRequestHead, RecognisesNtlmWithCaseInsensitiveNamesAndPaddedValues) {
     EXPECT_TRUE(parsed.head.has_proxy_authorization);
     EXPECT_EQ(parsed.head.proxy_authorization_scheme, "NTLM");
     EXPECT_EQ(parsed.head.host, "smartreceiver.cisco.com:443");
+}
+
+// RFC 9112, 6.1 and 6.3: the final coding of the last Transfer-Encoding decides; any
+// Transfer-Encoding overrides Content-Length.
+TEST(HttpResponseHead, TransferEncodingDecidesChunkedAndOverridesContentLength) {
+    const struct {
+        const char* fields;
+        bool chunked;
+    } cases[] = {
+        {"Transfer-Encoding: chunked\r\nContent-Length: 12\r\n", true},
+        {"Transfer-Encoding: gzip , CHUNKED \r\n", true},
+        {"Transfer-Encoding: chunked;x=1\r\n", true},
+        {"Transfer-Encoding: chunked, gzip\r\nContent-Length: 12\r\n", false},
+        {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", true},
+        {"Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n", false},
+    };
+    for (const auto& test : cases) {
+        const std::string text = std::string("HTTP/1.1 200 OK\r\n") + test.fields + "\r\n";
+        const ParsedResponse parsed = parse_response(text);
+        ASSERT_EQ(parsed.status, HttpParseStatus::complete) << test.fields;
+        EXPECT_EQ(parsed.head.chunked, test.chunked) << test.fields;
+        EXPECT_EQ(parsed.head.content_length, std::nullopt) << test.fields;
+    }
+    const ParsedRequest request = parse_request("POST /cslu/v1/pi HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    EXPECT_TRUE(request.head.chunked);
+    EXPECT_FALSE(parse_response("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n").head.chunked);
 }
 
 TEST(HttpRequestHead, ParsesCsluPostWithContentLength) {

@@ -97,6 +97,8 @@ check_same_verdict generated/port-8443-with-background.pcap --server 146.112.59.
 # The live filter keeps a proxy's port only when told it (--proxy).
 check_same_verdict generated-tls/proxy-auth-required.pcap --proxy 10.20.30.8:3128
 check_same_verdict generated-tls/dns-nxdomain.pcap
+# Port 80 is in the default filter: SSM On-Prem's http CSLU URL, found by its path.
+check_same_verdict generated-tls/ssm-onprem-http-chunked-then-error.pcap
 
 # SIGINT in the middle: a complete -w file that the offline mode reads, and
 # no root while packets were parsed.

@@ -1,5 +1,7 @@
 #include "http_messages.h"
 
+#include <algorithm>
+
 namespace pcapgen {
 
 namespace {
@@ -204,10 +206,10 @@ std::string smart_transport_response()
                        acknowledgement_body);
 }
 
-std::string cslu_request(std::string_view path)
+std::string cslu_request(std::string_view path, std::string_view host)
 {
     return with_length("POST " + std::string(path) + " HTTP/1.1\r\n"
-                       "Host: 10.50.0.20:8182\r\n"
+                       "Host: " + std::string(host) + "\r\n"
                        "User-Agent: Cisco-IOS-XE/17.12 SmartAgent/5.9\r\n"
                        "Accept: application/json\r\n"
                        "Content-Type: application/json\r\n",
@@ -224,6 +226,28 @@ std::string cslu_response(int status, std::string_view reason)
                        success ? std::string(acknowledgement_body)
                                : std::string("{\"status\":") + std::to_string(status) + ",\"error\":\"" +
                                      std::string(reason) + "\"}");
+}
+
+std::string chunked_acknowledgement(std::size_t chunk_size)
+{
+    std::string message = "HTTP/1.1 200 OK\r\n"
+                          "Server: nginx\r\n"
+                          "Date: Tue, 12 Mar 2024 09:15:00 GMT\r\n"
+                          "Content-Type: application/json;charset=UTF-8\r\n"
+                          "Transfer-Encoding: chunked\r\n"
+                          "Connection: keep-alive\r\n\r\n";
+    const std::string_view body = acknowledgement_body;
+    static constexpr char hex_digits[] = "0123456789abcdef";
+    for (std::size_t at = 0; at < body.size(); at += chunk_size) {
+        const std::size_t size = std::min(chunk_size, body.size() - at);
+        std::string size_text;
+        for (std::size_t rest = size; rest > 0; rest /= 16) size_text.insert(size_text.begin(), hex_digits[rest % 16]);
+        message += size_text + (at == 0 ? ";part=first" : "") + "\r\n";
+        message += body.substr(at, size);
+        message += "\r\n";
+    }
+    message += "0\r\nX-Request-Id: 7f3a\r\n\r\n";
+    return message;
 }
 
 std::string proxy_connect_request(std::string_view target)

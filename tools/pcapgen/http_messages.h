@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -12,8 +13,11 @@ std::string smart_transport_response();
 
 // The device's usage report to a CSLU at 10.50.0.20:8182 (license smart url cslu http://10.50.0.20:8182/...),
 // posted to `path`, and the CSLU's answer with `status`: an acknowledgement for 200, an error body otherwise.
-std::string cslu_request(std::string_view path);
+std::string cslu_request(std::string_view path, std::string_view host = "10.50.0.20:8182");
 std::string cslu_response(int status, std::string_view reason);
+// The same acknowledgement as nginx in front of SSM On-Prem sends it: Transfer-Encoding chunked, in chunks
+// of at most `chunk_size` bytes, with a chunk extension on the first and a trailer field.
+std::string chunked_acknowledgement(std::size_t chunk_size);
 
 // What the device sends an HTTPS proxy to open a tunnel to `target` ("host:port").
 std::string proxy_connect_request(std::string_view target);

@@ -31,6 +31,7 @@ std::vector<TlsScenario> all_tls_scenarios()
         {"cslu-http-wrong-path.pcap", write_cslu_http_wrong_path},
         {"cslu-http-second-exchange-fails.pcap", write_cslu_http_second_exchange_fails},
         {"cslu-http-healthy.pcap", write_cslu_http_healthy},
+        {"ssm-onprem-http-chunked-then-error.pcap", write_ssm_onprem_http_chunked_then_error},
         {"no-dns-no-sni.pcap", write_no_dns_no_sni},
         {"one-sided-device-only.pcap", write_one_sided_device_only},
         {"tls12-alert-protocol-version.pcap", write_tls12_alert_protocol_version},

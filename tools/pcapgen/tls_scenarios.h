@@ -61,6 +61,7 @@ void write_capture_2021_valid_then(const std::filesystem::path& file, const LabP
 void write_cslu_http_wrong_path(const std::filesystem::path& file, const LabPki& pki);
 void write_cslu_http_second_exchange_fails(const std::filesystem::path& file, const LabPki& pki);
 void write_cslu_http_healthy(const std::filesystem::path& file, const LabPki& pki);
+void write_ssm_onprem_http_chunked_then_error(const std::filesystem::path& file, const LabPki& pki);
 void write_no_dns_no_sni(const std::filesystem::path& file, const LabPki& pki);
 void write_tls12_device_clock_behind(const std::filesystem::path& file, const LabPki& pki);
 void write_tls12_device_clock_behind_rejected(const std::filesystem::path& file, const LabPki& pki);

@@ -71,14 +71,15 @@ std::string intended_host(const TcpFlow& flow, const ConnectionDissector& connec
 struct AnalysisSession::State {
     State(const AnalysisOptions& options, LinkType link_type)
         : options(options),
-          service_ports(licensing_ports(options.targets, options.checked_ports)),
+          followed(followed_ports(options.targets, options.checked_ports)),
+          attempt_ports(licensing_ports(options.targets, options.checked_ports)),
           dissectors(
               [this](const TcpFlow& flow) {
                   return std::make_unique<ConnectionDissector>(
                       licensing_interest(flow, dns, this->options.targets, this->options.checked_ports));
               },
               dns),
-          tracker([this](std::uint16_t port) { return service_ports.contains(port); },
+          tracker([this](std::uint16_t port) { return followed.contains(port); },
                   [](const Endpoint&, const Endpoint&) { return true; },
                   [this](const TcpFlow& flow) { return dissectors.consumer_for(flow); }, limits_of(options)),
           decoder(link_type) {
@@ -105,7 +106,7 @@ struct AnalysisSession::State {
         context.dns = &dns;
         context.targets = options.targets;
         context.checked_ports = options.checked_ports;
-        context.attempt_ports = service_ports;
+        context.attempt_ports = attempt_ports;
         context.capture_losses = &capture_losses;
         return context;
     }
@@ -153,7 +154,8 @@ struct AnalysisSession::State {
     TrustStore trust;
     TrustStore licensing_trust;
     mutable CertificateCache certificates;  // reading a certificate is pure; the cache only saves repeating it
-    std::set<std::uint16_t> service_ports;
+    std::set<std::uint16_t> followed;
+    std::set<std::uint16_t> attempt_ports;
     DnsTransactionTable dns;
     DissectorRegistry dissectors;
     FlowTracker tracker;

@@ -54,7 +54,7 @@ private:
 
 std::string default_live_filter(const AnalysisOptions& analysis, int datalink) {
     std::string filter;
-    for (std::uint16_t port : licensing_ports(analysis.targets, analysis.checked_ports)) filter += (filter.empty() ? "tcp port " : " or tcp port ") + std::to_string(port);
+    for (std::uint16_t port : followed_ports(analysis.targets, analysis.checked_ports)) filter += (filter.empty() ? "tcp port " : " or tcp port ") + std::to_string(port);
     // A server or proxy given by address alone may listen on any port.
     for (const auto* endpoints : {&analysis.targets.proxies, &analysis.targets.servers})
         for (const NamedEndpoint& endpoint : *endpoints)
