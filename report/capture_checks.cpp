@@ -1,8 +1,10 @@
 #include "report/capture_checks.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
+#include <variant>
 
 #include "report/dns_checks.h"
 #include "report/ios_xe_fixes.h"
@@ -17,17 +19,38 @@ std::string what_was_seen(const HttpsServerCounts& https_servers, const DnsTrans
     constexpr std::size_t listed = 3;
     std::vector<std::pair<std::uint64_t, Endpoint>> busiest;
     for (const auto& [server, count] : https_servers) busiest.emplace_back(count, server);
-    std::sort(busiest.begin(), busiest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(busiest.begin(), busiest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::string text;
-    for (std::size_t i = 0; i < std::min(listed, busiest.size()); ++i)
-        text += (i == 0 ? " Seen instead on port 443: " : ", ") + busiest[i].second.to_string() + " (" +
-                std::to_string(busiest[i].first) + (busiest[i].first == 1 ? " connection)" : " connections)");
+    for (std::size_t i = 0; i < std::min(listed, busiest.size()); ++i) {
+        const Endpoint& server = busiest[i].second;
+        const std::vector<std::string> server_names = dns.names_for(server.ip, std::numeric_limits<std::uint64_t>::max());
+        text += (i == 0 ? " Seen instead (TLS, HTTP or port 443): " : ", ") + server.to_string() + " (" +
+                (server_names.empty() ? "" : server_names.front() + ", ") + std::to_string(busiest[i].first) +
+                (busiest[i].first == 1 ? " connection)" : " connections)");
+    }
     std::vector<std::string> names;
     for (const DnsTransaction& transaction : dns.transactions())
         if (std::find(names.begin(), names.end(), transaction.question.name) == names.end() && names.size() < 5)
             names.push_back(transaction.question.name);
-    for (std::size_t i = 0; i < names.size(); ++i) text += (i == 0 ? ". Names looked up: " : ", ") + names[i];
+    for (std::size_t i = 0; i < names.size(); ++i)
+        text += (i > 0 ? ", " : text.empty() ? " Names looked up: " : ". Names looked up: ") + names[i];
     return text.empty() ? text : text + ".";
+}
+
+// A name the capture shows resolved to an address: the device's name server works.
+std::optional<std::string> first_resolved_name(const DnsTransactionTable& dns) {
+    for (const DnsTransaction& transaction : dns.transactions())
+        if (transaction.response_frame && transaction.rcode == 0 &&
+            std::any_of(transaction.answers.begin(), transaction.answers.end(),
+                        [](const DnsAnswer& answer) { return std::holds_alternative<IpAddress>(answer.data); }))
+            return transaction.question.name;
+    return std::nullopt;
+}
+
+Endpoint busiest_server(const HttpsServerCounts& https_servers) {
+    return std::max_element(https_servers.begin(), https_servers.end(),
+                            [](const auto& a, const auto& b) { return a.second < b.second; })
+        ->first;
 }
 
 Finding capture_finding(std::string id, Severity severity, std::string summary, std::string explanation,
@@ -173,15 +196,24 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             then(https_servers.empty()
                      ? std::vector<std::string>{}
                      : std::vector<std::string>{"If a server seen is the device's SSM On-Prem or CSLU, run trustcap "
-                                                "again with --server and its address"},
+                                                "again with --server and its address (--server " +
+                                                busiest_server(https_servers).to_string() + " for the busiest)"},
                  {"show license status", "monitor capture <name> interface <interface> both match any",
                   "monitor capture <name> start", "license smart sync all"})));
-        findings.push_back(capture_finding(
-            "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
-            "Neither a DNS query for the licensing server nor a connection to it is in the capture: the device may "
-            "have no name server configured, or it did not try at all.",
-            {}, {"configure terminal", "ip name-server <dns-server>", "ip domain lookup source-interface <interface>",
-                 "end", "license smart sync all"}));
+        const std::optional<std::string> resolved = first_resolved_name(dns);
+        findings.push_back(
+            resolved ? capture_finding(
+                           "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
+                           "Its name server answers (it resolved " + *resolved +
+                               "), yet it never asked for the licensing server: the device is not set to reach "
+                               "Cisco directly (a CSLU, an SSM On-Prem or a proxy by address), or it did not try.",
+                           {}, {"show running-config | include license smart", "show license status"})
+                     : capture_finding(
+                           "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
+                           "Neither a DNS query for the licensing server nor a connection to it is in the capture: "
+                           "the device may have no name server configured, or it did not try at all.",
+                           {}, {"configure terminal", "ip name-server <dns-server>",
+                                "ip domain lookup source-interface <interface>", "end", "license smart sync all"}));
     }
     return findings;
 }

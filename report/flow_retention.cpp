@@ -20,7 +20,7 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
     if (!dissected_tls) {
         FlowSelection selection = select_flow(evidence, context);
         if (selection == FlowSelection::none) {
-            not_checked_.add(flow);
+            not_checked_.add(flow, carried_tls_or_http(evidence));
             return Decision::not_checked;
         }
         std::size_t* listed = nullptr;
@@ -35,7 +35,7 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
         // Past the record cap an attempt is still counted in the summary rather than dropped.
         if (listed && (*listed >= limit || kept_ >= max_kept_)) {
             summarised_.add(flow);
-            not_checked_.add_server_only(flow);
+            not_checked_.add_server_only(flow, carried_tls_or_http(evidence));
             return Decision::summarised;
         }
         if (listed) ++*listed;
@@ -49,7 +49,7 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
             ++dropped_for_memory_;
             budget_.note_reached();
         }
-        not_checked_.add_server_only(flow);
+        not_checked_.add_server_only(flow, carried_tls_or_http(evidence));
         return Decision::dropped;
     }
     ++kept_;
@@ -58,8 +58,8 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
     return Decision::keep;
 }
 
-void FlowRetention::count_not_reported(const TcpFlow& flow, std::size_t held_bytes) {
-    not_checked_.add(flow);
+void FlowRetention::count_not_reported(const FlowEvidence& evidence, std::size_t held_bytes) {
+    not_checked_.add(*evidence.flow, carried_tls_or_http(evidence));
     if (kept_ > 0) --kept_;
     kept_bytes_ -= std::min(kept_bytes_, held_bytes);
     budget_.change(held_bytes, 0);

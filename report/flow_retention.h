@@ -33,7 +33,7 @@ public:
     Decision decide(const FlowEvidence& evidence, const JudgingContext& context, std::size_t held_bytes);
 
     // A flow kept by decide() that its caller did not report after all.
-    void count_not_reported(const TcpFlow& flow, std::size_t held_bytes);
+    void count_not_reported(const FlowEvidence& evidence, std::size_t held_bytes);
 
     [[nodiscard]] const ForgottenFlows& not_checked() const { return not_checked_; }
     [[nodiscard]] SummarisedAttempts summarised() const { return summarised_.summary(); }

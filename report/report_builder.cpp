@@ -21,6 +21,9 @@
 namespace trustcap {
 namespace {
 
+constexpr std::uint16_t https_port = 443;
+
+
 // The verdict answers "did the exchange work?": the request was answered,
 // nothing failed on the way. How the connection closed, or what the capture
 // missed after the answer, is told as a warning.
@@ -209,17 +212,21 @@ FlowReport judge(Candidate& candidate, const JudgingContext& context) {
 
 }  // namespace
 
+bool carried_tls_or_http(const FlowEvidence& evidence) {
+    return evidence.connection && (evidence.connection->carries_tls() || evidence.connection->http());
+}
+
 FlowSelection select_flow(const FlowEvidence& evidence, const JudgingContext& context) {
     return consider(evidence, context).selection;
 }
 
-void ForgottenFlows::add(const TcpFlow& flow) {
+void ForgottenFlows::add(const TcpFlow& flow, bool carried_tls_or_http) {
     ++count;
-    add_server_only(flow);
+    add_server_only(flow, carried_tls_or_http);
 }
 
-void ForgottenFlows::add_server_only(const TcpFlow& flow) {
-    if (flow.server.port != 443) return;
+void ForgottenFlows::add_server_only(const TcpFlow& flow, bool carried_tls_or_http) {
+    if (flow.server.port != https_port && !carried_tls_or_http) return;
     if (https_servers.size() < max_servers || https_servers.contains(flow.server)) ++https_servers[flow.server];
 }
 
@@ -262,7 +269,8 @@ Report build_report(ReportInputs inputs) {
 
     HttpsServerCounts https_servers = inputs.forgotten.https_servers;
     for (const FlowEvidence& evidence : inputs.flows)
-        if (evidence.flow->server.port == 443) ++https_servers[evidence.flow->server];
+        if (evidence.flow->server.port == https_port || carried_tls_or_http(evidence))
+            ++https_servers[evidence.flow->server];
     std::vector<Finding> capture_findings = assess_capture(report.capture, https_servers, report.flows.empty(),
                                                            report.other_tcp_flows, dns, context.targets);
     if (auto summarised = assess_summarised_attempts(report.summarised_attempts))

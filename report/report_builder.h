@@ -22,8 +22,8 @@ struct FlowEvidence {
     TlsSummary tls;
 };
 
-// Connections per server on port 443: what a capture held instead of
-// licensing traffic.
+// Connections per server on port 443, or on any port when they carried TLS or
+// HTTP: what a capture held instead of licensing traffic.
 using HttpsServerCounts = std::map<Endpoint, std::uint64_t>;
 
 // Flows a live capture judged as they finished, found not to be checked, and
@@ -33,9 +33,9 @@ struct ForgottenFlows {
     std::uint64_t count = 0;
     HttpsServerCounts https_servers;  // at most max_servers; later servers are not listed
 
-    void add(const TcpFlow& flow);
+    void add(const TcpFlow& flow, bool carried_tls_or_http);
     // Only its server, for a flow that counts elsewhere (summarised or dropped).
-    void add_server_only(const TcpFlow& flow);
+    void add_server_only(const TcpFlow& flow, bool carried_tls_or_http);
 };
 
 // What judging a flow needs besides the flow itself.
@@ -63,6 +63,9 @@ enum class FlowSelection {
     attempt,     // an unidentified connection attempt to port 443 or a proxy's port that failed
 };
 FlowSelection select_flow(const FlowEvidence& evidence, const JudgingContext& context);
+
+// Whether the connection's bytes were TLS or HTTP, whoever it was for.
+bool carried_tls_or_http(const FlowEvidence& evidence);
 
 // Finds the licensing connections, judges each, and judges the capture.
 Report build_report(ReportInputs inputs);

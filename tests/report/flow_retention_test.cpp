@@ -148,7 +148,7 @@ TEST(FlowRetention, AFlowThatWouldSpendTheMemoryBudgetIsDroppedAndTheBudgetSaysW
     EXPECT_EQ(std::optional<std::uint64_t>{42}, budget.first_reached_frame());
 
     // A kept flow the report then leaves out gives its share back.
-    retention.count_not_reported(asked, asked.held_bytes());
+    retention.count_not_reported(FlowEvidence{&asked, nullptr, {}}, asked.held_bytes());
     EXPECT_EQ(asked.held_bytes(), budget.used());
     EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, context));
 }

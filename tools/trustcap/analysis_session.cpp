@@ -136,7 +136,7 @@ struct AnalysisSession::State {
         // Once a flow is identified, the final report leaves unidentified attempts out.
         if (report && report->identified_by == "attempt" && identified_flow_judged) report.reset();
         if (!report) {
-            retention.count_not_reported(flow, held_bytes(flow));
+            retention.count_not_reported(FlowEvidence{&flow, dissectors.find(flow.id), {}}, held_bytes(flow));
             let_go(flow);
             return false;
         }
