@@ -70,8 +70,9 @@ ProxyAssessment assess_proxy(const TcpFlow& flow, const std::optional<HttpExchan
             flow, "proxy.auth_required",
             "The proxy " + proxy + " requires authentication" + scheme + ": 407 to the CONNECT (frame " +
                 std::to_string(http->response_frame) + ")",
-            "IOS XE cannot authenticate to an HTTPS proxy for Smart Licensing: Cisco's guides say authenticated "
-            "proxies are not supported as of 17.9.2 and name no release that adds it. Let the device through "
+            "IOS XE cannot authenticate to an HTTPS proxy for Smart Licensing: license smart proxy takes an address "
+            "and a port only (Smart Licensing Using Policy command reference), and Cisco's guides say authenticated "
+            "proxies are not supported as of 17.9.2, naming no release that adds it. Let the device through "
             "without authentication, or report through CSLU (which can use an authenticated proxy).",
             {http->response_frame},
             then({"On the proxy: allow CONNECT to smartreceiver.cisco.com:443 from the device without authentication",
