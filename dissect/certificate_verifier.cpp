@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <new>
 #include <optional>
 #include <system_error>
@@ -52,6 +54,12 @@ bool is_end_of_pem_input(unsigned long code) {
 // Adds every certificate of PEM input (or, when there is none, one DER
 // certificate) to `store`, labelled `origin`. Returns how many were read; 0
 // with `error` when none could be, or when a block is malformed.
+// BIO_reset succeeds with 0 on a file, with 1 on memory.
+bool rewound(BIO* input) {
+    const int reset = BIO_reset(input);
+    return BIO_method_type(input) == BIO_TYPE_FILE ? reset == 0 : reset == 1;
+}
+
 std::size_t load_certificates(BIO* input, TrustStore::Store& store, const std::string& origin, const std::string& name,
                               std::string& error) {
     auto add = [&](X509* certificate) {
@@ -74,7 +82,7 @@ std::size_t load_certificates(BIO* input, TrustStore::Store& store, const std::s
         return 0;
     }
     ERR_clear_error();
-    if (read == 0 && BIO_reset(input) == 0) {
+    if (read == 0 && rewound(input)) {
         if (const X509Ptr certificate{d2i_X509_bio(input, nullptr)}; certificate && add(certificate.get())) read = 1;
         ERR_clear_error();
     }
@@ -88,6 +96,13 @@ std::size_t load_certificate_file(TrustStore::Store& store, const std::string& p
     if (std::filesystem::is_directory(path, filesystem_error)) {
         error = "cannot read " + path + ": it is a directory";
         return 0;
+    }
+    if (!std::filesystem::is_regular_file(path, filesystem_error)) {
+        auto bundle = read_ca_bundle(path, error);  // a pipe: read into memory, where a DER file can be read again
+        if (!bundle) return 0;
+        const BioPtr text(BIO_new_mem_buf(bundle->bytes.data(), static_cast<int>(bundle->bytes.size())));
+        if (!text) throw std::bad_alloc();
+        return load_certificates(text.get(), store, origin, path, error);
     }
     ERR_clear_error();
     errno = 0;
@@ -158,6 +173,34 @@ void fail(ChainVerification& verification, int depth, std::string result) {
 
 }  // namespace
 
+std::optional<CaBundle> read_ca_bundle(const std::string& path, std::string& error) {
+    std::error_code filesystem_error;
+    if (std::filesystem::is_directory(path, filesystem_error)) {
+        error = "cannot read " + path + ": it is a directory";
+        return std::nullopt;
+    }
+    errno = 0;
+    const std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!file) {
+        error = "cannot open " + path + ": " + std::error_code(errno, std::generic_category()).message();
+        return std::nullopt;
+    }
+    CaBundle bundle{path, {}};
+    char buffer[65536];
+    while (const std::size_t got = std::fread(buffer, 1, sizeof buffer, file.get())) {
+        if (bundle.bytes.size() + got > max_ca_bundle_bytes) {
+            error = path + ": larger than " + std::to_string(max_ca_bundle_bytes >> 20) + " MiB, no CA bundle";
+            return std::nullopt;
+        }
+        bundle.bytes.append(buffer, got);
+    }
+    if (std::ferror(file.get())) {
+        error = "cannot read " + path + ": " + std::error_code(errno, std::generic_category()).message();
+        return std::nullopt;
+    }
+    return bundle;
+}
+
 TrustStore::TrustStore() : store_(std::make_unique<Store>()) {
     if (!store_->store) throw std::bad_alloc();
 }
@@ -195,6 +238,15 @@ bool TrustStore::add_pem_bundle(const std::string& path, std::string& error) {
         return false;
     }
     return true;
+}
+
+bool TrustStore::add_ca_bundle(const CaBundle& bundle, std::string& error) {
+    ERR_clear_error();
+    const BioPtr text(BIO_new_mem_buf(bundle.bytes.data(), static_cast<int>(bundle.bytes.size())));
+    if (!text) throw std::bad_alloc();
+    const std::size_t read = load_certificates(text.get(), *store_, "--ca-bundle " + bundle.path, bundle.path, error);
+    store_->anchors = count_certificates(store_->store.get());
+    return read > 0;
 }
 
 bool TrustStore::add_pem_text(std::string_view pem, const std::string& origin, std::string& error) {

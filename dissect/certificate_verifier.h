@@ -39,6 +39,16 @@ struct ChainVerification {
 // system's bundle, PEM bundles the user adds (--ca-bundle) and PEM text built
 // into the program. Every certificate added is an anchor, an intermediate
 // too (partial chains, as IOS XE trustpoints allow).
+// A --ca-bundle file as read, once, so that a pipe (--ca-bundle <(...)) can feed several stores.
+struct CaBundle {
+    std::string path;
+    std::string bytes;
+};
+
+// The file's bytes, or nullopt and `error` (missing, a directory, unreadable, or over max_ca_bundle_bytes).
+inline constexpr std::size_t max_ca_bundle_bytes = 64u << 20;
+std::optional<CaBundle> read_ca_bundle(const std::string& path, std::string& error);
+
 class TrustStore {
 public:
     TrustStore();  // empty
@@ -56,6 +66,8 @@ public:
     // blocks), or a single DER certificate. false and `error` when none could
     // be read or a block is malformed (certificates before it stay added).
     bool add_pem_bundle(const std::string& path, std::string& error);
+    // The same for a bundle already read.
+    bool add_ca_bundle(const CaBundle& bundle, std::string& error);
     // Every certificate of PEM text; `origin` names them in a verification's
     // anchor_origin. false and `error` as for add_pem_bundle.
     bool add_pem_text(std::string_view pem, const std::string& origin, std::string& error);

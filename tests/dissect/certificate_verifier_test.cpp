@@ -1,6 +1,10 @@
 #include "dissect/certificate_verifier.h"
 
 #include <gtest/gtest.h>
+#include <cstdio>
+#include <thread>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <string>
@@ -246,6 +250,48 @@ TEST(TrustStore, LoadsASingleDerCertificate) {
     EXPECT_TRUE(store.add_pem_bundle(der_file.path(), error)) << error;
     EXPECT_EQ(store.anchors(), 1u);
     EXPECT_TRUE(store.verify(sent_chain(), times::capture_2021, licensing_host).verified);
+}
+
+TEST(TrustStore, ABundleReadOnceFeedsSeveralStores) {
+    const TemporaryFile bundle_file(test_pki().root.pem());
+    std::string error;
+    const std::optional<CaBundle> bundle = read_ca_bundle(bundle_file.path(), error);
+    ASSERT_TRUE(bundle) << error;
+    TrustStore general;
+    TrustStore licensing;
+    EXPECT_TRUE(general.add_ca_bundle(*bundle, error)) << error;
+    EXPECT_TRUE(licensing.add_ca_bundle(*bundle, error)) << error;
+    EXPECT_EQ(general.anchors(), 1u);
+    EXPECT_EQ(licensing.anchors(), 1u);
+    const TemporaryFile der_file(test_pki().root.der);
+    const std::optional<CaBundle> der = read_ca_bundle(der_file.path(), error);
+    ASSERT_TRUE(der) << error;
+    TrustStore from_der;
+    EXPECT_TRUE(from_der.add_ca_bundle(*der, error)) << error;
+    EXPECT_EQ(from_der.anchors(), 1u);
+    EXPECT_FALSE(read_ca_bundle("/nonexistent/trustcap/bundle.pem", error));
+    EXPECT_EQ(error, "cannot open /nonexistent/trustcap/bundle.pem: No such file or directory");
+}
+
+// --ca-bundle <(...): a pipe is read once, and a DER certificate from it is still found.
+TEST(TrustStore, LoadsADerCertificateFromAPipe) {
+    const std::filesystem::path fifo =
+        std::filesystem::temp_directory_path() / ("trustcap-ca-" + std::to_string(::getpid()) + ".fifo");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const std::vector<std::uint8_t> der = test_pki().root.der;
+    std::thread writer([&] {
+        std::FILE* out = std::fopen(fifo.c_str(), "wb");
+        if (out == nullptr) return;
+        std::fwrite(der.data(), 1, der.size(), out);
+        std::fclose(out);
+    });
+    TrustStore store;
+    std::string error;
+    const bool added = store.add_pem_bundle(fifo.string(), error);
+    writer.join();
+    std::filesystem::remove(fifo);
+    EXPECT_TRUE(added) << error;
+    EXPECT_EQ(store.anchors(), 1u);
 }
 
 TEST(TrustStore, ExplainsAMissingFile) {

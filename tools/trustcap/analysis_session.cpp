@@ -33,9 +33,10 @@ bool load_trust(const AnalysisOptions& options, TrustStore& general, TrustStore&
             return false;
         }
     }
-    for (const std::string& bundle : options.ca_bundles) {
-        if (!general.add_pem_bundle(bundle, error) || !licensing.add_pem_bundle(bundle, error)) {
-            error = "--ca-bundle " + bundle + ": " + error;
+    for (const std::string& path : options.ca_bundles) {
+        const std::optional<CaBundle> bundle = read_ca_bundle(path, error);  // once: it may be a pipe
+        if (!bundle || !general.add_ca_bundle(*bundle, error) || !licensing.add_ca_bundle(*bundle, error)) {
+            error = "--ca-bundle " + path + ": " + error;
             return false;
         }
     }
