@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,6 +26,8 @@ struct HttpExchange {
 // Plain HTTP exchanges after a connection's first that are kept; later ones
 // are counted. A CSLU connection carries a handful.
 inline constexpr std::size_t max_later_http_exchanges = 64;
+// Requests past those, not kept, still awaiting an answer: whether each was a HEAD (its answer has no body).
+inline constexpr std::size_t max_unkept_requests_awaiting = 1024;
 
 // An HTTP head that passed max_http_head_bytes without ending: that
 // direction was not read further.
@@ -63,8 +66,8 @@ public:
     // order, each response paired with the oldest request it had not answered.
     [[nodiscard]] const std::vector<HttpExchange>& later_http() const { return later_http_; }
     [[nodiscard]] std::uint64_t later_http_not_kept() const { return later_http_not_kept_; }
-    // The frame of an answer whose body has no Content-Length (chunked, or read
-    // to the close): the answers after it are not read.
+    // The frame of an answer whose body has no length (read to the close), or
+    // whose chunked body is malformed: the answers after it are not read.
     [[nodiscard]] std::optional<std::uint64_t> answers_unread_after() const { return answers_unread_after_; }
     [[nodiscard]] bool tunnel_open() const { return tunnel_open_; }
     [[nodiscard]] const TlsStreamDissector& tls() const { return *tls_; }
@@ -103,6 +106,7 @@ private:
     std::optional<HttpExchange> http_;
     std::vector<HttpExchange> later_http_;
     std::uint64_t later_http_not_kept_ = 0;
+    std::deque<bool> unkept_request_is_head_;
     std::optional<std::uint64_t> answers_unread_after_;
     std::size_t responses_read_ = 0;         // exchanges answered so far, counted from the first
     bool latest_request_kept_ = true;        // the latest request is http_ or later_http_.back()

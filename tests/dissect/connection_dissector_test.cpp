@@ -240,6 +240,21 @@ TEST(ConnectionDissector, KeepsABoundedNumberOfLaterExchangesAndCountsTheRest) {
     EXPECT_EQ(feeder.dissector.later_http().back().response->status, 200);
 }
 
+TEST(ConnectionDissector, TheAnswerToAHeadPastTheKeptExchangesHasNoBody) {
+    Feeder feeder;
+    std::uint64_t frame = 1;
+    for (std::size_t i = 0; i < max_later_http_exchanges + 2; ++i) {
+        feeder.send(to_server, post("/cslu/v1/pi", "x"), frame++);
+        feeder.send(to_client, answer(200, "y"), frame++);
+    }
+    ASSERT_GT(feeder.dissector.later_http_not_kept(), 0u);
+    feeder.send(to_server, text("HEAD /cslu/v1/pi HTTP/1.1\r\n\r\n"), 1000);
+    feeder.send(to_server, post("/cslu/v1/pi", ""), 1001);
+    feeder.send(to_client, text("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n"), 1002);
+    feeder.send(to_client, text("HTTP/1.1 204 No Content\r\n\r\n"), 1003);
+    EXPECT_TRUE(feeder.dissector.frame_is_evidence(1003)) << "the 204 is an answer, not 27 bytes of a HEAD's body";
+}
+
 TEST(ConnectionDissector, StopsAtAnAnswerWhoseBodyRunsToTheClose) {
     Feeder feeder;
     feeder.send(to_server, post("/cslu/v1/pi", ""), 4);
