@@ -118,10 +118,10 @@ TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionDissector& 
     for (std::size_t index = 0; index < count; ++index) {
         const HttpExchange& exchange = *exchanges[index];
         if (!exchange.response && index > 0 && connection.answers_unread_after()) {
-            // Its answer may well be there: after a body without Content-Length no answer is read.
+            // Its answer may well be there: after a body whose end cannot be found no answer is read.
             unread = "; the answers to " + std::to_string(count - index) + " later requests were not read (the body "
                      "of the answer at frame " + std::to_string(*connection.answers_unread_after()) +
-                     " has no Content-Length)";
+                     " has no Content-Length, or malformed chunks)";
             count = index;
             break;
         }
