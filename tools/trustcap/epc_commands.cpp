@@ -336,13 +336,11 @@ void write_trustcap_command(Script& script, const EpcOptions& options, int block
     script.comment("  " + command);
 }
 
-}  // namespace
-
 // Why an "--address NAME=IP" is unusable, or nullopt.
 std::optional<std::string> address_problem(const std::string& entry, const EpcOptions& options) {
     NamedAddress named = split_named_address(entry);
     if (has_space_or_control(entry) || entry.find('=') == std::string::npos || named.name.empty()) {
-        return "address \"" + printable(entry) + "\": expected NAME=IP, e.g. smartreceiver.cisco.com=146.112.59.25";
+        return "address \"" + printable(entry) + "\": expected NAME=IP, e.g. smartreceiver.cisco.com=192.0.2.10";
     }
     if (!is_ipv4_address(named.address)) {
         return "address " + entry + ": \"" + named.address +
@@ -356,6 +354,8 @@ std::optional<std::string> address_problem(const std::string& entry, const EpcOp
     }
     return std::nullopt;
 }
+
+}  // namespace
 
 std::optional<std::string> check_epc_options(const EpcOptions& options) {
     if (options.interface.empty()) {
