@@ -97,20 +97,23 @@ std::map<std::uint64_t, FrameMessages> messages_by_frame(const ConnectionDissect
         if (message.alert && !message.alert->encrypted)
             entry.alerts.emplace_back(message.alert->level, message.alert->description);
     }
-    const auto add_exchange = [&frames](const HttpExchange& exchange) {
-        FrameMessages& request = frames[exchange.request_frame];
-        request.protocol = "HTTP";
-        request.direction = Direction::client_to_server;
-        request.names.insert(request.names.begin(),
-                             exchange.request.method + " " + exchange.request.target + " " + exchange.request.version);
-        if (exchange.response) {
-            FrameMessages& response = frames[exchange.response_frame];
-            response.protocol = "HTTP";
-            response.direction = Direction::server_to_client;
-            response.names.insert(response.names.begin(), exchange.response->version + " " +
-                                                              std::to_string(exchange.response->status) + " " +
-                                                              exchange.response->reason);
-        }
+    // HTTP names come before a frame's TLS names, in the order the messages were sent.
+    std::map<std::uint64_t, std::size_t> http_names;
+    const auto add_name = [&](std::uint64_t frame, Direction direction, std::string name) {
+        FrameMessages& entry = frames[frame];
+        entry.protocol = "HTTP";
+        entry.direction = direction;
+        std::size_t& before = http_names[frame];
+        entry.names.insert(entry.names.begin() + static_cast<std::ptrdiff_t>(before), std::move(name));
+        ++before;
+    };
+    const auto add_exchange = [&](const HttpExchange& exchange) {
+        add_name(exchange.request_frame, Direction::client_to_server,
+                 exchange.request.method + " " + exchange.request.target + " " + exchange.request.version);
+        if (exchange.response)
+            add_name(exchange.response_frame, Direction::server_to_client,
+                     exchange.response->version + " " + std::to_string(exchange.response->status) + " " +
+                         exchange.response->reason);
     };
     if (const auto& http = connection.http()) add_exchange(*http);
     for (const HttpExchange& exchange : connection.later_http()) add_exchange(exchange);

@@ -132,5 +132,33 @@ TEST(Timeline, InfoReadsLikeWireshark) {
     EXPECT_EQ("10.0.0.1", rows[2].destination.to_string());
 }
 
+// Plain HTTP on a kept-alive connection: every exchange is labelled, two requests
+// sent in one segment in the order they were sent.
+TEST(Timeline, LabelsEveryHttpExchangeInOrder) {
+    TcpFlow flow;
+    flow.client = Endpoint{*IpAddress::parse("10.20.30.40"), 51512};
+    flow.server = Endpoint{*IpAddress::parse("10.50.0.20"), 8182};
+    FlowPacket requests;
+    requests.frame = 4;
+    requests.payload_length = 100;
+    FlowPacket answers;
+    answers.frame = 5;
+    answers.direction = Direction::server_to_client;
+    answers.payload_length = 100;
+    flow.timeline = {requests, answers};
+    ConnectionDissector connection;
+    const std::string sent = "POST /one HTTP/1.1\r\nContent-Length: 0\r\n\r\nPOST /two HTTP/1.1\r\n\r\n";
+    const std::string answered = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n";
+    const std::vector<std::uint8_t> sent_bytes(sent.begin(), sent.end());
+    const std::vector<std::uint8_t> answered_bytes(answered.begin(), answered.end());
+    connection.on_data(Direction::client_to_server, 0, sent_bytes, 4, Timestamp{});
+    connection.on_data(Direction::server_to_client, 0, answered_bytes, 5, Timestamp{});
+    auto rows = build_timeline(flow, &connection, TlsSummary{});
+    ASSERT_EQ(2u, rows.size());
+    EXPECT_EQ("HTTP", rows[0].protocol);
+    EXPECT_EQ("POST /one HTTP/1.1, POST /two HTTP/1.1", rows[0].info);
+    EXPECT_EQ("HTTP/1.1 200 OK, HTTP/1.1 500 Oops", rows[1].info);
+}
+
 }  // namespace
 }  // namespace trustcap
