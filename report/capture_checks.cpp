@@ -204,9 +204,10 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
         findings.push_back(
             resolved ? capture_finding(
                            "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
-                           "Its name server answers (it resolved " + *resolved +
-                               "), yet it never asked for the licensing server: the device is not set to reach "
-                               "Cisco directly (a CSLU, an SSM On-Prem or a proxy by address), or it did not try.",
+                           "A name server answers in this capture (" + *resolved +
+                               " resolved), yet no one asked for the licensing server: if the device asked that "
+                               "name, its DNS works and it is not set to reach Cisco directly (a CSLU, an SSM "
+                               "On-Prem or a proxy by address), or it did not try.",
                            {}, {"show running-config | include license smart", "show license status"})
                      : capture_finding(
                            "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
