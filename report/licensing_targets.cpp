@@ -74,7 +74,6 @@ std::set<std::uint16_t> licensing_ports(const LicensingTargets& targets, const s
 }
 
 std::set<std::uint16_t> followed_ports(const LicensingTargets& targets, const std::set<std::uint16_t>& checked_ports) {
-    constexpr std::uint16_t plain_http_port = 80;
     std::set<std::uint16_t> ports = licensing_ports(targets, checked_ports);
     ports.insert(plain_http_port);
     return ports;

@@ -51,6 +51,9 @@ std::string kind_of_name(const std::string& name);
 // connection to it is a licensing connection to an on-prem server.
 inline constexpr std::uint16_t cslu_port = 8182;
 
+// Plain HTTP: SSM On-Prem's http CSLU URL (http://<server>/cslu/v1/pi/<tenant-id>), and proxies.
+inline constexpr std::uint16_t plain_http_port = 80;
+
 // Whether an HTTP request target is one that only CSLU or SSM On-Prem serve
 // to IOS XE devices: /cslu/… (Smart Licensing Using Policy), /SmartTransport
 // and /Transportgateway/services/DeviceRequestHandler (Smart and Call Home

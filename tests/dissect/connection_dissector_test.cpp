@@ -228,13 +228,18 @@ TEST(ConnectionDissector, PairsPipelinedRequestsAndSplitBodiesInOrder) {
     EXPECT_EQ(later[0].response->status, 404);
 }
 
-TEST(ConnectionDissector, KeepsABoundedNumberOfLaterExchangesAndCountsTheRest) {
-    Feeder feeder;
+// `count` answered exchanges, from frame 1 on.
+void send_answered_exchanges(Feeder& feeder, std::size_t count) {
     std::uint64_t frame = 1;
-    for (std::size_t i = 0; i < max_later_http_exchanges + 5; ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
         feeder.send(to_server, post("/cslu/v1/pi", "x"), frame++);
         feeder.send(to_client, answer(200, "y"), frame++);
     }
+}
+
+TEST(ConnectionDissector, KeepsABoundedNumberOfLaterExchangesAndCountsTheRest) {
+    Feeder feeder;
+    send_answered_exchanges(feeder, max_later_http_exchanges + 5);
     EXPECT_EQ(feeder.dissector.later_http().size(), max_later_http_exchanges);
     EXPECT_EQ(feeder.dissector.later_http_not_kept(), 4u);
     EXPECT_EQ(feeder.dissector.later_http().back().response->status, 200);
@@ -242,11 +247,7 @@ TEST(ConnectionDissector, KeepsABoundedNumberOfLaterExchangesAndCountsTheRest) {
 
 TEST(ConnectionDissector, TheAnswerToAHeadPastTheKeptExchangesHasNoBody) {
     Feeder feeder;
-    std::uint64_t frame = 1;
-    for (std::size_t i = 0; i < max_later_http_exchanges + 2; ++i) {
-        feeder.send(to_server, post("/cslu/v1/pi", "x"), frame++);
-        feeder.send(to_client, answer(200, "y"), frame++);
-    }
+    send_answered_exchanges(feeder, max_later_http_exchanges + 2);
     ASSERT_GT(feeder.dissector.later_http_not_kept(), 0u);
     feeder.send(to_server, text("HEAD /cslu/v1/pi HTTP/1.1\r\n\r\n"), 1000);
     feeder.send(to_server, post("/cslu/v1/pi", ""), 1001);

@@ -16,7 +16,6 @@ namespace {
 
 constexpr std::size_t max_capture_name_length = 31;
 constexpr std::string_view pcap_suffix = ".pcap";
-constexpr std::uint16_t http_port = 80;
 constexpr std::uint16_t https_port = 443;
 constexpr std::uint16_t dns_port = 53;
 constexpr int buffer_size_mb = 100;
@@ -231,7 +230,7 @@ void write_access_list(Script& script, const EpcOptions& options) {
         script.comment(endpoint.port
                            ? "  The on-prem SSM/CSLU " + server + ": TCP to and from it."
                            : "  The on-prem SSM/CSLU " + server + ": TCP to and from ports " +
-                                 std::to_string(http_port) + " and " + std::to_string(https_port) +
+                                 std::to_string(plain_http_port) + " and " + std::to_string(https_port) +
                                  " (SSM On-Prem) and " + std::to_string(cslu_port) + " (CSLU).");
     }
     if (is_direct(options)) {
@@ -249,7 +248,7 @@ void write_access_list(Script& script, const EpcOptions& options) {
     for (const std::string& server : options.servers) {
         HostPort endpoint = split_host_port(server);
         for (std::uint16_t port : endpoint.port ? std::vector<std::uint16_t>{*endpoint.port}
-                                                : std::vector<std::uint16_t>{http_port, https_port, cslu_port}) {
+                                                : std::vector<std::uint16_t>{plain_http_port, https_port, cslu_port}) {
             permit_host(script, endpoint.host, port, options);
         }
     }
