@@ -93,6 +93,7 @@ struct FlowTracker::ActiveFlow {
     std::array<std::optional<AckSeen>, 2> latest_ack;
     bool streams_started = false;
     bool closed = false;  // a reset that ended it, or both FINs acknowledged
+    bool queued_to_finish = false;  // in closing_
     std::size_t charged = 0;  // what the memory budget was last charged for it
 
     TcpStreamReassembler* reassembler(Direction direction) {
@@ -163,8 +164,12 @@ void FlowTracker::advance_clock(const Timestamp& now) {
         ++counters_.idle_sweeps;
         expire_idle(now);
     }
-    if (early_completion_ && completion_sweep_.due(now, completion_sweep_interval_seconds, table_.size()))
-        finish_due_flows(now);
+    if (!early_completion_) return;
+    finish_closed_flows(now);
+    bool silence_comes_first =
+        early_completion_->after_silence_seconds < static_cast<double>(limits_.idle_timeout_seconds);
+    if (silence_comes_first && completion_sweep_.due(now, completion_sweep_interval_seconds, table_.size()))
+        finish_silent_flows(now);
 }
 
 void FlowTracker::add(const DecodedPacket& packet) {
@@ -239,6 +244,7 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
     if (active.record) {
         record_packet(active, packet, direction);
         recharge(active);
+        queue_to_finish_if_closed(key, active, packet.time);
     } else if (has(flags, tcp_flag::rst)) {
         active.closed = true;
     }
@@ -579,14 +585,36 @@ void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     }
 }
 
-void FlowTracker::finish_due_flows(const Timestamp& now) {
+void FlowTracker::queue_to_finish_if_closed(const Key& key, ActiveFlow& active, const Timestamp& now) {
+    if (!early_completion_ || !active.closed || active.queued_to_finish) return;
+    active.queued_to_finish = true;
+    closing_.push_back({key, active.record->id, now});
+}
+
+// A queued flow that went on after closing (a reset it outlived) leaves the
+// queue; one that closed again is queued anew.
+void FlowTracker::finish_closed_flows(const Timestamp& now) {
+    while (!closing_.empty() && now.seconds_since(closing_.front().quiet_since) >= early_completion_->after_close_seconds) {
+        Closing closing = closing_.front();
+        closing_.pop_front();
+        auto found = table_.find(closing.key);
+        if (found == table_.end() || !found->second->record || found->second->record->id != closing.flow_id) continue;
+        ActiveFlow& active = *found->second;
+        if (!active.closed) {
+            active.queued_to_finish = false;
+        } else if (now.seconds_since(active.last_seen) >= early_completion_->after_close_seconds) {
+            retire(active, now);
+        } else {
+            closing_.push_back({closing.key, closing.flow_id, active.last_seen});
+        }
+    }
+}
+
+void FlowTracker::finish_silent_flows(const Timestamp& now) {
     for (auto& [key, active] : table_) {
-        if (!active->record) continue;
-        double silence = now.seconds_since(active->last_seen);
-        if (active->closed ? silence < early_completion_->after_close_seconds
-                           : silence < early_completion_->after_silence_seconds)
-            continue;
-        if (!active->closed) active->record->ended_by_idle_timeout = true;
+        if (!active->record || active->closed) continue;
+        if (now.seconds_since(active->last_seen) < early_completion_->after_silence_seconds) continue;
+        active->record->ended_by_idle_timeout = true;
         retire(*active, now);
     }
 }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -131,7 +132,9 @@ private:
     void release_streams(ActiveFlow& active);
     void retire(ActiveFlow& active, const Timestamp& now);
     void expire_idle(const Timestamp& now);
-    void finish_due_flows(const Timestamp& now);
+    void queue_to_finish_if_closed(const Key& key, ActiveFlow& active, const Timestamp& now);
+    void finish_closed_flows(const Timestamp& now);
+    void finish_silent_flows(const Timestamp& now);
     using Table = std::unordered_map<Key, std::unique_ptr<ActiveFlow>, KeyHash>;
     void make_room(std::uint64_t& evicted_counter);
     void stay_within_budget();
@@ -161,7 +164,15 @@ private:
     Sweep idle_sweep_;
     std::optional<FlowCompletionTimes> early_completion_;
     FinishedListener finished_listener_;
-    Sweep completion_sweep_;
+    // Closed flows in the order they closed, each finished once it has been
+    // quiet for after_close_seconds: no walk of the table.
+    struct Closing {
+        Key key;
+        std::uint64_t flow_id = 0;
+        Timestamp quiet_since;
+    };
+    std::deque<Closing> closing_;
+    Sweep completion_sweep_;  // for silent open flows, when that comes before the idle timeout
     Timestamp latest_time_;
 };
 

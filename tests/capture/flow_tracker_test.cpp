@@ -821,6 +821,52 @@ TEST_F(EarlyFinishTest, ResetConnectionIsReportedAfterTheCloseDelay) {
     EXPECT_EQ(1u, tracker.finished_flows().size());
 }
 
+TEST_F(EarlyFinishTest, AResetTheConnectionOutlivedDoesNotFinishIt) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker);
+    tracker.add(make.tcp(device, server, syn, 1000, 0));                 // base + 1 s
+    tracker.add(make.tcp(server, device, rst | ack, 0, 1001, {}, 250));  // base + 2 s
+    tracker.add(make.tcp(server, device, syn | ack, 5000, 1001));        // base + 3 s: the server went on
+
+    tracker.advance_clock(at(30));
+    EXPECT_TRUE(reported.empty());
+    tracker.finish();
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_EQ(std::vector<std::uint64_t>{2}, reported[0].rst_frames);
+}
+
+TEST_F(EarlyFinishTest, APacketAfterTheCloseStartsTheCloseDelayAgain) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker);
+    complete_connection(tracker);                            // closed by frame 8, base + 8 s
+    tracker.add(make.tcp(server, device, ack, 5008, 1007));  // frame 9, base + 9 s: a late ACK
+
+    tracker.advance_clock(at(10, 500));  // 2.5 s after the close, 1.5 s after the late ACK
+    EXPECT_TRUE(reported.empty());
+    tracker.advance_clock(at(11, 100));
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_EQ(9u, tracker.finished_flows()[0]->last_frame);
+}
+
+// Reading a file: closed connections finish after the close delay, open
+// ones only at the idle timeout.
+TEST_F(EarlyFinishTest, WithTheIdleTimeoutAsSilenceOnlyClosedFlowsFinishEarly) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker, 2, static_cast<double>(FlowTracker::Limits{}.idle_timeout_seconds));
+    tracker.add(make.tcp(Endpoint{device.ip, 40001}, server, syn, 7000, 0));  // base + 1 s, left open
+    complete_connection(tracker);                                              // frames 2-9
+
+    tracker.advance_clock(at(100));
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_EQ(2u, reported[0].id);
+    tracker.advance_clock(at(590));
+    EXPECT_EQ(1u, reported.size());
+    tracker.advance_clock(at(620));
+    ASSERT_EQ(2u, reported.size());
+    EXPECT_EQ(1u, reported[1].id);
+    EXPECT_TRUE(reported[1].ended_by_idle_timeout);
+}
+
 TEST_F(EarlyFinishTest, UncheckedFlowsAreNeverReported) {
     FlowTracker tracker = make_tracker();
     finish_early(tracker, 2, 5);

@@ -84,7 +84,12 @@ struct AnalysisSession::State {
                   [](const Endpoint&, const Endpoint&) { return true; },
                   [this](const TcpFlow& flow) { return dissectors.consumer_for(flow); }, limits_of(options)),
           decoder(link_type) {
-        tracker.keep_finished_flows_if([this](const TcpFlow& flow) { return retain(flow); });
+        // A closed connection is finished (kept for the report, or let go) as
+        // it would be live, so memory follows the connections still open;
+        // an open one waits for the idle timeout or the end of the capture.
+        FlowCompletionTimes reading_a_file;
+        reading_a_file.after_silence_seconds = static_cast<double>(limits_of(options).idle_timeout_seconds);
+        tracker.finish_flows_early(reading_a_file, [this](const TcpFlow& flow) { return retain(flow); });
     }
 
     static FlowTracker::Limits limits_of(const AnalysisOptions& options) {
