@@ -63,6 +63,8 @@ public:
         next_.on_gap(direction, offset, length, frame, reason);
     }
     [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override { return next_.frame_is_evidence(frame); }
+    [[nodiscard]] bool wants_more_bytes() const override { return next_.wants_more_bytes(); }
+    [[nodiscard]] bool is_of_interest() const override { return next_.is_of_interest(); }
 
 private:
     TcpFlow& flow_;
@@ -244,6 +246,11 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
     if (active.record) {
         record_packet(active, packet, direction);
         recharge(active);
+        // Of no interest: finished now, its entry left so that its later packets start no new flow.
+        if (active.consumer && !active.consumer->wants_more_bytes()) {
+            retire(active, packet.time);
+            return;
+        }
         queue_to_finish_if_closed(key, active, packet.time);
     } else if (has(flags, tcp_flag::rst)) {
         active.closed = true;
@@ -633,15 +640,27 @@ void FlowTracker::expire_idle(const Timestamp& now) {
 }
 
 // The table is full: the least recently seen tenth goes; entries of flows
-// already finished first, then closed flows, then open ones.
+// already finished first, then closed flows, then open ones, those whose
+// consumer found them of interest last.
 void FlowTracker::make_room(std::uint64_t& evicted_counter) {
-    std::vector<std::pair<std::tuple<bool, bool, Timestamp>, Key>> candidates;
+    std::vector<std::pair<std::tuple<bool, bool, bool, Timestamp>, Key>> candidates;
     candidates.reserve(table_.size());
-    for (const auto& [key, active] : table_)
-        candidates.push_back({{active->record != nullptr, !active->closed, active->last_seen}, key});
+    for (const auto& [key, active] : table_) {
+        bool of_interest = active->consumer && active->consumer->is_of_interest();
+        candidates.push_back({{active->record != nullptr, !active->closed, of_interest, active->last_seen}, key});
+    }
     std::size_t count = std::max<std::size_t>(1, table_.size() / 10);
-    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count - 1),
-                     candidates.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto by_rank = [](const auto& a, const auto& b) { return a.first < b.first; };
+    const auto last_chosen = candidates.begin() + static_cast<std::ptrdiff_t>(count);
+    std::nth_element(candidates.begin(), last_chosen - 1, candidates.end(), by_rank);
+    std::sort(candidates.begin(), last_chosen, by_rank);  // the oldest finish first, as they would have
+    // Their memory is given back before any of them finishes, so that the
+    // listener finds room for those it keeps.
+    for (std::size_t i = 0; i < count; ++i) {
+        ActiveFlow& active = *table_.find(candidates[i].second)->second;
+        budget_.change(active.charged, 0);
+        active.charged = 0;
+    }
     for (std::size_t i = 0; i < count; ++i) {
         auto found = table_.find(candidates[i].second);
         if (found->second->record) {

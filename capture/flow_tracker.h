@@ -42,7 +42,8 @@ struct FlowCompletionTimes {
 //
 // Flows the selector picks are "checked": they keep a TcpFlow record with
 // their evidence and have both directions reassembled and handed to a
-// StreamConsumer. Other flows only cost a table entry, so they can be counted.
+// StreamConsumer; a flow whose consumer wants no more of its bytes is
+// finished at once. Other flows only cost a table entry, so they can be counted.
 // A new SYN with another initial sequence number on a known 5-tuple starts a
 // new flow (port reuse).
 class FlowTracker {

@@ -42,6 +42,15 @@ public:
     // delivered): the flow table keeps such frames as evidence.
     [[nodiscard]] virtual bool frame_is_evidence(std::uint64_t /*frame*/) const { return false; }
 
+    // False once the consumer will read nothing more of the connection (it is
+    // of no interest): the flow table then finishes the flow at once, as if
+    // it had ended, so that it costs a table entry and nothing more.
+    [[nodiscard]] virtual bool wants_more_bytes() const { return true; }
+
+    // True once the consumer knows the connection is one it looks for: when
+    // memory runs short, the flow table lets go of such flows last.
+    [[nodiscard]] virtual bool is_of_interest() const { return false; }
+
     // What the consumer holds (itself, its buffers, what it kept), for the memory budget.
     [[nodiscard]] virtual std::size_t held_bytes() const { return 0; }
 };

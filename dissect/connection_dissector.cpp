@@ -23,8 +23,8 @@ bool append_bounded(std::vector<std::uint8_t>& head, Bytes bytes) {
 
 }  // namespace
 
-ConnectionDissector::ConnectionDissector(InterestTest interested)
-    : interested_(std::move(interested)), tls_(std::make_unique<TlsStreamDissector>()) {}
+ConnectionDissector::ConnectionDissector(InterestTest interested, CertificateCache* certificates)
+    : interested_(std::move(interested)), certificates_(certificates), tls_(std::make_unique<TlsStreamDissector>()) {}
 
 ConnectionDissector::~ConnectionDissector() = default;
 
@@ -307,8 +307,8 @@ void ConnectionDissector::check_interest() {
             if (!certificate && !too_late) continue;
             awaiting_certificate_names_ = false;
             if (certificate) {
-                std::string error;
-                if (auto leaf = summarize_certificate(Bytes(message.certificates.front()), error))
+                std::optional<CertificateSummary> leaf = read_leaf(Bytes(message.certificates.front()));
+                if (leaf)
                     for (const std::string& name : certificate_host_names(*leaf))
                         if (interested_(name, "")) return;
             }
@@ -333,6 +333,12 @@ void ConnectionDissector::check_interest() {
         lose_interest();
         return;
     }
+}
+
+std::optional<CertificateSummary> ConnectionDissector::read_leaf(Bytes der) const {
+    if (certificates_) return certificates_->read(der).summary;
+    std::string error;
+    return summarize_certificate(der, error);
 }
 
 void ConnectionDissector::lose_interest() {

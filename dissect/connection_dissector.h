@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "capture/stream_consumer.h"
+#include "dissect/certificate_cache.h"
 #include "dissect/http_chunked_body.h"
 #include "dissect/http_message.h"
 #include "dissect/tls_stream_dissector.h"
@@ -50,7 +51,9 @@ public:
     // names the certificate is for.
     using InterestTest = std::function<bool(const std::string& server_name, const std::string& connect_target)>;
 
-    explicit ConnectionDissector(InterestTest interested = nullptr);
+    // `certificates`, when given, reads the server's certificate once per run
+    // however many connections send it.
+    explicit ConnectionDissector(InterestTest interested = nullptr, CertificateCache* certificates = nullptr);
     ~ConnectionDissector() override;
 
     void on_data(Direction direction, std::uint64_t stream_offset, Bytes bytes, std::uint64_t frame,
@@ -58,6 +61,12 @@ public:
     void on_gap(Direction direction, std::uint64_t stream_offset, std::uint64_t length, std::uint64_t frame,
                 GapReason reason) override;
     [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override;
+    [[nodiscard]] bool wants_more_bytes() const override { return !lost_interest_; }
+    // Its Client Hello (or the server's certificate) named a server of
+    // interest, or it carried HTTP.
+    [[nodiscard]] bool is_of_interest() const override {
+        return (interest_checked_ && !awaiting_certificate_names_ && !lost_interest_) || http_.has_value();
+    }
     [[nodiscard]] std::size_t held_bytes() const override;
 
     // The connection's first HTTP exchange (a CONNECT, or plain HTTP).
@@ -92,9 +101,11 @@ private:
     void feed_tls(Direction direction, Bytes bytes, std::uint64_t frame, const Timestamp& time);
     void check_interest();
     void lose_interest();
+    [[nodiscard]] std::optional<CertificateSummary> read_leaf(Bytes der) const;
     void note_evidence(std::uint64_t frame);
 
     InterestTest interested_;
+    CertificateCache* certificates_;
     std::unique_ptr<TlsStreamDissector> tls_;
     Mode client_mode_ = Mode::undecided;
     Mode server_mode_ = Mode::undecided;

@@ -964,5 +964,78 @@ TEST_F(FlowTrackerTest, AnIcmpFloodQuotingOneFlowKeepsTheFirstFewErrors) {
     EXPECT_EQ(101u, flow.last_frame);
 }
 
+// --- What the consumer says of a flow: of no interest, or of interest ---
+
+// Loses interest at a client's "bye"; finds a flow of interest at "licensing".
+class JudgingConsumer : public StreamConsumer {
+public:
+    void on_data(Direction direction, std::uint64_t, Bytes bytes, std::uint64_t, const Timestamp&) override {
+        std::string text(bytes.begin(), bytes.end());
+        if (direction == Direction::client_to_server && text == "bye") done_ = true;
+        if (text == "licensing") of_interest_ = true;
+    }
+    void on_gap(Direction, std::uint64_t, std::uint64_t, std::uint64_t, GapReason) override {}
+    [[nodiscard]] bool wants_more_bytes() const override { return !done_; }
+    [[nodiscard]] bool is_of_interest() const override { return of_interest_; }
+
+private:
+    bool done_ = false;
+    bool of_interest_ = false;
+};
+
+class ConsumerJudgementTest : public FlowTrackerTest {
+protected:
+    FlowTracker make_judged_tracker(FlowTracker::Limits limits = {}) {
+        return FlowTracker([](std::uint16_t port) { return port == 443; }, [](const Endpoint&, const Endpoint&) { return true; },
+                           [](const TcpFlow&) { return std::make_unique<JudgingConsumer>(); }, limits);
+    }
+    // SYN, SYN-ACK, ACK and the client's `data`: four frames.
+    void connect_and_send(FlowTracker& tracker, std::uint16_t client_port, std::string_view data) {
+        Endpoint client{device.ip, client_port};
+        tracker.add(make.tcp(client, server, syn, 1000, 0));
+        tracker.add(make.tcp(server, client, syn | ack, 5000, 1001));
+        tracker.add(make.tcp(client, server, ack, 1001, 5001));
+        tracker.add(make.tcp(client, server, psh | ack, 1001, 5001, data));
+    }
+};
+
+TEST_F(ConsumerJudgementTest, AFlowOfNoInterestIsFinishedAtOnceAndItsLaterPacketsStartNoFlow) {
+    FlowTracker tracker = make_judged_tracker();
+    std::vector<std::uint64_t> told_last_frames;
+    tracker.keep_finished_flows_if([&](const TcpFlow& flow) {
+        told_last_frames.push_back(flow.last_frame);
+        return false;
+    });
+    connect_and_send(tracker, 40000, "bye");
+    ASSERT_EQ(std::vector<std::uint64_t>{4}, told_last_frames);
+
+    const Endpoint client{device.ip, 40000};
+    tracker.add(make.tcp(server, client, psh | ack, 5001, 1004, "more"));
+    tracker.add(make.tcp(client, server, fin | ack, 1004, 5005));
+    tracker.finish();
+    EXPECT_EQ(std::vector<std::uint64_t>{4}, told_last_frames);
+    EXPECT_EQ(1u, tracker.counters().tcp_flows);
+    EXPECT_EQ(1u, tracker.counters().flows_forgotten);
+    EXPECT_TRUE(tracker.finished_flows().empty());
+}
+
+TEST_F(ConsumerJudgementTest, AFullTableLetsGoOfFlowsOfInterestLast) {
+    FlowTracker::Limits limits;
+    limits.max_flows = 3;
+    FlowTracker tracker = make_judged_tracker(limits);
+    connect_and_send(tracker, 40001, "licensing");  // the least recently active, but of interest
+    connect_and_send(tracker, 40002, "other");
+    connect_and_send(tracker, 40003, "other");
+    tracker.add(make.tcp(Endpoint{device.ip, 40004}, server, syn, 1000, 0));  // the table is full
+
+    ASSERT_EQ(1u, tracker.finished_flows().size());
+    EXPECT_EQ(40002, tracker.finished_flows()[0]->client.port);
+    EXPECT_TRUE(tracker.finished_flows()[0]->evicted);
+    tracker.finish();
+    ASSERT_EQ(4u, tracker.finished_flows().size());
+    EXPECT_EQ(40001, tracker.finished_flows()[0]->client.port);
+    EXPECT_FALSE(tracker.finished_flows()[0]->evicted);
+}
+
 }  // namespace
 }  // namespace trustcap

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/dissect/certificate_factory.h"
+
 #include <string>
 #include <vector>
 
@@ -127,6 +129,51 @@ TEST(ConnectionDissector, ConnectionOfNoInterestKeepsNothingMore) {
     EXPECT_EQ("www.example.com|", asked);
     EXPECT_TRUE(feeder.dissector.lost_interest());
     EXPECT_TRUE(feeder.dissector.tls().messages().empty());
+    EXPECT_FALSE(feeder.dissector.wants_more_bytes());
+    EXPECT_FALSE(feeder.dissector.is_of_interest());
+}
+
+TEST(ConnectionDissector, AConnectionOfInterestSaysSoOnceItsClientHelloNamedTheServer) {
+    Feeder feeder([](const std::string& server_name, const std::string&) {
+        return server_name == "smartreceiver.cisco.com";
+    });
+    EXPECT_FALSE(feeder.dissector.is_of_interest());
+    feeder.send(to_server, client_hello("smartreceiver.cisco.com"), 4);
+    EXPECT_TRUE(feeder.dissector.is_of_interest());
+    EXPECT_TRUE(feeder.dissector.wants_more_bytes());
+}
+
+// A Certificate handshake record holding `der` alone.
+ByteVector certificate_record(const ByteVector& der) {
+    auto u24 = [](std::size_t value) {
+        return ByteVector{static_cast<std::uint8_t>(value >> 16), static_cast<std::uint8_t>(value >> 8),
+                          static_cast<std::uint8_t>(value)};
+    };
+    ByteVector list = joined({u24(der.size()), der});
+    ByteVector body = joined({u24(list.size()), list});
+    ByteVector handshake = joined({ByteVector{11}, u24(body.size()), body});
+    return joined({ByteVector{0x16, 0x03, 0x03, static_cast<std::uint8_t>(handshake.size() >> 8),
+                              static_cast<std::uint8_t>(handshake.size())},
+                   handshake});
+}
+
+TEST(ConnectionDissector, TheServerCertificateOfNamelessConnectionsIsReadOncePerRun) {
+    const ByteVector& leaf = testing::test_pki().leaf.der;  // for smartreceiver.cisco.com
+    CertificateCache certificates;
+    std::vector<std::string> asked;
+    auto interest = [&](const std::string& server_name, const std::string&) {
+        asked.push_back(server_name);
+        return server_name == "smartreceiver.cisco.com";
+    };
+    for (int connection = 0; connection < 2; ++connection) {
+        ConnectionDissector dissector(interest, &certificates);
+        dissector.on_data(to_server, 0, client_hello(""), 4, Timestamp{});
+        dissector.on_data(to_client, 0, certificate_record(leaf), 6, Timestamp{});
+        EXPECT_TRUE(dissector.is_of_interest());
+    }
+    EXPECT_EQ(1u, certificates.parsed());
+    EXPECT_EQ(1u, certificates.reused());
+    EXPECT_EQ((std::vector<std::string>{"", "smartreceiver.cisco.com", "", "smartreceiver.cisco.com"}), asked);
 }
 
 TEST(ConnectionDissector, AGapInAnHttpHeadStopsReadingIt) {

@@ -77,7 +77,8 @@ struct AnalysisSession::State {
           dissectors(
               [this](const TcpFlow& flow) {
                   return std::make_unique<ConnectionDissector>(
-                      licensing_interest(flow, dns, this->options.targets, this->options.checked_ports));
+                      licensing_interest(flow, dns, this->options.targets, this->options.checked_ports),
+                      &certificates);
               },
               dns),
           tracker([this](std::uint16_t port) { return followed.contains(port); },

@@ -19,6 +19,8 @@ public:
         target_.on_gap(direction, offset, length, frame, reason);
     }
     [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override { return target_.frame_is_evidence(frame); }
+    [[nodiscard]] bool wants_more_bytes() const override { return target_.wants_more_bytes(); }
+    [[nodiscard]] bool is_of_interest() const override { return target_.is_of_interest(); }
     [[nodiscard]] std::size_t held_bytes() const override { return sizeof(*this) + target_.held_bytes(); }
 
 private:
