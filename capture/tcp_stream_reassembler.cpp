@@ -217,7 +217,11 @@ void TcpStreamReassembler::declare_gap(std::uint64_t length, std::uint64_t frame
 void TcpStreamReassembler::retain(Bytes delivered) {
     const std::size_t capacity = limits_.retained_tail_bytes;
     if (capacity == 0) return;
-    if (tail_.empty()) tail_.resize(capacity);
+    // Until the stream passes `capacity` bytes the ring is only as long as
+    // the stream: offsets below it are their own index.
+    const std::uint64_t end = next_offset_ + delivered.size();
+    const std::size_t needed = end < capacity ? static_cast<std::size_t>(end) : capacity;
+    if (tail_.size() < needed) tail_.resize(std::max(needed, std::min(capacity, 2 * tail_.size())));
     const Bytes kept = delivered.size() > capacity ? delivered.last(capacity) : delivered;
     const std::uint64_t kept_offset = next_offset_ + (delivered.size() - kept.size());
     const auto index = static_cast<std::size_t>(kept_offset % capacity);

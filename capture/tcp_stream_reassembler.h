@@ -111,7 +111,8 @@ private:
     std::size_t buffered_bytes_ = 0;
     // Ranges [first, second) sent but cut by the snap length: a gap when reached, unless a copy arrives first.
     std::map<std::uint64_t, std::uint64_t> uncaptured_;
-    // Ring buffer of the last delivered bytes: the byte at offset o sits at o % retained_tail_bytes.
+    // Ring buffer of the last delivered bytes: the byte at offset o sits at o %
+    // retained_tail_bytes; shorter while the stream is.
     std::vector<std::uint8_t> tail_;
     std::size_t tail_size_ = 0;  // valid bytes, ending at next_offset_
 };

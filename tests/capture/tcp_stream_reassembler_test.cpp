@@ -190,6 +190,23 @@ TEST_F(TcpStreamReassemblerTest, RetransmissionOlderThanRetainedTailCannotBeComp
     EXPECT_EQ(reassembler->counters().inconsistent_retransmissions, 2u);
 }
 
+// A short stream keeps a short tail: an open connection that sent a few
+// bytes holds a few bytes, not the whole ring.
+TEST_F(TcpStreamReassemblerTest, TheRetainedTailGrowsWithTheStreamUpToItsLimit) {
+    use_limits({.max_buffered_bytes = 1 << 20, .retained_tail_bytes = 16});
+    const std::size_t empty = reassembler->held_bytes();
+    add(0, "abc", 1);
+    EXPECT_EQ(empty + 3, reassembler->held_bytes());
+    EXPECT_EQ(add(1, "bX", 2), SegmentKind::retransmission);
+    EXPECT_EQ(reassembler->counters().inconsistent_retransmissions, 1u);
+    add(3, "defghijklmnopqrst", 3);
+    EXPECT_EQ(empty + 16, reassembler->held_bytes());
+    EXPECT_EQ(add(18, "sT", 4), SegmentKind::retransmission);
+    EXPECT_EQ(reassembler->counters().inconsistent_retransmissions, 2u);
+    EXPECT_EQ(add(2, "CD", 5), SegmentKind::retransmission);  // older than the tail: taken as matching
+    EXPECT_EQ(reassembler->counters().inconsistent_retransmissions, 2u);
+}
+
 TEST_F(TcpStreamReassemblerTest, PartialOverlapWithDeliveredAndHeldBytes) {
     add(0, "0123456789", 1);
     EXPECT_EQ(add(20, "KLMNOPQRST", 2), SegmentKind::out_of_order);
