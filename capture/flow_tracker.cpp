@@ -661,13 +661,19 @@ void FlowTracker::make_room(std::uint64_t& evicted_counter) {
         budget_.change(active.charged, 0);
         active.charged = 0;
     }
+    // Let go for memory, a flow keeps its entry, as a finished one does, so
+    // that its later packets start no new flow in the middle of the
+    // connection; the entry goes when it is chosen again, or at once when
+    // the table is full.
     for (std::size_t i = 0; i < count; ++i) {
         auto found = table_.find(candidates[i].second);
-        if (found->second->record) {
-            if (!found->second->closed) found->second->record->evicted = true;
+        ActiveFlow& active = *found->second;
+        if (active.record) {
+            if (!active.closed) active.record->evicted = true;
             ++evicted_counter;
+            retire(active, latest_time_);
+            if (table_.size() < limits_.max_flows) continue;
         }
-        retire(*found->second, latest_time_);
         erase_flow(found);
     }
 }

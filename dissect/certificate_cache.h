@@ -22,9 +22,10 @@ struct CertificateReading {
 // signature check. Bounded by the DER bytes it holds; when full it starts over.
 class CertificateCache {
 public:
-    // Enough for thousands of distinct ordinary certificates; a run that sends
-    // more is rereading certificates, never holding more memory.
-    static constexpr std::size_t max_cached_der_bytes = 16 * 1024 * 1024;
+    // Enough for thousands of distinct ordinary certificates, within the
+    // 64 MiB trustcap keeps to; a run that sends more is rereading
+    // certificates, never holding more memory.
+    static constexpr std::size_t max_cached_der_bytes = 4 * 1024 * 1024;
 
     // The reading of `der`, keyed by its SHA-256. The reference stays valid
     // until the next call.

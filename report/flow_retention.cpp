@@ -15,8 +15,13 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
                                               std::size_t held_bytes) {
     const TcpFlow& flow = *evidence.flow;
     const ConnectionDissector* connection = evidence.connection;
-    // A TLS connection the dissector kept interest in may be the licensing exchange itself.
-    bool dissected_tls = connection && connection->carries_tls() && !connection->lost_interest();
+    // A TLS connection the dissector kept interest in may be the licensing
+    // exchange itself. Once memory ran short, one that never showed whom it
+    // was for (no Client Hello: it began before the capture, or its start was
+    // let go) is judged as the others are.
+    bool undecided_kept = !flow.evicted && !budget_.first_reached_frame();
+    bool dissected_tls = connection && connection->carries_tls() && !connection->lost_interest() &&
+                         (connection->is_of_interest() || undecided_kept);
     if (!dissected_tls) {
         FlowSelection selection = select_flow(evidence, context);
         if (selection == FlowSelection::none) {
@@ -40,9 +45,10 @@ FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, cons
         }
         if (listed) ++*listed;
     }
-    // Kept flows may take half the budget: the other half stays for the open
-    // flows, so a busy capture's later connections are still read.
-    bool within_budget = kept_bytes_ + held_bytes <= budget_.limit() / 2 && budget_.has_room_for(held_bytes);
+    // Kept flows may take half the budget, whatever the open flows hold: the
+    // flow table lets open flows go to make room; the other half stays for
+    // the open flows, so a busy capture's later connections are still read.
+    bool within_budget = kept_bytes_ + held_bytes <= budget_.limit() / 2;
     if (kept_ >= max_kept_ || !within_budget) {
         ++dropped_;
         if (!within_budget) {

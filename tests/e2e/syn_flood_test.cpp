@@ -109,7 +109,8 @@ constexpr bool memory_is_trustcaps = true;
 // Before the bound, 100 000 SYNs took 560 MB and wrote 290 MB of JSON (one
 // full record per attempt); with --max-flows 1000, still 300 MB.
 TEST_F(SynFloodTest, IsSummarisedInBoundedMemoryAndOutput) {
-    ProcessResult run = run_process({trustcap_binary(), "--format", "json", capture_->string()});
+    ProcessResult run =
+        run_process({trustcap_binary(), "--format", "json", "--max-memory", "64", capture_->string()});
     ASSERT_EQ(1, run.exit_status) << run.standard_error;
     if (memory_is_trustcaps) {
         EXPECT_LT(run.peak_memory_kib, 256u * 1024);
@@ -167,20 +168,48 @@ TEST_F(SynFloodTest, AMemoryBudgetBoundsTheFlowsStateAndSaysWhereItWasSpent) {
     }
     EXPECT_TRUE(told);
 
-    ProcessResult ample = run_process({trustcap_binary(), "--format", "json", capture_->string()});
+    ProcessResult ample =
+        run_process({trustcap_binary(), "--format", "json", "--max-memory", "512", capture_->string()});
     Json ample_report = Json::parse(ample.standard_output);
     const Json& unspent = ample_report.at("capture").at("limits").at("memory");
     EXPECT_TRUE(unspent.at("first_reached_frame").is_null());
     EXPECT_EQ(512u << 20, unspent.at("limit_bytes"));
 }
 
+// The default budget keeps trustcap within 64 MiB whatever the capture holds.
+// Here it is spent before the first SYN has waited 3 s for its answer: the
+// attempts are let go, oldest first, without being called unanswered, and the
+// report says so and how to give it the memory to judge them.
+TEST_F(SynFloodTest, TheDefaultBudgetLetsTheOldestAttemptsGoAndSaysSo) {
+    ProcessResult run = run_process({trustcap_binary(), "--format", "json", capture_->string()});
+    ASSERT_EQ(1, run.exit_status) << run.standard_error;
+    if (memory_is_trustcaps) {
+        EXPECT_LT(run.peak_memory_kib, 64u * 1024);
+    }
+    Json report = Json::parse(run.standard_output);
+    const Json& memory = report.at("capture").at("limits").at("memory");
+    EXPECT_EQ(32u << 20, memory.at("limit_bytes"));
+    EXPECT_TRUE(memory.at("first_reached_frame").is_number()) << memory;
+    EXPECT_GT(memory.at("flows_evicted").get<std::uint64_t>(), 50'000u);
+    EXPECT_EQ(0u, memory.at("flows_dropped"));
+    EXPECT_TRUE(report.at("flows").empty());
+    bool told = false;
+    for (const Json& finding : report.at("findings")) {
+        if (finding.at("id") != "capture.memory_limit") continue;
+        told = true;
+        EXPECT_NE(std::string::npos, finding.at("fix").dump().find("--max-memory")) << finding;
+    }
+    EXPECT_TRUE(told);
+}
+
 TEST_F(SynFloodTest, TextAndEventStreamStayBoundedToo) {
     ProcessResult text = run_process({trustcap_binary(), "--max-flows", "1000", capture_->string()});
     EXPECT_LT(text.standard_output.size(), 64u * 1024);
-    ProcessResult events = run_process({trustcap_binary(), "--format", "ndjson", capture_->string()});
+    ProcessResult events =
+        run_process({trustcap_binary(), "--format", "ndjson", "--max-memory", "64", capture_->string()});
     EXPECT_LT(events.standard_output.size(), 256u * 1024);
     EXPECT_NE(std::string::npos, events.standard_output.find("\"summarised_attempts\":{\"count\":69984"));
-    ProcessResult full_text = run_process({trustcap_binary(), capture_->string()});
+    ProcessResult full_text = run_process({trustcap_binary(), "--max-memory", "64", capture_->string()});
     EXPECT_NE(std::string::npos, full_text.standard_output.find("Attempts not listed: 69984 (frames 17 to 70000)"))
         << full_text.standard_output.substr(0, 2000);
 }

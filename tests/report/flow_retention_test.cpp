@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "dissect/connection_dissector.h"
 #include "report/attempt_summary.h"
 #include "report/capture_checks.h"
 #include "report/json_values.h"
@@ -162,6 +163,31 @@ TEST(FlowRetention, KeptFlowsTakeAtMostHalfTheBudgetSoOpenFlowsAreStillRead) {
     EXPECT_EQ(FlowRetention::Decision::dropped, decide(retention, asked, context));
     EXPECT_TRUE(budget.has_room_for(asked.held_bytes())) << "the open flows' half is left";
     EXPECT_EQ(1u, retention.dropped_for_memory());
+}
+
+// TLS that never showed whom it was for (the capture began after its Client
+// Hello) may still be the licensing connection, while memory allows.
+TEST(FlowRetention, UndecidedTlsIsKeptUntilMemoryRanShortOrWhenItWasLetGoEarly) {
+    ConnectionDissector undecided([](const std::string&, const std::string&) { return false; });
+    const std::vector<std::uint8_t> server_alert{0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+    undecided.on_data(Direction::server_to_client, 0, server_alert, 5, Timestamp{});
+    ASSERT_TRUE(undecided.carries_tls());
+    ASSERT_FALSE(undecided.is_of_interest());
+    TcpFlow flow = unanswered_syn(3, "10.0.0.1", "198.51.100.7");
+    established(flow);
+    const JudgingContext context = attempts_on_443();
+    MemoryBudget budget{ample_budget};
+    FlowRetention retention(1000, budget);
+    auto decide_tls = [&](const TcpFlow& judged) {
+        return retention.decide(FlowEvidence{&judged, &undecided, {}}, context, judged.held_bytes());
+    };
+
+    EXPECT_EQ(FlowRetention::Decision::keep, decide_tls(flow));
+    TcpFlow evicted = flow;
+    evicted.evicted = true;
+    EXPECT_EQ(FlowRetention::Decision::not_checked, decide_tls(evicted));
+    budget.note_reached();
+    EXPECT_EQ(FlowRetention::Decision::not_checked, decide_tls(flow));
 }
 
 TEST(AttemptSummariser, CountsDistinctDevicesAndServersInBoundedMemory) {

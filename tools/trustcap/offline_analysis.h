@@ -19,7 +19,7 @@ struct AnalysisOptions {
     LicensingTargets targets;             // --server, --proxy, --all-flows
     std::vector<std::string> ca_bundles;  // --ca-bundle, added to the system's trust store
     std::size_t max_flows = 200'000;      // flow-table entries kept at once, and finished flows kept for the report
-    std::size_t max_memory_bytes = std::size_t{512} << 20;  // the flows' state in all (see MemoryBudget)
+    std::size_t max_memory_bytes = std::size_t{32} << 20;  // the flows' state in all (see MemoryBudget)
 };
 
 struct AnalysisOutcome {
