@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make pkg-config
+  cmake gcc g++ make pkg-config
   libpcap-dev libssl-dev libcli11-dev nlohmann-json3-dev libgtest-dev
   ca-certificates
   tshark tcpreplay jq iproute2 procps libcap2-bin

@@ -1,42 +1,57 @@
 #!/usr/bin/env bash
-# Measures trustcap's speed and memory against tshark on the same capture, in
-# the same run, and prints the ratios.
-#   usage: tools/bench/bench.sh BUILD_DIR [CONNECTIONS] [CAPTURE]
-# Without CAPTURE, trustcap-pcapgen writes a span-port-like capture of
-# CONNECTIONS connections (default 20000, about 480 k frames and 490 MB)
-# into a temporary directory. Needs tshark and GNU time (/usr/bin/time).
+# Measures trustcap's speed and memory on a span-port-like capture, against a
+# bare libpcap read loop and peers on the same file in the same run, and
+# prints each as a ratio to the bare loop.
+#   usage: tools/bench/bench.sh BUILD_DIR [MEBIBYTES] [CAPTURE]
+# Without CAPTURE, it builds a span-port-like capture of about MEBIBYTES
+# (default 1024), in time order: a quarter is copies of the public traces in
+# pcaps/real (Zeek's test suite), each copy between hosts of its own and a
+# copy starting every 2 ms (see trustcap-span-mix); the rest is background
+# connections written by trustcap-pcapgen --span; the project's licensing
+# captures (pcaps/generated*, pcaps/lab) are in it once each, so that the
+# licensing flows are a few among many, as on a span port.
+# Needs GNU time (/usr/bin/time); measures ndpiReader and tshark (Debian
+# packages libndpi-bin, tshark) when installed.
 set -euo pipefail
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: $0 BUILD_DIR [CONNECTIONS] [CAPTURE]" >&2
+  echo "usage: $0 BUILD_DIR [MEBIBYTES] [CAPTURE]" >&2
   exit 2
 fi
 build=$(realpath "$1")
-connections=${2:-20000}
+mebibytes=${2:-1024}
+project=$(cd "$(dirname "$0")/../.." && pwd)
 trustcap="$build/tools/trustcap/trustcap"
-generator="$build/tools/pcapgen/trustcap-pcapgen"
-for tool in "$trustcap" /usr/bin/time; do
+bare="$build/tools/bench/bare-read-loop"
+for tool in "$trustcap" "$bare" "$build/tools/bench/trustcap-span-mix" "$build/tools/pcapgen/trustcap-pcapgen" /usr/bin/time; do
   [[ -x "$tool" ]] || { echo "missing $tool" >&2; exit 2; }
 done
-command -v tshark >/dev/null || { echo "missing tshark" >&2; exit 2; }
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 capture=${3:-}
 if [[ -z "$capture" ]]; then
   capture="$scratch/span.pcap"
-  "$generator" --span "$capture" "$connections"
+  # A background connection of trustcap-pcapgen --span takes about 24 KiB.
+  "$build/tools/pcapgen/trustcap-pcapgen" --span "$scratch/background.pcap" $((mebibytes * 3 / 4 * 1024 / 24))
+  once=(--once "$scratch/background.pcap")
+  while read -r licensing_capture; do
+    once+=(--once "$licensing_capture")
+  done < <(find "$project/pcaps" -path "$project/pcaps/real" -prune -o \( -name '*.pcap' -o -name '*.pcapng' \) -print | sort)
+  mapfile -t public_traces < <(find "$project/pcaps/real" \( -name '*.pcap' -o -name '*.pcapng' \) | sort)
+  "$build/tools/bench/trustcap-span-mix" "$capture" $((mebibytes / 4)) 2000 "${once[@]}" "${public_traces[@]}" 2>/dev/null
+  rm -f "$scratch/background.pcap"
 fi
-frames=$(capinfos -c -M "$capture" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
+frames=$("$bare" "$capture" | awk '{print $1}')
 bytes=$(stat -c %s "$capture")
 
-# Runs a command once to warm the page cache, then measures the best of three.
+# Best of three after a run that warms the page cache (tshark: one run).
 measure() {
-  local name=$1
-  shift
+  local name=$1 runs=$2
+  shift 2
   "$@" >/dev/null 2>&1 || true
   local best_seconds="" best_kib=""
-  for _ in 1 2 3; do
+  for ((run = 0; run < runs; run++)); do
     /usr/bin/time -o "$scratch/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
     read -r seconds kib < <(tail -n 1 "$scratch/time")
     if [[ -z "$best_seconds" ]] || awk "BEGIN {exit !($seconds < $best_seconds)}"; then
@@ -44,25 +59,24 @@ measure() {
       best_kib=$kib
     fi
   done
-  echo "$name $best_seconds $best_kib"
+  echo "$best_seconds $best_kib $name"
 }
 
 {
-  measure "tshark -q -z conv,tcp" tshark -n -r "$capture" -q -z conv,tcp
-  measure "trustcap (text)" "$trustcap" "$capture"
-  measure "trustcap (json)" "$trustcap" --format json "$capture"
+  measure "bare libpcap read loop" 3 "$bare" "$capture"
+  measure "bare loop, 1 MiB stdio buffer" 3 "$bare" "$capture" 1048576
+  measure "trustcap" 3 "$trustcap" "$capture"
+  measure "trustcap --format json" 3 "$trustcap" --format json "$capture"
+  measure "trustcap --all-flows" 3 "$trustcap" --all-flows "$capture"
+  if command -v ndpiReader >/dev/null; then measure "ndpiReader -q" 3 ndpiReader -q -i "$capture"; fi
+  if command -v tshark >/dev/null; then measure "tshark -q -z conv,tcp" 1 tshark -n -q -z conv,tcp -r "$capture"; fi
 } >"$scratch/results"
 
-tshark_seconds=$(head -1 "$scratch/results" | awk '{print $(NF-1)}')
-tshark_kib=$(head -1 "$scratch/results" | awk '{print $NF}')
-
-echo "capture: $capture ($frames frames, $((bytes / 1048576)) MiB)"
-printf "%-24s %10s %12s %14s %14s\n" "program" "seconds" "max RSS MiB" "time ratio" "memory ratio"
-while read -r line; do
-  seconds=$(awk '{print $(NF-1)}' <<<"$line")
-  kib=$(awk '{print $NF}' <<<"$line")
-  name=$(awk '{$NF=""; $(NF-1)=""; sub(/ +$/, ""); print}' <<<"$line")
-  awk -v n="$name" -v s="$seconds" -v k="$kib" -v ts="$tshark_seconds" -v tk="$tshark_kib" \
-    'BEGIN {printf "%-24s %10.2f %12.1f %14.2f %14.2f\n", n, s, k / 1024, s / ts, k / tk}'
+read -r bare_seconds _ < <(head -1 "$scratch/results")
+echo "capture: $(basename "$capture"), $frames frames, $((bytes / 1048576)) MiB"
+printf "| %-30s | %8s | %14s | %12s |\n" "program" "seconds" "× bare loop" "peak RSS MiB"
+printf "|%s|%s|%s|%s|\n" "$(printf -- '-%.0s' {1..32})" "$(printf -- '-%.0s' {1..10})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..14})"
+while read -r seconds kib name; do
+  awk -v n="$name" -v s="$seconds" -v k="$kib" -v b="$bare_seconds" \
+    'BEGIN {printf "| %-30s | %8.2f | %14.2f | %12.1f |\n", n, s, s / b, k / 1024}'
 done <"$scratch/results"
-echo "ratios are trustcap / tshark on the same file in this run (below 1: trustcap is faster / smaller)"
