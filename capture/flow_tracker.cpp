@@ -96,6 +96,7 @@ struct FlowTracker::ActiveFlow {
     bool streams_started = false;
     bool closed = false;  // a reset that ended it, or both FINs acknowledged
     bool queued_to_finish = false;  // in closing_
+    bool let_go_early = false;      // finished for memory while still open
     std::size_t charged = 0;  // what the memory budget was last charged for it
 
     TcpStreamReassembler* reassembler(Direction direction) {
@@ -599,20 +600,30 @@ void FlowTracker::queue_to_finish_if_closed(const Key& key, ActiveFlow& active, 
 }
 
 // A queued flow that went on after closing (a reset it outlived) leaves the
-// queue; one that closed again is queued anew.
+// queue; one that closed again is queued anew. A clock that stepped back
+// counts from where it now is, so that a packet from the future holds up no
+// other flow's turn.
 void FlowTracker::finish_closed_flows(const Timestamp& now) {
-    while (!closing_.empty() && now.seconds_since(closing_.front().quiet_since) >= early_completion_->after_close_seconds) {
+    const double delay = early_completion_->after_close_seconds;
+    while (!closing_.empty()) {
         Closing closing = closing_.front();
+        double quiet = now.seconds_since(closing.quiet_since);
+        if (quiet >= 0 && quiet < delay) break;
         closing_.pop_front();
+        if (quiet < 0) {
+            closing_.push_back({closing.key, closing.flow_id, now});
+            continue;
+        }
         auto found = table_.find(closing.key);
         if (found == table_.end() || !found->second->record || found->second->record->id != closing.flow_id) continue;
         ActiveFlow& active = *found->second;
+        double silent = now.seconds_since(active.last_seen);
         if (!active.closed) {
             active.queued_to_finish = false;
-        } else if (now.seconds_since(active.last_seen) >= early_completion_->after_close_seconds) {
+        } else if (silent >= delay) {
             retire(active, now);
         } else {
-            closing_.push_back({closing.key, closing.flow_id, active.last_seen});
+            closing_.push_back({closing.key, closing.flow_id, silent < 0 ? now : active.last_seen});
         }
     }
 }
@@ -640,27 +651,21 @@ void FlowTracker::expire_idle(const Timestamp& now) {
 }
 
 // The table is full: the least recently seen tenth goes; entries of flows
-// already finished first, then closed flows, then open ones, those whose
-// consumer found them of interest last.
+// already finished first (those let go while open last of them), then closed
+// flows, then open ones, those whose consumer found them of interest last.
 void FlowTracker::make_room(std::uint64_t& evicted_counter) {
-    std::vector<std::pair<std::tuple<bool, bool, bool, Timestamp>, Key>> candidates;
+    std::vector<std::pair<std::tuple<bool, bool, bool, bool, Timestamp>, Key>> candidates;
     candidates.reserve(table_.size());
     for (const auto& [key, active] : table_) {
         bool of_interest = active->consumer && active->consumer->is_of_interest();
-        candidates.push_back({{active->record != nullptr, !active->closed, of_interest, active->last_seen}, key});
+        candidates.push_back(
+            {{active->record != nullptr, active->let_go_early, !active->closed, of_interest, active->last_seen}, key});
     }
     std::size_t count = std::max<std::size_t>(1, table_.size() / 10);
     auto by_rank = [](const auto& a, const auto& b) { return a.first < b.first; };
     const auto last_chosen = candidates.begin() + static_cast<std::ptrdiff_t>(count);
     std::nth_element(candidates.begin(), last_chosen - 1, candidates.end(), by_rank);
     std::sort(candidates.begin(), last_chosen, by_rank);  // the oldest finish first, as they would have
-    // Their memory is given back before any of them finishes, so that the
-    // listener finds room for those it keeps.
-    for (std::size_t i = 0; i < count; ++i) {
-        ActiveFlow& active = *table_.find(candidates[i].second)->second;
-        budget_.change(active.charged, 0);
-        active.charged = 0;
-    }
     // Let go for memory, a flow keeps its entry, as a finished one does, so
     // that its later packets start no new flow in the middle of the
     // connection; the entry goes when it is chosen again, or at once when
@@ -669,7 +674,10 @@ void FlowTracker::make_room(std::uint64_t& evicted_counter) {
         auto found = table_.find(candidates[i].second);
         ActiveFlow& active = *found->second;
         if (active.record) {
-            if (!active.closed) active.record->evicted = true;
+            if (!active.closed) {
+                active.record->evicted = true;
+                active.let_go_early = true;
+            }
             ++evicted_counter;
             retire(active, latest_time_);
             if (table_.size() < limits_.max_flows) continue;

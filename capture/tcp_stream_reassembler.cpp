@@ -221,7 +221,11 @@ void TcpStreamReassembler::retain(Bytes delivered) {
     // the stream: offsets below it are their own index.
     const std::uint64_t end = next_offset_ + delivered.size();
     const std::size_t needed = end < capacity ? static_cast<std::size_t>(end) : capacity;
-    if (tail_.size() < needed) tail_.resize(std::max(needed, std::min(capacity, 2 * tail_.size())));
+    if (tail_.size() < needed) {
+        const std::size_t grown = std::max(needed, std::min(capacity, 2 * tail_.size()));
+        tail_.reserve(grown);  // exactly: resize alone may double past the capacity
+        tail_.resize(grown);
+    }
     const Bytes kept = delivered.size() > capacity ? delivered.last(capacity) : delivered;
     const std::uint64_t kept_offset = next_offset_ + (delivered.size() - kept.size());
     const auto index = static_cast<std::size_t>(kept_offset % capacity);

@@ -62,10 +62,9 @@ public:
                 GapReason reason) override;
     [[nodiscard]] bool frame_is_evidence(std::uint64_t frame) const override;
     [[nodiscard]] bool wants_more_bytes() const override { return !lost_interest_; }
-    // Its Client Hello (or the server's certificate) named a server of
-    // interest, or it carried HTTP.
+    // Its Client Hello (or the certificate of a nameless one) named a server of interest.
     [[nodiscard]] bool is_of_interest() const override {
-        return (interest_checked_ && !awaiting_certificate_names_ && !lost_interest_) || http_.has_value();
+        return interest_checked_ && !awaiting_certificate_names_ && !lost_interest_;
     }
     [[nodiscard]] std::size_t held_bytes() const override;
 

@@ -848,6 +848,25 @@ TEST_F(EarlyFinishTest, APacketAfterTheCloseStartsTheCloseDelayAgain) {
     EXPECT_EQ(9u, tracker.finished_flows()[0]->last_frame);
 }
 
+// A packet from the future closes a flow first: the flows that close after
+// it, in the capture's own time, still finish after the close delay.
+TEST_F(EarlyFinishTest, AClosingPacketFromTheFutureHoldsUpNoOtherFlow) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker, 2, static_cast<double>(FlowTracker::Limits{}.idle_timeout_seconds));  // reading a file
+    const Endpoint other{device.ip, 40001};
+    tracker.add(make.tcp(other, server, syn, 7000, 0));  // frame 1
+    DecodedPacket from_the_future = make.tcp(server, other, rst | ack, 0, 7001);
+    from_the_future.time = at(500);  // within the idle timeout
+    tracker.add(from_the_future);  // frame 2
+    complete_connection(tracker);  // frames 3-10, closed at base + 10 s
+
+    tracker.advance_clock(at(12, 500));
+    ASSERT_EQ(1u, reported.size());
+    EXPECT_EQ(2u, reported[0].id);
+    tracker.finish();
+    EXPECT_EQ(2u, reported.size());
+}
+
 // Reading a file: closed connections finish after the close delay, open
 // ones only at the idle timeout.
 TEST_F(EarlyFinishTest, WithTheIdleTimeoutAsSilenceOnlyClosedFlowsFinishEarly) {

@@ -207,6 +207,16 @@ TEST_F(TcpStreamReassemblerTest, TheRetainedTailGrowsWithTheStreamUpToItsLimit) 
     EXPECT_EQ(reassembler->counters().inconsistent_retransmissions, 2u);
 }
 
+TEST_F(TcpStreamReassemblerTest, TheRetainedTailNeverTakesMoreThanItsLimit) {
+    use_limits({.max_buffered_bytes = 1 << 20, .retained_tail_bytes = 16});
+    const std::size_t empty = reassembler->held_bytes();
+    for (const char* piece : {"abc", "def", "ghijklm", "nop", "qrstuvwxyz"}) {
+        add(static_cast<std::uint32_t>(reassembler->next_offset()), piece, 1);
+        EXPECT_LE(reassembler->held_bytes(), empty + 16) << piece;
+    }
+    EXPECT_EQ(empty + 16, reassembler->held_bytes());
+}
+
 TEST_F(TcpStreamReassemblerTest, PartialOverlapWithDeliveredAndHeldBytes) {
     add(0, "0123456789", 1);
     EXPECT_EQ(add(20, "KLMNOPQRST", 2), SegmentKind::out_of_order);

@@ -190,6 +190,17 @@ TEST(FlowRetention, UndecidedTlsIsKeptUntilMemoryRanShortOrWhenItWasLetGoEarly) 
     EXPECT_EQ(FlowRetention::Decision::not_checked, decide_tls(flow));
 }
 
+// The open flows may fill the budget (the flow table then lets the oldest go):
+// a finished flow worth keeping still gets its place in the kept half.
+TEST(FlowRetention, AFlowWorthKeepingIsKeptWhenTheOpenFlowsFilledTheBudget) {
+    const TcpFlow asked = established_on_8443();
+    MemoryBudget budget{asked.held_bytes() * 10};
+    budget.change(0, budget.limit());
+    FlowRetention retention(1000, budget);
+    EXPECT_EQ(FlowRetention::Decision::keep, decide(retention, asked, checking_8443()));
+    EXPECT_EQ(0u, retention.dropped());
+}
+
 TEST(AttemptSummariser, CountsDistinctDevicesAndServersInBoundedMemory) {
     AttemptSummariser summariser;
     for (std::uint32_t i = 0; i < AttemptSummariser::max_tracked + 100; ++i) {

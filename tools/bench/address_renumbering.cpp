@@ -58,7 +58,9 @@ void update_transport_checksum(std::span<std::uint8_t> packet, std::size_t trans
     if (checksum_offset + 2 > packet.size()) return;
     std::uint16_t checksum = read_16(packet, checksum_offset);
     if (protocol == protocol_udp && checksum == 0) return;  // no checksum was sent
-    write_16(packet, checksum_offset, delta.applied_to(checksum));
+    std::uint16_t updated = delta.applied_to(checksum);
+    if (protocol == protocol_udp && updated == 0) updated = 0xffff;  // RFC 768: 0 means none
+    write_16(packet, checksum_offset, updated);
 }
 
 void renumber_ipv4(std::span<std::uint8_t> packet, std::uint16_t copy) {

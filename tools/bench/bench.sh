@@ -45,15 +45,22 @@ fi
 frames=$("$bare" "$capture" | awk '{print $1}')
 bytes=$(stat -c %s "$capture")
 
-# Best of three after a run that warms the page cache (tshark: one run).
+# Best of three after a run that warms the page cache (tshark: one run). A
+# program that fails (trustcap: exit status above 1, which is "problem
+# found") stops the benchmark rather than being timed.
 measure() {
   local name=$1 runs=$2
   shift 2
   "$@" >/dev/null 2>&1 || true
   local best_seconds="" best_kib=""
   for ((run = 0; run < runs; run++)); do
-    /usr/bin/time -o "$scratch/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
-    read -r seconds kib < <(tail -n 1 "$scratch/time")
+    /usr/bin/time -o "$scratch/time" -f "%e %M %x" "$@" >/dev/null 2>"$scratch/stderr" || true
+    read -r seconds kib status < <(tail -n 1 "$scratch/time")
+    if [[ ! "$status" =~ ^[01]$ ]]; then
+      echo "$name failed (exit status $status):" >&2
+      tail -n 5 "$scratch/stderr" >&2
+      exit 1
+    fi
     if [[ -z "$best_seconds" ]] || awk "BEGIN {exit !($seconds < $best_seconds)}"; then
       best_seconds=$seconds
       best_kib=$kib
@@ -74,9 +81,9 @@ measure() {
 
 read -r bare_seconds _ < <(head -1 "$scratch/results")
 echo "capture: $(basename "$capture"), $frames frames, $((bytes / 1048576)) MiB"
-printf "| %-30s | %8s | %14s | %12s |\n" "program" "seconds" "× bare loop" "peak RSS MiB"
-printf "|%s|%s|%s|%s|\n" "$(printf -- '-%.0s' {1..32})" "$(printf -- '-%.0s' {1..10})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..14})"
+printf "| %-30s | %8s | %13s | %12s |\n" "program" "seconds" "x bare loop" "peak RSS MiB"
+printf "|%s|%s|%s|%s|\n" "$(printf -- '-%.0s' {1..32})" "$(printf -- '-%.0s' {1..10})" "$(printf -- '-%.0s' {1..15})" "$(printf -- '-%.0s' {1..14})"
 while read -r seconds kib name; do
   awk -v n="$name" -v s="$seconds" -v k="$kib" -v b="$bare_seconds" \
-    'BEGIN {printf "| %-30s | %8.2f | %14.2f | %12.1f |\n", n, s, s / b, k / 1024}'
+    'BEGIN {printf "| %-30s | %8.2f | %13.2f | %12.1f |\n", n, s, s / b, k / 1024}'
 done <"$scratch/results"
