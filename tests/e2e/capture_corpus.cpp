@@ -51,4 +51,11 @@ ProcessResult run_trustcap_as_expected(const CorpusEntry& entry, const std::vect
     return run_process(arguments);
 }
 
+const nlohmann::json* finding_with_id(const nlohmann::json& report, const std::string& id) {
+    if (!report.contains("findings")) return nullptr;
+    for (const nlohmann::json& finding : report.at("findings"))
+        if (finding.at("id") == id) return &finding;
+    return nullptr;
+}
+
 }  // namespace trustcap::testing

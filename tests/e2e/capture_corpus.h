@@ -32,6 +32,9 @@ std::string expand_argument(const std::string& argument);
 // The entry's expected-verdict file.
 nlohmann::json expected_verdict(const CorpusEntry& entry);
 
+// The report's first finding with this id, or nullptr.
+const nlohmann::json* finding_with_id(const nlohmann::json& report, const std::string& id);
+
 // Runs trustcap --format json on the capture with the expected file's arguments.
 ProcessResult run_trustcap_as_expected(const CorpusEntry& entry, const std::vector<std::string>& extra = {});
 

@@ -424,12 +424,6 @@ Json interrupted_report(const ProcessResult& run) {
     return report;
 }
 
-bool has_finding(const Json& report, const std::string& id) {
-    for (const Json& finding : report["findings"])
-        if (finding["id"] == id) return true;
-    return false;
-}
-
 // A writer that keeps the FIFO open and sends nothing more: SIGINT ends the
 // reading and the report of every frame sent comes out, marked interrupted.
 TEST(CommandLine, SigintEndsTheReadingOfAFifoWithTheReportOfWhatWasRead) {
@@ -452,7 +446,7 @@ TEST(CommandLine, SigintEndsTheReadingOfAFifoWithTheReportOfWhatWasRead) {
     EXPECT_EQ(13, report["capture"]["frames"]);
     EXPECT_FALSE(report["capture"]["complete"].get<bool>());
     EXPECT_EQ("reading stopped by SIGINT before the end of the input", report["capture"]["damage"]);
-    EXPECT_TRUE(has_finding(report, "capture.interrupted")) << report["findings"].dump();
+    EXPECT_TRUE(finding_with_id(report, "capture.interrupted")) << report["findings"].dump();
     ASSERT_EQ(1u, report["flows"].size());
     EXPECT_EQ("tcp", report["flows"][0]["steps"][1]["step"]);
     EXPECT_EQ("pass", report["flows"][0]["steps"][1]["status"]);
@@ -476,7 +470,7 @@ TEST(CommandLine, SigtermLetsTheWriterOfStandardInputFinish) {
     Json report = interrupted_report(trustcap.wait());
     EXPECT_EQ(13, report["capture"]["frames"]);
     EXPECT_TRUE(report["capture"]["complete"].get<bool>());
-    EXPECT_FALSE(has_finding(report, "capture.interrupted")) << report["findings"].dump();
+    EXPECT_FALSE(finding_with_id(report, "capture.interrupted")) << report["findings"].dump();
 }
 
 // A second signal does not wait for the writer.

@@ -15,6 +15,14 @@ struct ProcessResult {
     std::uint64_t peak_memory_kib = 0;  // the program's largest resident set
 };
 
+// Under AddressSanitizer the resident set is mostly shadow memory and
+// quarantine, not the program's own: peak_memory_kib bounds nothing there.
+#ifdef TRUSTCAP_SANITIZED
+inline constexpr bool peak_memory_is_the_programs = false;
+#else
+inline constexpr bool peak_memory_is_the_programs = true;
+#endif
+
 // A program started in the background (no shell), its standard input a pipe
 // the test writes to, or /dev/null.
 class RunningProcess {

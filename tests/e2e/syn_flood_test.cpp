@@ -98,21 +98,13 @@ protected:
 
 fs::path* SynFloodTest::capture_ = nullptr;
 
-// Under AddressSanitizer the resident set is mostly shadow memory and
-// quarantine, not trustcap's own: only the output is bounded there.
-#ifdef TRUSTCAP_SANITIZED
-constexpr bool memory_is_trustcaps = false;
-#else
-constexpr bool memory_is_trustcaps = true;
-#endif
-
 // Before the bound, 100 000 SYNs took 560 MB and wrote 290 MB of JSON (one
 // full record per attempt); with --max-flows 1000, still 300 MB.
 TEST_F(SynFloodTest, IsSummarisedInBoundedMemoryAndOutput) {
     ProcessResult run =
         run_process({trustcap_binary(), "--format", "json", "--max-memory", "64", capture_->string()});
     ASSERT_EQ(1, run.exit_status) << run.standard_error;
-    if (memory_is_trustcaps) {
+    if (peak_memory_is_the_programs) {
         EXPECT_LT(run.peak_memory_kib, 256u * 1024);
     }
     EXPECT_LT(run.standard_output.size(), 256u * 1024);
@@ -129,16 +121,14 @@ TEST_F(SynFloodTest, IsSummarisedInBoundedMemoryAndOutput) {
     EXPECT_EQ("192.0.2.10", summary.at("targets")[0].at("ip"));
     EXPECT_EQ(1u, summary.at("distinct_targets"));
     EXPECT_FALSE(summary.at("distinct_devices_exact"));
-    bool told = false;
-    for (const Json& finding : report.at("findings")) told = told || finding.at("id") == "capture.attempts_summarised";
-    EXPECT_TRUE(told);
+    EXPECT_TRUE(finding_with_id(report, "capture.attempts_summarised"));
 }
 
 TEST_F(SynFloodTest, MaxFlowsBoundsMemoryNotOnlyTheFlowTable) {
     ProcessResult run =
         run_process({trustcap_binary(), "--format", "json", "--max-flows", "1000", capture_->string()});
     ASSERT_EQ(1, run.exit_status) << run.standard_error;
-    if (memory_is_trustcaps) {
+    if (peak_memory_is_the_programs) {
         EXPECT_LT(run.peak_memory_kib, 48u * 1024);
     }
     EXPECT_LT(run.standard_output.size(), 64u * 1024);
@@ -148,7 +138,7 @@ TEST_F(SynFloodTest, AMemoryBudgetBoundsTheFlowsStateAndSaysWhereItWasSpent) {
     ProcessResult run =
         run_process({trustcap_binary(), "--format", "json", "--max-memory", "16", capture_->string()});
     ASSERT_EQ(1, run.exit_status) << run.standard_error;
-    if (memory_is_trustcaps) {
+    if (peak_memory_is_the_programs) {
         EXPECT_LT(run.peak_memory_kib, 40u * 1024);
     }
     Json report = Json::parse(run.standard_output);
@@ -159,14 +149,10 @@ TEST_F(SynFloodTest, AMemoryBudgetBoundsTheFlowsStateAndSaysWhereItWasSpent) {
     ASSERT_TRUE(memory.at("first_reached_frame").is_number()) << memory;
     EXPECT_GT(memory.at("flows_evicted").get<std::uint64_t>(), 50'000u);
     EXPECT_EQ(0u, report.at("capture").at("limits").at("flows_evicted"));  // not the --max-flows cap
-    bool told = false;
-    for (const Json& finding : report.at("findings")) {
-        if (finding.at("id") != "capture.memory_limit") continue;
-        told = true;
-        EXPECT_NE(std::string::npos, finding.at("summary").get<std::string>().find("the budget of 16 MiB"));
-        EXPECT_EQ(Json::array({memory.at("first_reached_frame")}), finding.at("frames"));
-    }
-    EXPECT_TRUE(told);
+    const Json* finding = finding_with_id(report, "capture.memory_limit");
+    ASSERT_TRUE(finding);
+    EXPECT_NE(std::string::npos, finding->at("summary").get<std::string>().find("the budget of 16 MiB"));
+    EXPECT_EQ(Json::array({memory.at("first_reached_frame")}), finding->at("frames"));
 
     ProcessResult ample =
         run_process({trustcap_binary(), "--format", "json", "--max-memory", "512", capture_->string()});
@@ -183,7 +169,7 @@ TEST_F(SynFloodTest, AMemoryBudgetBoundsTheFlowsStateAndSaysWhereItWasSpent) {
 TEST_F(SynFloodTest, TheDefaultBudgetLetsTheOldestAttemptsGoAndSaysSo) {
     ProcessResult run = run_process({trustcap_binary(), "--format", "json", capture_->string()});
     ASSERT_EQ(1, run.exit_status) << run.standard_error;
-    if (memory_is_trustcaps) {
+    if (peak_memory_is_the_programs) {
         EXPECT_LT(run.peak_memory_kib, 64u * 1024);
     }
     Json report = Json::parse(run.standard_output);
@@ -193,13 +179,9 @@ TEST_F(SynFloodTest, TheDefaultBudgetLetsTheOldestAttemptsGoAndSaysSo) {
     EXPECT_GT(memory.at("flows_evicted").get<std::uint64_t>(), 50'000u);
     EXPECT_EQ(0u, memory.at("flows_dropped"));
     EXPECT_TRUE(report.at("flows").empty());
-    bool told = false;
-    for (const Json& finding : report.at("findings")) {
-        if (finding.at("id") != "capture.memory_limit") continue;
-        told = true;
-        EXPECT_NE(std::string::npos, finding.at("fix").dump().find("--max-memory")) << finding;
-    }
-    EXPECT_TRUE(told);
+    const Json* finding = finding_with_id(report, "capture.memory_limit");
+    ASSERT_TRUE(finding);
+    EXPECT_NE(std::string::npos, finding->at("fix").dump().find("--max-memory")) << *finding;
 }
 
 TEST_F(SynFloodTest, TextAndEventStreamStayBoundedToo) {

@@ -1,5 +1,9 @@
 #include "address_renumbering.h"
 
+#include <optional>
+
+#include "ethernet_reframing.h"
+
 namespace bench {
 namespace {
 
@@ -90,18 +94,11 @@ void renumber_ipv6(std::span<std::uint8_t> packet, std::uint16_t copy) {
 
 void renumber_hosts(std::span<std::uint8_t> ethernet_frame, std::uint16_t copy) {
     if (copy == 0) return;
-    std::size_t offset = 12;
-    while (offset + 2 <= ethernet_frame.size()) {
-        std::uint16_t ethertype = read_16(ethernet_frame, offset);
-        if (ethertype == 0x8100 || ethertype == 0x88a8 || ethertype == 0x9100) {
-            offset += 4;
-            continue;
-        }
-        std::span<std::uint8_t> packet = ethernet_frame.subspan(offset + 2);
-        if (ethertype == ethertype_ipv4) renumber_ipv4(packet, copy);
-        if (ethertype == ethertype_ipv6) renumber_ipv6(packet, copy);
-        return;
-    }
+    std::optional<NetworkLayer> network = network_layer_of(ethernet_frame);
+    if (!network) return;
+    std::span<std::uint8_t> packet = ethernet_frame.subspan(network->offset);
+    if (network->ethertype == ethertype_ipv4) renumber_ipv4(packet, copy);
+    if (network->ethertype == ethertype_ipv6) renumber_ipv6(packet, copy);
 }
 
 }  // namespace bench

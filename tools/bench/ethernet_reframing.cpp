@@ -41,6 +41,16 @@ std::uint16_t big_endian_16(std::span<const std::uint8_t> bytes, std::size_t off
 
 }  // namespace
 
+std::optional<NetworkLayer> network_layer_of(std::span<const std::uint8_t> ethernet_frame) {
+    std::size_t offset = 12;
+    while (offset + 2 <= ethernet_frame.size()) {
+        std::uint16_t ethertype = big_endian_16(ethernet_frame, offset);
+        if (ethertype != 0x8100 && ethertype != 0x88a8 && ethertype != 0x9100) return NetworkLayer{offset + 2, ethertype};
+        offset += 4;
+    }
+    return std::nullopt;
+}
+
 std::optional<std::vector<std::uint8_t>> as_ethernet_frame(int link_type, std::span<const std::uint8_t> frame) {
     switch (link_type) {
         case DLT_EN10MB: return std::vector<std::uint8_t>(frame.begin(), frame.end());

@@ -13,4 +13,12 @@ namespace bench {
 // type without an IP packet in it.
 std::optional<std::vector<std::uint8_t>> as_ethernet_frame(int link_type, std::span<const std::uint8_t> frame);
 
+// Where an Ethernet frame's network-layer packet starts, past any VLAN tags
+// (802.1Q, 802.1ad, 0x9100), and its EtherType.
+struct NetworkLayer {
+    std::size_t offset;
+    std::uint16_t ethertype;
+};
+std::optional<NetworkLayer> network_layer_of(std::span<const std::uint8_t> ethernet_frame);
+
 }  // namespace bench

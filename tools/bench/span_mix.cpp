@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <queue>
 #include <string>
 #include <vector>
@@ -81,15 +82,13 @@ struct Cursor {
 };
 
 bool is_tcp_443(const std::vector<std::uint8_t>& frame) {
-    std::size_t offset = 12;
-    while (offset + 2 <= frame.size() && (frame[offset] << 8 | frame[offset + 1]) == 0x8100) offset += 4;
-    if (offset + 2 > frame.size()) return false;
-    std::uint16_t ethertype = static_cast<std::uint16_t>(frame[offset] << 8 | frame[offset + 1]);
-    std::size_t ip = offset + 2;
+    std::optional<bench::NetworkLayer> network = bench::network_layer_of(frame);
+    if (!network) return false;
+    std::size_t ip = network->offset;
     std::size_t transport = 0;
-    if (ethertype == 0x0800 && ip + 20 <= frame.size() && frame[ip + 9] == 6) {
+    if (network->ethertype == 0x0800 && ip + 20 <= frame.size() && frame[ip + 9] == 6) {
         transport = ip + (frame[ip] & 0x0f) * 4u;
-    } else if (ethertype == 0x86dd && ip + 40 <= frame.size() && frame[ip + 6] == 6) {
+    } else if (network->ethertype == 0x86dd && ip + 40 <= frame.size() && frame[ip + 6] == 6) {
         transport = ip + 40;
     } else {
         return false;
