@@ -97,6 +97,7 @@ struct FlowTracker::ActiveFlow {
     bool closed = false;  // a reset that ended it, or both FINs acknowledged
     bool queued_to_finish = false;  // in closing_
     bool let_go_early = false;      // finished for memory while still open
+    bool of_interest = false;       // what its consumer last said (StreamConsumer::is_of_interest)
     std::size_t charged = 0;  // what the memory budget was last charged for it
 
     TcpStreamReassembler* reassembler(Direction direction) {
@@ -252,6 +253,7 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
             retire(active, packet.time);
             return;
         }
+        active.of_interest = active.consumer && active.consumer->is_of_interest();
         queue_to_finish_if_closed(key, active, packet.time);
     } else if (has(flags, tcp_flag::rst)) {
         active.closed = true;
@@ -586,6 +588,7 @@ void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     finished_.push_back(std::move(active.record));
     active.gap_recorder.reset();
     active.consumer.reset();
+    active.of_interest = false;
     recharge(active);  // before the listener, which may charge for keeping it
     if (finished_listener_ && !finished_listener_(*finished_.back())) {
         finished_.pop_back();
@@ -654,25 +657,33 @@ void FlowTracker::expire_idle(const Timestamp& now) {
 // already finished first (those let go while open last of them), then closed
 // flows, then open ones, those whose consumer found them of interest last.
 void FlowTracker::make_room(std::uint64_t& evicted_counter) {
-    std::vector<std::pair<std::tuple<bool, bool, bool, bool, Timestamp>, Key>> candidates;
+    struct Candidate {
+        std::uint8_t group;  // finished, let go early, closed, open, of interest: lower goes first
+        Timestamp last_seen;
+        Table::iterator position;
+        bool operator<(const Candidate& other) const {
+            return std::tie(group, last_seen) < std::tie(other.group, other.last_seen);
+        }
+    };
+    auto group_of = [](const ActiveFlow& active) {
+        return static_cast<std::uint8_t>((active.record ? 8 : 0) | (active.let_go_early ? 4 : 0) |
+                                         (active.closed ? 0 : 2) | (active.of_interest ? 1 : 0));
+    };
+    std::vector<Candidate> candidates;
     candidates.reserve(table_.size());
-    for (const auto& [key, active] : table_) {
-        bool of_interest = active->consumer && active->consumer->is_of_interest();
-        candidates.push_back(
-            {{active->record != nullptr, active->let_go_early, !active->closed, of_interest, active->last_seen}, key});
-    }
+    for (auto position = table_.begin(); position != table_.end(); ++position)
+        candidates.push_back({group_of(*position->second), position->second->last_seen, position});
     std::size_t count = std::max<std::size_t>(1, table_.size() / 10);
-    auto by_rank = [](const auto& a, const auto& b) { return a.first < b.first; };
     const auto last_chosen = candidates.begin() + static_cast<std::ptrdiff_t>(count);
-    std::nth_element(candidates.begin(), last_chosen - 1, candidates.end(), by_rank);
-    std::sort(candidates.begin(), last_chosen, by_rank);  // the oldest finish first, as they would have
+    std::nth_element(candidates.begin(), last_chosen - 1, candidates.end());
+    std::sort(candidates.begin(), last_chosen);  // the oldest finish first, as they would have
     // Let go for memory, a flow keeps its entry, as a finished one does, so
     // that its later packets start no new flow in the middle of the
     // connection; the entry goes when it is chosen again, or at once when
-    // the table is full.
+    // the table is full. Erasing one entry leaves the others' positions valid.
     for (std::size_t i = 0; i < count; ++i) {
-        auto found = table_.find(candidates[i].second);
-        ActiveFlow& active = *found->second;
+        const Table::iterator position = candidates[i].position;
+        ActiveFlow& active = *position->second;
         if (active.record) {
             if (!active.closed) {
                 active.record->evicted = true;
@@ -682,7 +693,7 @@ void FlowTracker::make_room(std::uint64_t& evicted_counter) {
             retire(active, latest_time_);
             if (table_.size() < limits_.max_flows) continue;
         }
-        erase_flow(found);
+        erase_flow(position);
     }
 }
 
