@@ -98,6 +98,8 @@ struct FlowTracker::ActiveFlow {
     bool queued_to_finish = false;  // in closing_
     bool let_go_early = false;      // finished for memory while still open
     bool of_interest = false;       // what its consumer last said (StreamConsumer::is_of_interest)
+    std::uint8_t eviction_group = 0;  // the list of by_recency_ it is in
+    RecencyLinks<ActiveFlow> recency;
     std::size_t charged = 0;  // what the memory budget was last charged for it
 
     TcpStreamReassembler* reassembler(Direction direction) {
@@ -194,7 +196,9 @@ void FlowTracker::recharge(ActiveFlow& active) {
 }
 
 FlowTracker::Table::iterator FlowTracker::erase_flow(Table::iterator position) {
-    budget_.change(position->second->charged, 0);
+    ActiveFlow& active = *position->second;
+    budget_.change(active.charged, 0);
+    if (active.recency.listed) by_recency_[active.eviction_group].remove(active);
     return table_.erase(position);
 }
 
@@ -258,6 +262,7 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
     } else if (has(flags, tcp_flag::rst)) {
         active.closed = true;
     }
+    place_by_recency(active);
 }
 
 FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPacket& packet) {
@@ -297,6 +302,7 @@ FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPa
     }
     auto [inserted, unused] = table_.emplace(key, std::move(active));
     recharge(*inserted->second);
+    place_by_recency(*inserted->second);
     return *inserted->second;
 }
 
@@ -589,6 +595,7 @@ void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     active.gap_recorder.reset();
     active.consumer.reset();
     active.of_interest = false;
+    place_by_recency(active);
     recharge(active);  // before the listener, which may charge for keeping it
     if (finished_listener_ && !finished_listener_(*finished_.back())) {
         finished_.pop_back();
@@ -653,47 +660,43 @@ void FlowTracker::expire_idle(const Timestamp& now) {
     }
 }
 
-// The table is full: the least recently seen tenth goes; entries of flows
+// A flow moves to the newest end of its group's list at each of its packets
+// and when it finishes, so each list is in the order its flows were last
+// active as the capture was read.
+void FlowTracker::place_by_recency(ActiveFlow& active) {
+    if (active.recency.listed) by_recency_[active.eviction_group].remove(active);
+    active.eviction_group = static_cast<std::uint8_t>((active.record ? 8 : 0) | (active.let_go_early ? 4 : 0) |
+                                                      (active.closed ? 0 : 2) | (active.of_interest ? 1 : 0));
+    by_recency_[active.eviction_group].push_newest(active);
+}
+
+// The table is full: the least recently active tenth goes; entries of flows
 // already finished first (those let go while open last of them), then closed
 // flows, then open ones, those whose consumer found them of interest last.
+// The lists give them in that order without a walk of the table.
 void FlowTracker::make_room(std::uint64_t& evicted_counter) {
-    struct Candidate {
-        std::uint8_t group;  // finished, let go early, closed, open, of interest: lower goes first
-        Timestamp last_seen;
-        Table::iterator position;
-        bool operator<(const Candidate& other) const {
-            return std::tie(group, last_seen) < std::tie(other.group, other.last_seen);
-        }
-    };
-    auto group_of = [](const ActiveFlow& active) {
-        return static_cast<std::uint8_t>((active.record ? 8 : 0) | (active.let_go_early ? 4 : 0) |
-                                         (active.closed ? 0 : 2) | (active.of_interest ? 1 : 0));
-    };
-    std::vector<Candidate> candidates;
-    candidates.reserve(table_.size());
-    for (auto position = table_.begin(); position != table_.end(); ++position)
-        candidates.push_back({group_of(*position->second), position->second->last_seen, position});
-    std::size_t count = std::max<std::size_t>(1, table_.size() / 10);
-    const auto last_chosen = candidates.begin() + static_cast<std::ptrdiff_t>(count);
-    std::nth_element(candidates.begin(), last_chosen - 1, candidates.end());
-    std::sort(candidates.begin(), last_chosen);  // the oldest finish first, as they would have
+    const std::size_t count = std::max<std::size_t>(1, table_.size() / 10);
+    std::vector<ActiveFlow*> chosen;
+    chosen.reserve(count);
+    for (const RecencyList<ActiveFlow>& list : by_recency_)
+        for (ActiveFlow* active = list.oldest(); active && chosen.size() < count;
+             active = RecencyList<ActiveFlow>::newer_than(*active))
+            chosen.push_back(active);
     // Let go for memory, a flow keeps its entry, as a finished one does, so
     // that its later packets start no new flow in the middle of the
     // connection; the entry goes when it is chosen again, or at once when
-    // the table is full. Erasing one entry leaves the others' positions valid.
-    for (std::size_t i = 0; i < count; ++i) {
-        const Table::iterator position = candidates[i].position;
-        ActiveFlow& active = *position->second;
-        if (active.record) {
-            if (!active.closed) {
-                active.record->evicted = true;
-                active.let_go_early = true;
+    // the table is full.
+    for (ActiveFlow* active : chosen) {
+        if (active->record) {
+            if (!active->closed) {
+                active->record->evicted = true;
+                active->let_go_early = true;
             }
             ++evicted_counter;
-            retire(active, latest_time_);
+            retire(*active, latest_time_);
             if (table_.size() < limits_.max_flows) continue;
         }
-        erase_flow(position);
+        erase_flow(table_.find(key_of(active->client, active->server)));
     }
 }
 

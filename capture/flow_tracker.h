@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -11,6 +12,7 @@
 
 #include "capture/memory_budget.h"
 #include "capture/packet.h"
+#include "capture/recency_list.h"
 #include "capture/stream_consumer.h"
 #include "capture/tcp_flow.h"
 #include "capture/tcp_stream_reassembler.h"
@@ -137,6 +139,7 @@ private:
     void finish_closed_flows(const Timestamp& now);
     void finish_silent_flows(const Timestamp& now);
     using Table = std::unordered_map<Key, std::unique_ptr<ActiveFlow>, KeyHash>;
+    void place_by_recency(ActiveFlow& active);
     void make_room(std::uint64_t& evicted_counter);
     void stay_within_budget();
     void recharge(ActiveFlow& active);
@@ -149,6 +152,10 @@ private:
     Limits limits_;
     Counters counters_;
     Table table_;
+    // The table's flows in the order make_room lets them go: by eviction
+    // group (see make_room), then least recently touched first.
+    static constexpr std::size_t eviction_groups = 16;
+    std::array<RecencyList<ActiveFlow>, eviction_groups> by_recency_;
     MemoryBudget budget_;
     std::vector<std::unique_ptr<TcpFlow>> finished_;
     std::uint64_t next_flow_id_ = 1;

@@ -453,6 +453,21 @@ TEST_F(FlowTrackerTest, FullTableEvictsAndCounts) {
     EXPECT_EQ(100u, tracker.finished_flows().size());
 }
 
+TEST_F(FlowTrackerTest, AFullTableLetsGoOfTheLeastRecentlyActiveFlowNotTheOldest) {
+    FlowTracker::Limits limits;
+    limits.max_flows = 10;
+    FlowTracker tracker = make_tracker(limits);
+    for (std::uint16_t port = 40000; port < 40010; ++port)
+        tracker.add(make.tcp(Endpoint{device.ip, port}, server, syn, port, 0));
+    tracker.add(make.tcp(server, Endpoint{device.ip, 40000}, syn | ack, 7000, 40001));  // the first flow, active again
+    tracker.add(make.tcp(Endpoint{device.ip, 40010}, server, syn, 40010, 0));       // a full table lets one go
+    EXPECT_EQ(1u, tracker.counters().flows_evicted);
+    tracker.finish();
+    ASSERT_EQ(11u, tracker.finished_flows().size());
+    for (const auto& flow : tracker.finished_flows())
+        EXPECT_EQ(flow->client.port == 40001, flow->evicted) << "flow from port " << flow->client.port;
+}
+
 TEST_F(FlowTrackerTest, TimelineIsCapped) {
     FlowTracker::Limits limits;
     limits.max_timeline_packets = 4;
