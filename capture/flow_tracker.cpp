@@ -81,9 +81,17 @@ struct FlowTracker::ActiveFlow {
     std::optional<std::uint32_t> synack_ack;  // what the server's SYN-ACK acknowledged
     std::unique_ptr<TcpFlow> record;  // null for flows that are not checked
     std::unique_ptr<StreamConsumer> consumer;
-    std::unique_ptr<GapRecorder> gap_recorder;  // feeds `consumer`
-    std::unique_ptr<TcpStreamReassembler> to_server;
-    std::unique_ptr<TcpStreamReassembler> to_client;
+    // Both directions' reassembly, feeding `consumer`: one allocation.
+    struct Streams {
+        Streams(TcpFlow& flow, StreamConsumer& consumer, const TcpStreamReassembler::Limits& limits)
+            : gaps(flow, consumer),
+              to_server(Direction::client_to_server, gaps, limits),
+              to_client(Direction::server_to_client, gaps, limits) {}
+        GapRecorder gaps;
+        TcpStreamReassembler to_server;
+        TcpStreamReassembler to_client;
+    };
+    std::unique_ptr<Streams> streams;
     std::optional<std::uint32_t> client_isn;
     // Each side's acknowledgements before the streams started: the first that
     // moved and the latest, enough to tell the streams which bytes went uncaptured.
@@ -103,16 +111,17 @@ struct FlowTracker::ActiveFlow {
     std::size_t charged = 0;  // what the memory budget was last charged for it
 
     TcpStreamReassembler* reassembler(Direction direction) {
-        return direction == Direction::client_to_server ? to_server.get() : to_client.get();
+        if (!streams) return nullptr;
+        return direction == Direction::client_to_server ? &streams->to_server : &streams->to_client;
     }
     [[nodiscard]] std::size_t buffered_bytes() const {
-        return (to_server ? to_server->buffered_bytes() : 0) + (to_client ? to_client->buffered_bytes() : 0);
+        return streams ? streams->to_server.buffered_bytes() + streams->to_client.buffered_bytes() : 0;
     }
     [[nodiscard]] std::size_t held_bytes() const {
         // The table's node and the bucket that points to it.
         std::size_t bytes = sizeof(ActiveFlow) + sizeof(Key) + sizeof(std::unique_ptr<ActiveFlow>) + 3 * sizeof(void*);
         if (record) bytes += record->held_bytes();
-        if (to_server) bytes += to_server->held_bytes() + to_client->held_bytes() + sizeof(GapRecorder);
+        if (streams) bytes += streams->to_server.held_bytes() + streams->to_client.held_bytes() + sizeof(GapRecorder);
         if (consumer) bytes += consumer->held_bytes();
         return bytes;
     }
@@ -334,11 +343,7 @@ void FlowTracker::start_streams(ActiveFlow& active) {
     active.streams_started = true;
     active.consumer = make_consumer_ ? make_consumer_(flow) : nullptr;
     if (!active.consumer) active.consumer = std::make_unique<DiscardingConsumer>();
-    active.gap_recorder = std::make_unique<GapRecorder>(flow, *active.consumer);
-    active.to_server =
-        std::make_unique<TcpStreamReassembler>(Direction::client_to_server, *active.gap_recorder, limits_.reassembly);
-    active.to_client =
-        std::make_unique<TcpStreamReassembler>(Direction::server_to_client, *active.gap_recorder, limits_.reassembly);
+    active.streams = std::make_unique<ActiveFlow::Streams>(flow, *active.consumer, limits_.reassembly);
     for (Direction direction : {Direction::client_to_server, Direction::server_to_client})
         if (std::optional<std::uint32_t> initial = flow.side(direction).initial_seq)
             active.reassembler(direction)->set_initial_sequence(*initial + 1);
@@ -428,7 +433,7 @@ void FlowTracker::record_packet(ActiveFlow& active, const DecodedPacket& packet,
     if (keep_alive) notes |= packet_note::keep_alive;
     if (!active.streams_started && has(flags, tcp_flag::ack)) note_ack_before_streams(active, packet, direction);
     if (!active.streams_started && !closed_gracefully && needs_streams(packet, keep_alive)) start_streams(active);
-    if (active.to_server) {
+    if (active.streams) {
         reassemble(active, packet, direction, keep_alive, notes);
         if (active.consumer->frame_is_evidence(packet.frame)) significant = true;
     } else if (!active.streams_started && syn && side.syn_frames.size() > 1) {
@@ -518,8 +523,8 @@ void FlowTracker::reassemble(ActiveFlow& active, const DecodedPacket& packet, Di
 void FlowTracker::enforce_byte_cap(ActiveFlow& active, std::uint64_t frame) {
     if (total_buffered_bytes_ <= limits_.max_total_buffered_bytes) return;
     std::size_t before = active.buffered_bytes();
-    active.to_server->flush(frame);
-    active.to_client->flush(frame);
+    active.streams->to_server.flush(frame);
+    active.streams->to_client.flush(frame);
     total_buffered_bytes_ -= before;
     ++counters_.streams_cut_for_memory;
 }
@@ -567,15 +572,14 @@ void FlowTracker::add_icmp_to_timeline(TcpFlow& flow, const ActiveFlow& active, 
 // A closed connection carries no more bytes: its streams are flushed and
 // their memory freed, while late packets still count in its record.
 void FlowTracker::release_streams(ActiveFlow& active) {
-    if (!active.to_server) return;
+    if (!active.streams) return;
     std::uint64_t frame = active.record->last_frame;
     total_buffered_bytes_ -= active.buffered_bytes();
-    active.to_server->flush(frame);
-    active.to_client->flush(frame);
-    active.record->side(Direction::client_to_server).reassembly = active.to_server->counters();
-    active.record->side(Direction::server_to_client).reassembly = active.to_client->counters();
-    active.to_server.reset();
-    active.to_client.reset();
+    active.streams->to_server.flush(frame);
+    active.streams->to_client.flush(frame);
+    active.record->side(Direction::client_to_server).reassembly = active.streams->to_server.counters();
+    active.record->side(Direction::server_to_client).reassembly = active.streams->to_client.counters();
+    active.streams.reset();
 }
 
 void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
@@ -592,7 +596,6 @@ void FlowTracker::retire(ActiveFlow& active, const Timestamp& now) {
     release_streams(active);
     active.record->watched_until = now;
     finished_.push_back(std::move(active.record));
-    active.gap_recorder.reset();
     active.consumer.reset();
     active.of_interest = false;
     place_by_recency(active);

@@ -225,6 +225,7 @@ TlsClientHello parse_client_hello(Bytes body) {
     auto suites = take_vector(reader, 2);
     if (!suites) return hello;
     ByteReader suite_reader(*suites);
+    hello.cipher_suites.reserve(suites->size() / 2);
     while (auto suite = suite_reader.u16be()) hello.cipher_suites.push_back(*suite);
     if (!take_vector(reader, 1)) return hello;  // compression methods
     auto extensions = take_vector(reader, 2);
