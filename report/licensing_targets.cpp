@@ -59,8 +59,14 @@ bool NamedEndpoint::matches(const Endpoint& endpoint, const std::vector<std::str
 
 std::string NamedEndpoint::to_string() const {
     std::string text = address ? address->to_string() : host;
-    if (address && !address->is_v4() && port) text = "[" + text + "]";
-    if (port) text += ":" + std::to_string(*port);
+    if (address && !address->is_v4() && port) {
+        text.insert(text.begin(), '[');
+        text += ']';
+    }
+    if (port) {
+        text += ':';
+        text += std::to_string(*port);
+    }
     return text;
 }
 

@@ -91,7 +91,11 @@ std::string readable_utc(const Timestamp& time) {
 
 std::string relative_seconds(const Timestamp& time, const Timestamp& origin, int digits) {
     const TimeSpan span = span_between(origin, time);
-    return (span.negative ? "-" : "") + std::to_string(span.seconds) + "." + fraction(span.nanoseconds, digits);
+    std::string text = span.negative ? "-" : "";
+    text += std::to_string(span.seconds);
+    text += '.';
+    text += fraction(span.nanoseconds, digits);
+    return text;
 }
 
 }  // namespace trustcap
