@@ -9,6 +9,7 @@ packages=(
   ca-certificates
   tshark tcpreplay jq iproute2 procps libcap2-bin
   clang libfuzzer-14-dev
+  dpkg-dev groff-base bash-completion zsh
 )
 
 missing=()

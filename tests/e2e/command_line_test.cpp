@@ -18,6 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <pcap/pcap.h>
+
 #include <chrono>
 #include <thread>
 
@@ -78,7 +81,15 @@ TEST(CommandLine, HelpAndVersionExitZero) {
     EXPECT_NE(std::string::npos, help.standard_output.find("--filter"));
     ProcessResult version = run_process({trustcap_binary(), "--version"});
     EXPECT_EQ(0, version.exit_status);
-    EXPECT_NE(std::string::npos, version.standard_output.find("trustcap "));
+    std::istringstream lines(version.standard_output);
+    std::string trustcap_line, libpcap_line, openssl_line, extra;
+    std::getline(lines, trustcap_line);
+    std::getline(lines, libpcap_line);
+    std::getline(lines, openssl_line);
+    EXPECT_EQ("trustcap " TRUSTCAP_VERSION, trustcap_line);
+    EXPECT_EQ(pcap_lib_version(), libpcap_line);
+    EXPECT_EQ(OpenSSL_version(OPENSSL_VERSION), openssl_line);
+    EXPECT_FALSE(std::getline(lines, extra)) << extra;
 }
 
 TEST(CommandLine, ReadsStandardInput) {

@@ -7,11 +7,17 @@
 #include "report/wire_text.h"
 
 #include <CLI/CLI.hpp>
+#include <openssl/crypto.h>
+#include <pcap/pcap.h>
 
 #include <iostream>
 #include <tuple>
 
 namespace trustcap {
+
+std::string version_text(const std::string& version) {
+    return "trustcap " + version + "\n" + pcap_lib_version() + "\n" + OpenSSL_version(OPENSSL_VERSION);
+}
 
 std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const std::string& version) {
     CommandLine command;
@@ -28,7 +34,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         "trustcap: reads a packet capture of Cisco Smart Licensing traffic and tells, for every connection to the "
         "licensing server, whether TCP, TLS, application data and teardown went through, and if not, why.",
         "trustcap"};
-    app.set_version_flag("--version", "trustcap " + version);
+    app.set_version_flag("--version", version_text(version));
     app.add_option("file", positional_file, "Capture file (pcap or pcapng); - reads standard input");
     app.add_option("-r,--read", read_file, "Capture file to read (as tcpdump -r)");
     app.add_option("--filter", command.analysis.filter, "BPF filter applied to every frame (frame numbers stay the file's)");

@@ -30,5 +30,7 @@ struct CommandLine {
 // program should stop now (0 after --help/--version, 2 after a usage error,
 // with the message already printed).
 std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const std::string& version);
+// What --version prints: trustcap's version, then the libpcap and OpenSSL it runs with, a line each.
+std::string version_text(const std::string& version);
 
 }  // namespace trustcap

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `cmake --install` puts a working trustcap, its manual page, bash and zsh
+# completion and its documentation where packaged tools keep theirs; the
+# manual page and the bash completion name every option the program has;
+# `cpack -G DEB` makes a package with the program and its library
+# dependencies declared.
+#   usage: install_test.sh BUILD_DIR SOURCE_DIR VERSION
+# Exits 77 (skipped) when a tool it needs is missing (tools/install-deps.sh installs them).
+set -euo pipefail
+
+build=$(realpath "$1")
+source=$(realpath "$2")
+version=$3
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+for tool in groff dpkg-deb dpkg-shlibdeps zsh; do
+    command -v "$tool" >/dev/null || skip "$tool is not installed"
+done
+[[ -f /usr/share/bash-completion/bash_completion ]] || skip "bash-completion is not installed"
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+prefix=$scratch/usr
+cmake --install "$build" --prefix "$prefix" >"$scratch/install.log"
+
+for file in bin/trustcap share/man/man1/trustcap.1 share/bash-completion/completions/trustcap \
+            share/zsh/vendor-completions/_trustcap share/doc/trustcap/README.md share/doc/trustcap/LICENSE; do
+    [[ -f $prefix/$file ]] || fail "not installed: $file"
+done
+trustcap=$prefix/bin/trustcap
+
+# The installed program runs and says which version it is.
+[[ $("$trustcap" --version | head -n 1) == "trustcap $version" ]] || fail "--version: $("$trustcap" --version)"
+status=0
+"$trustcap" --ca-bundle "$source/pcaps/generated-tls/lab-root-ca.pem" \
+    "$source/pcaps/generated-tls/tls12-mutual-healthy.pcap" >"$scratch/report.txt" || status=$?
+[[ $status -eq 0 ]] || fail "the installed trustcap judged the healthy sample with exit status $status"
+grep -q "HEALTHY" "$scratch/report.txt" || fail "the healthy sample's report: $(head -3 "$scratch/report.txt")"
+
+# The manual page is valid man(7) markup with the version filled in.
+manual=$prefix/share/man/man1/trustcap.1
+warnings=$(groff -man -ww -z "$manual" 2>&1)
+[[ -z $warnings ]] || fail "groff warns about the manual page: $warnings"
+grep -q "trustcap $version" "$manual" || fail "the manual page does not carry version $version"
+zsh -n "$prefix/share/zsh/vendor-completions/_trustcap" || fail "the zsh completion does not parse"
+
+# Every long option of each command is in the manual page and offered by the
+# bash completion.
+long_options() { "$trustcap" "$@" --help | grep -oE '^ +(-[a-zA-Z],)?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sort -u; }
+completed() {
+    bash -c 'source /usr/share/bash-completion/bash_completion
+             source "$1"; shift
+             COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+             _trustcap; printf "%s\n" "${COMPREPLY[@]}"' \
+        _ "$prefix/share/bash-completion/completions/trustcap" trustcap "$@" -- | sort -u
+}
+described=$(grep -oE '\\-\\-[a-z]+(\\-[a-z]+)*' "$manual" | sed 's/\\-/-/g' | sort -u)
+for command in "" live epc; do
+    missing=$(comm -23 <(long_options $command) <(echo "$described"))
+    [[ -z $missing ]] || fail "the manual page does not describe $missing of ${command:-trustcap}"
+    missing=$(comm -23 <(long_options $command) <(completed $command))
+    [[ -z $missing ]] || fail "bash completes no $missing for ${command:-trustcap}"
+done
+
+# A Debian package of the same files, its dependencies computed from the binary.
+(cd "$scratch" && cpack --config "$build/CPackConfig.cmake" -G DEB -B "$scratch/package" >"$scratch/cpack.log" 2>&1) ||
+    fail "cpack: $(tail -5 "$scratch/cpack.log")"
+package=$(ls "$scratch"/package/trustcap_"$version"_*.deb)
+contents=$(dpkg-deb -c "$package")
+grep -q '\./usr/bin/trustcap$' <<<"$contents" || fail "the package holds no /usr/bin/trustcap"
+grep -q '\./usr/share/man/man1/trustcap\.1$' <<<"$contents" || fail "the package holds no manual page"
+depends=$(dpkg-deb -f "$package" Depends)
+for library in libpcap0.8 libssl3 libstdc++6; do
+    [[ $depends == *"$library"* ]] || fail "the package does not depend on $library: $depends"
+done
+echo "installed and packaged: $(basename "$package"), Depends: $depends"
