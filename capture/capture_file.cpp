@@ -1,5 +1,7 @@
 #include "capture/capture_file.h"
 
+#include "capture/decompressing_stream.h"
+
 #include <array>
 #include <cstring>
 #include <string_view>
@@ -51,18 +53,36 @@ std::unique_ptr<CaptureFile> CaptureFile::open(const std::string& path, std::str
         error = std::strerror(errno);
         return nullptr;
     }
+    const int descriptor = fileno(file);
+    // Before the first byte is looked at: a buffer set later may drop what was read.
     auto buffer = std::make_unique_for_overwrite<char[]>(stdio_buffer_bytes);
     std::setvbuf(file, buffer.get(), _IOFBF, stdio_buffer_bytes);
-    int precision_digits = (!from_stdin && has_nanosecond_magic(file)) ? 9 : 6;
+    const std::string* decompression_error = nullptr;
+    int precision_digits = 6;
+    if (const Compression compression = compression_of(file); compression != Compression::none) {
+        std::optional<DecompressedStream> decompressed = open_decompressed(file, compression, error);
+        if (!decompressed) {
+            if (!from_stdin) std::fclose(file);
+            return nullptr;
+        }
+        file = decompressed->file;
+        decompression_error = decompressed->error;
+    } else if (!from_stdin && has_nanosecond_magic(file)) {
+        precision_digits = 9;
+    }
 
     std::array<char, PCAP_ERRBUF_SIZE> errbuf{};
     pcap_t* handle = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf.data());
     if (handle == nullptr) {
-        error = describe_open_error(errbuf.data());
-        if (!from_stdin) std::fclose(file);
+        error = decompression_error != nullptr && !decompression_error->empty() ? *decompression_error
+                                                                                : describe_open_error(errbuf.data());
+        if (!from_stdin || decompression_error != nullptr) std::fclose(file);
         return nullptr;
     }
-    return std::unique_ptr<CaptureFile>(new CaptureFile(handle, std::move(buffer), precision_digits));
+    auto capture = std::unique_ptr<CaptureFile>(new CaptureFile(handle, std::move(buffer), precision_digits));
+    capture->descriptor_ = descriptor;
+    capture->decompression_error_ = decompression_error;
+    return capture;
 }
 
 bool CaptureFile::set_filter(const std::string& expression, std::string& error) {
@@ -83,7 +103,8 @@ CaptureFile::ReadStatus CaptureFile::next(RawFrame& frame) {
         int result = pcap_next_ex(handle_, &header, &data);
         if (result == PCAP_ERROR_BREAK) return ReadStatus::end;
         if (result != 1) {
-            damage_ = pcap_geterr(handle_);
+            damage_ = decompression_error_ != nullptr && !decompression_error_->empty() ? *decompression_error_
+                                                                                      : pcap_geterr(handle_);
             return ReadStatus::damaged;
         }
         ++frames_read_;

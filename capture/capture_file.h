@@ -12,7 +12,8 @@
 
 namespace trustcap {
 
-// Reads a pcap or pcapng file (or standard input, path "-") through libpcap.
+// Reads a pcap or pcapng file (or standard input, path "-") through libpcap,
+// also compressed with gzip or zstd (see decompressing_stream.h).
 // Frames are numbered as Wireshark numbers them, including frames that the
 // optional BPF filter rejects: the filter is applied here, per frame, so that
 // numbering stays that of the file.
@@ -35,7 +36,7 @@ public:
 
     [[nodiscard]] int datalink() const;
     [[nodiscard]] std::uint32_t snaplen() const;
-    [[nodiscard]] int descriptor() const { return fileno(pcap_file(handle_)); }  // what is read from
+    [[nodiscard]] int descriptor() const { return descriptor_; }  // what is read from (compressed or not)
     [[nodiscard]] int precision_digits() const { return precision_digits_; }  // 6 or 9
     [[nodiscard]] std::uint64_t frames_read() const { return frames_read_; }
     [[nodiscard]] const std::string& damage_description() const { return damage_; }
@@ -49,6 +50,8 @@ private:
     int precision_digits_;
     std::uint64_t frames_read_ = 0;
     std::string damage_;
+    int descriptor_ = -1;
+    const std::string* decompression_error_ = nullptr;  // owned by the decompressing stream libpcap reads
 };
 
 }  // namespace trustcap

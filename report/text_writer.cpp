@@ -1,10 +1,12 @@
 #include "report/text_writer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <sstream>
 
 #include "report/attempts.h"
+#include "report/diagnosis.h"
 #include "report/time_format.h"
 #include "report/wire_text.h"
 #include "report/wording.h"
@@ -102,17 +104,41 @@ std::string severity_mark(Severity severity, const Painter& painter) {
     return "?";
 }
 
-void write_finding(std::ostream& out, const Finding& finding, const Painter& painter, const std::string& indent) {
+void write_finding_line(std::ostream& out, const Finding& finding, const Painter& painter, const std::string& indent) {
     out << indent << severity_mark(finding.severity, painter) << " " << terminal_text(finding.id) << ": "
         << terminal_text(finding.summary) << "\n";
+}
+
+// `same_fix_as`: an earlier finding of the same list whose fix this one shares.
+void write_finding(std::ostream& out, const Finding& finding, const Painter& painter, const std::string& indent,
+                   const Finding* same_fix_as) {
+    write_finding_line(out, finding, painter, indent);
     out << indent << "        " << terminal_text(finding.explanation) << "\n";
     if (!finding.frames.empty()) out << indent << "        Evidence: " << frames_label(finding.frames) << "\n";
     if (finding.fix.empty()) return;
+    if (same_fix_as != nullptr) {
+        out << indent << "        Fix: as for " << terminal_text(same_fix_as->id) << " above\n";
+        return;
+    }
     // The block pastes at the device's prompt: a sentence becomes an IOS XE comment.
     out << indent << "        Fix:\n";
     for (const std::string& fix : finding.fix) {
         const bool sentence = !fix.empty() && std::isupper(static_cast<unsigned char>(fix.front()));
         out << indent << "          " << (sentence ? "! " : "") << terminal_text(fix) << "\n";
+    }
+}
+
+// Findings in order, each fix written once: a later finding with the same fix refers to the first.
+template <typename Select>
+void write_findings(std::ostream& out, const std::vector<Finding>& findings, const Painter& painter, Select selected) {
+    std::vector<const Finding*> written;
+    for (const Finding& finding : findings) {
+        if (!selected(finding)) continue;
+        const Finding* same_fix_as = nullptr;
+        for (const Finding* earlier : written)
+            if (!finding.fix.empty() && earlier->fix == finding.fix) same_fix_as = earlier;
+        if (same_fix_as == nullptr) written.push_back(&finding);
+        write_finding(out, finding, painter, "  ", same_fix_as);
     }
 }
 
@@ -202,7 +228,7 @@ void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary&
         << "\n";
     if (!flow.findings.empty()) {
         out << "  Findings\n";
-        for (const Finding& finding : flow.findings) write_finding(out, finding, painter, "  ");
+        write_findings(out, flow.findings, painter, [](const Finding&) { return true; });
     }
     write_timeline(out, flow, capture);
 }
@@ -256,13 +282,20 @@ void write_text(std::ostream& destination, const Report& report, const TextOptio
         out << "\n";
     }
 
-    bool capture_findings = false;
-    for (const Finding& finding : report.findings) {
-        if (finding.flow) continue;
-        if (!capture_findings) out << "\nCapture\n";
-        capture_findings = true;
-        write_finding(out, finding, painter, "  ");
+    const auto of_the_capture = [](const Finding& finding) { return !finding.flow; };
+    const bool capture_findings = std::any_of(report.findings.begin(), report.findings.end(), of_the_capture);
+    if (options.brief) {
+        for (const Finding& finding : report.findings)
+            if (of_the_capture(finding)) write_finding_line(out, finding, painter, "");
+        for (const FlowReport& flow : report.flows)
+            out << "Flow " << flow.id << "  " << flow.client.to_string() << " \u2192 " << flow.server.to_string() << "  "
+                << (flow.healthy ? painter.paint("HEALTHY", ansi::green) : painter.paint("PROBLEM", ansi::red)) << "  "
+                << terminal_text(diagnose_flow(flow)) << ".\n";
+        destination << guarded(out.str(), options.color);
+        return;
     }
+    if (capture_findings) out << "\nCapture\n";
+    write_findings(out, report.findings, painter, of_the_capture);
     destination << guarded(out.str(), options.color);
     for (const FlowReport& flow : report.flows) {
         std::ostringstream flow_text;

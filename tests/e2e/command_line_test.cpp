@@ -92,6 +92,73 @@ TEST(CommandLine, HelpAndVersionExitZero) {
     EXPECT_FALSE(std::getline(lines, extra)) << extra;
 }
 
+// Colour as ls and grep give it: on a terminal by default, never under
+// NO_COLOR (no-color.org), always or never when asked.
+bool coloured(const std::string& environment, const std::string& options, bool on_terminal) {
+    const std::string capture = std::string(TRUSTCAP_PCAPS_DIR) + "/generated-tls/tls12-mutual-healthy.pcap";
+    std::string command = environment + " \"" + trustcap_binary() + "\" " + options + " \"" + capture + "\"";
+    // script(1) gives the program a terminal as its standard output.
+    if (on_terminal) command = "script -qfec '" + command + "' /dev/null";
+    ProcessResult run = run_process({"sh", "-c", command});
+    EXPECT_LE(run.exit_status, 1) << command << ": " << run.standard_error;
+    EXPECT_NE(std::string::npos, run.standard_output.find("Verdict")) << command;
+    return run.standard_output.find("\x1b[") != std::string::npos;
+}
+
+TEST(CommandLine, ColoursAsAskedAndAsNoColorSays) {
+    EXPECT_TRUE(coloured("", "", true));
+    EXPECT_FALSE(coloured("", "", false));
+    EXPECT_FALSE(coloured("NO_COLOR=1", "", true));
+    EXPECT_TRUE(coloured("NO_COLOR=", "", true));  // set but empty: not a request
+    EXPECT_TRUE(coloured("NO_COLOR=1", "--color=always", true));
+    EXPECT_TRUE(coloured("", "--color always", false));
+    EXPECT_FALSE(coloured("", "--color=never", true));
+    EXPECT_FALSE(coloured("", "--no-color", true));
+    expect_one_line_error(run_process({trustcap_binary(), "--color=sometimes", generated + "complete-connection.pcap"}),
+                          "--color");
+    expect_one_line_error(
+        run_process({trustcap_binary(), "--no-color", "--color=always", generated + "complete-connection.pcap"}),
+        "excludes");
+}
+
+// A capture compressed with gzip, as a file or through a pipe, is judged as
+// the capture itself: the same report but for the file's name.
+TEST(CommandLine, GzipCapturesAreJudgedAsTheCaptureTheyHold) {
+    const std::string capture = std::string(TRUSTCAP_PCAPS_DIR) + "/generated-tls/tls13-healthy.pcap";
+    const std::string ca = std::string(TRUSTCAP_PCAPS_DIR) + "/generated-tls/lab-root-ca.pem";
+    const fs::path compressed = scratch_file("capture.pcap.gz");
+    ASSERT_EQ(0, run_process({"sh", "-c", "gzip -c \"$0\" > \"$1\"", capture, compressed.string()}).exit_status);
+    ProcessResult plain = run_process({trustcap_binary(), "--format", "json", "--ca-bundle", ca, capture});
+    ProcessResult from_file = run_process({trustcap_binary(), "--format", "json", "--ca-bundle", ca, compressed.string()});
+    ProcessResult from_pipe = run_process(
+        {"sh", "-c", "gzip -c \"$1\" | \"$0\" --format json --ca-bundle \"$2\" -", trustcap_binary(), capture, ca});
+    fs::remove(compressed);
+    ASSERT_EQ(0, plain.exit_status) << plain.standard_error;
+    Json expected = Json::parse(plain.standard_output);
+    expected["capture"].erase("file");
+    for (const ProcessResult* run : {&from_file, &from_pipe}) {
+        ASSERT_EQ(0, run->exit_status) << run->standard_error;
+        Json report = Json::parse(run->standard_output);
+        report["capture"].erase("file");
+        EXPECT_EQ(expected, report);
+    }
+}
+
+TEST(CommandLine, BriefGivesALinePerFlow) {
+    const std::string pcaps = std::string(TRUSTCAP_PCAPS_DIR) + "/generated-tls/";
+    ProcessResult run = run_process({trustcap_binary(), "--brief", "--ca-bundle", pcaps + "lab-root-ca.pem",
+                                     pcaps + "syn-reset-then-healthy-retry.pcap"});
+    EXPECT_EQ(0, run.exit_status) << run.standard_error;
+    std::istringstream lines(run.standard_output);
+    std::vector<std::string> flow_lines;
+    for (std::string line; std::getline(lines, line);)
+        if (line.starts_with("Flow ")) flow_lines.push_back(line);
+    ASSERT_EQ(2u, flow_lines.size()) << run.standard_output;
+    EXPECT_NE(std::string::npos, flow_lines[0].find("PROBLEM")) << flow_lines[0];
+    EXPECT_NE(std::string::npos, flow_lines[1].find("HEALTHY")) << flow_lines[1];
+    EXPECT_EQ(std::string::npos, run.standard_output.find("Findings")) << run.standard_output;
+}
+
 TEST(CommandLine, ReadsStandardInput) {
     ProcessResult run = run_process({"sh", "-c", "\"$0\" --format json - < \"$1\"", trustcap_binary(),
                                      generated + "server-reset-mid-stream.pcap"});

@@ -70,7 +70,7 @@ contents=$(dpkg-deb -c "$package")
 grep -q '\./usr/bin/trustcap$' <<<"$contents" || fail "the package holds no /usr/bin/trustcap"
 grep -q '\./usr/share/man/man1/trustcap\.1$' <<<"$contents" || fail "the package holds no manual page"
 depends=$(dpkg-deb -f "$package" Depends)
-for library in libpcap0.8 libssl3 libstdc++6; do
+for library in libpcap0.8 libssl3 zlib1g libzstd1 libstdc++6; do
     [[ $depends == *"$library"* ]] || fail "the package does not depend on $library: $depends"
 done
 echo "installed and packaged: $(basename "$package"), Depends: $depends"

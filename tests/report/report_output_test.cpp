@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include <nlohmann/json.hpp>
 
+#include "report/diagnosis.h"
 #include "report/json_writer.h"
 #include "report/text_writer.h"
 #include "capture/packet.h"
@@ -84,6 +86,37 @@ TEST(TextWriter, WritesAFixAsABlockWhoseSentencesAreComments) {
     report.flows.front().findings.front().fix = {"Check the firewall", "show license status"};
     std::string plain = to_text(report, TextOptions{false});
     EXPECT_TRUE(std::regex_search(plain, std::regex("Fix:\n +! Check the firewall\n +show license status\n"))) << plain;
+}
+
+TEST(TextWriter, AFixTwoFindingsShareIsWrittenOnce) {
+    Report report = sample_report();
+    Finding& reset = report.flows.front().findings.front();
+    reset.fix = {"Check the firewall", "show license status"};
+    Finding again = reset;
+    again.id = "tcp.reset_again";
+    Finding other = reset;
+    other.id = "tcp.other";
+    other.fix = {"show license all"};
+    report.flows.front().findings = {reset, again, other};
+    std::string plain = to_text(report, TextOptions{false});
+    EXPECT_EQ(1, std::count(plain.begin(), plain.end(), '!')) << plain;  // the comment line, once
+    EXPECT_NE(std::string::npos, plain.find("tcp.reset_again: The server reset the connection\n")) << plain;
+    EXPECT_NE(std::string::npos, plain.find("Fix: as for tcp.reset above\n")) << plain;
+    EXPECT_NE(std::string::npos, plain.find("show license all\n")) << plain;
+}
+
+TEST(TextWriter, BriefIsTheVerdictThenALinePerCaptureFindingAndPerFlow) {
+    Report report = sample_report();
+    report.diagnosis = "The server reset the licensing connection.";
+    report.findings.push_back(Finding{"capture.ended_mid_flow", Severity::warning, std::nullopt, "The capture ends", "why", {}, {}});
+    std::string brief = to_text(report, TextOptions{false, true});
+    EXPECT_EQ("trustcap: cssm.pcap (EN10MB, 12 frames, 2021-08-23 11:31:13.351 UTC to 2021-08-23 11:31:14.000 UTC)\n"
+              "Verdict: PROBLEM — 1 flow checked, 0 healthy; 0 other TCP flows not checked\n"
+              "The server reset the licensing connection.\n"
+              "WARNING capture.ended_mid_flow: The capture ends\n"
+              "Flow 3  192.168.10.150:22425 \u2192 192.133.220.90:443  PROBLEM  " +
+                  diagnose_flow(report.flows.front()) + ".\n",
+              brief);
 }
 
 TEST(TextWriter, ShowsStepsFindingsAndNoColourUnlessAsked) {

@@ -10,6 +10,7 @@ names them, and every run gives the same corpus.
 
 usage: make_seeds.py PCAPS_DIR CORPUS_DIR
 """
+import gzip
 import hashlib
 import os
 import struct
@@ -233,6 +234,14 @@ def main():
             seeds["capture_file"].insert(0, open(converted, "rb").read())
             seeds["pipeline"].insert(0, open(converted, "rb").read())
         seeds["capture_file"].insert(0, big_endian_copy(os.path.join(pcaps_dir, "lab", "dns-nxdomain.pcap")))
+        # The same capture compressed, as trustcap reads .pcap.gz and .pcap.zst.
+        few_frames = os.path.join(scratch, "few-compressed.pcap")
+        subprocess.run(["editcap", "-r", os.path.join(pcaps_dir, "lab", "dns-nxdomain.pcap"), few_frames, "1-4"],
+                       check=True, capture_output=True)
+        plain = open(few_frames, "rb").read()
+        seeds["capture_file"].insert(0, gzip.compress(plain, mtime=0))
+        seeds["capture_file"].insert(0, subprocess.run(["zstd", "-q", "-c"], input=plain, check=True,
+                                                       capture_output=True).stdout)
         for pem in sorted(f for f in os.listdir(os.path.join(pcaps_dir, "generated-tls")) if f.endswith(".pem")):
             der = subprocess.run(["openssl", "x509", "-outform", "der", "-in",
                                   os.path.join(pcaps_dir, "generated-tls", pem)], check=True, capture_output=True).stdout

@@ -15,6 +15,16 @@
 
 namespace trustcap {
 
+bool colors_text(ColorChoice choice, bool to_terminal, const char* no_color_variable) {
+    switch (choice) {
+        case ColorChoice::always: return true;
+        case ColorChoice::never: return false;
+        case ColorChoice::automatic: break;
+    }
+    const bool no_color_asked = no_color_variable != nullptr && *no_color_variable != '\0';
+    return to_terminal && !no_color_asked;
+}
+
 std::string version_text(const std::string& version) {
     return "trustcap " + version + "\n" + pcap_lib_version() + "\n" + OpenSSL_version(OPENSSL_VERSION);
 }
@@ -25,6 +35,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     std::string read_file;
     std::string format = "text";
     bool no_color = false;
+    std::string color = "auto";
     std::vector<int> ports;
     std::size_t max_memory_mib = command.analysis.max_memory_bytes >> 20;
     std::vector<std::string> servers;
@@ -75,7 +86,12 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                                               "anything is parsed (default: ") +
                                   default_unprivileged_user + "; root keeps root, with a warning)";
     app.add_option("-Z,--user", command.user, user_help);
-    app.add_flag("--no-color", no_color, "Never colour the text report");
+    app.add_flag("--brief", command.brief,
+                 "Text report in brief: the verdict, the diagnosis, a line per capture finding and a line per flow");
+    CLI::Option* color_option =
+        app.add_option("--color", color, "Colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
+            ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_flag("--no-color", no_color, "Never colour the text report (as --color=never)")->excludes(color_option);
     app.footer(
         "Exit status: 0 the licensing exchange worked (each device's last attempt at each server got its answer), "
         "1 it failed or cannot be judged (or nothing to check), 2 unusable input or arguments.");
@@ -210,7 +226,9 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     live_options.analysis = command.analysis;
     live_options.user = command.user;
     command.format = format == "json" ? OutputFormat::json : format == "ndjson" ? OutputFormat::ndjson : OutputFormat::text;
-    command.color = no_color ? ColorChoice::never : ColorChoice::automatic;
+    command.color = no_color || color == "never" ? ColorChoice::never
+                    : color == "always"          ? ColorChoice::always
+                                                 : ColorChoice::automatic;
     return command;
 }
 

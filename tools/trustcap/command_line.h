@@ -11,7 +11,7 @@
 namespace trustcap {
 
 enum class OutputFormat { text, json, ndjson };
-enum class ColorChoice { automatic, never };
+enum class ColorChoice { automatic, always, never };
 
 enum class Mode { file, live, epc };
 
@@ -24,12 +24,17 @@ struct CommandLine {
     std::string output_file;  // empty: standard output
     std::string user;         // -Z: who to become once the inputs are open; empty: the default
     ColorChoice color = ColorChoice::automatic;
+    bool brief = false;  // text: a line per flow and per capture finding
 };
 
 // Parses argv. Returns the parsed command line, or an exit status when the
 // program should stop now (0 after --help/--version, 2 after a usage error,
 // with the message already printed).
 std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const std::string& version);
+// Whether the text report is coloured, as ls and grep decide: `always` and
+// `never` as asked; `automatic` on a terminal unless NO_COLOR is set to a
+// non-empty value (no-color.org).
+bool colors_text(ColorChoice choice, bool to_terminal, const char* no_color_variable);
 // What --version prints: trustcap's version, then the libpcap and OpenSSL it runs with, a line each.
 std::string version_text(const std::string& version);
 

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -32,7 +33,8 @@ void write_report(std::ostream& out, const Report& report, const CommandLine& co
         case OutputFormat::json: write_json(out, report, TRUSTCAP_VERSION); break;
         case OutputFormat::ndjson: write_report_events(out, report, TRUSTCAP_VERSION); break;
         case OutputFormat::text:
-            write_text(out, report, TextOptions{to_terminal && command.color == ColorChoice::automatic});
+            write_text(out, report,
+                       TextOptions{colors_text(command.color, to_terminal, std::getenv("NO_COLOR")), command.brief});
             break;
     }
 }

@@ -18,6 +18,9 @@ _trustcap() {
         --format)
             COMPREPLY=($(compgen -W "text json ndjson" -- "$cur"))
             return ;;
+        --color)
+            COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+            return ;;
         -Z | --user)
             COMPREPLY=($(compgen -u -- "$cur"))
             return ;;
@@ -34,7 +37,7 @@ _trustcap() {
     esac
 
     local analysis="-r --read --filter --server --proxy --all-flows --ca-bundle --port --max-flows --max-memory
-        --format -o --output -Z --user --no-color"
+        --format --brief -o --output -Z --user --color --no-color"
     case $subcommand in
         live)
             COMPREPLY=($(compgen -W "-i --interface -s --snaplen -B --buffer-size --duration -c --count
