@@ -22,16 +22,21 @@ constexpr std::size_t output_buffer_bytes = 1 << 20;
 class Decoder {
 public:
     explicit Decoder(std::FILE* compressed) : compressed_(compressed) {}
-    virtual ~Decoder() { std::fclose(compressed_); }
+    virtual ~Decoder() {
+        if (owns_compressed_) std::fclose(compressed_);
+    }
+    // Once the decompressing stream is open, closing it closes the compressed file.
+    void take_over_compressed() { owns_compressed_ = true; }
     Decoder(const Decoder&) = delete;
     Decoder& operator=(const Decoder&) = delete;
 
-    // Up to `size` decompressed bytes; 0 at the end; -1 (errno EIO) once
-    // `error` is set and nothing more came before it.
+    // Up to `size` decompressed bytes, as soon as there are some (a pipe's
+    // frames are not held back to fill the buffer); 0 at the end; -1 (errno
+    // EIO) once `error` is set and nothing more came before it.
     ssize_t read(char* out, std::size_t size) {
         if (!error.empty()) return fail();
         std::size_t produced = 0;
-        while (produced < size) {
+        while (produced == 0) {
             if (input_left() == 0 && !input_ended_) refill();
             if (!error.empty()) break;
             std::size_t made = decode(out + produced, size - produced);
@@ -75,6 +80,7 @@ private:
     }
 
     std::FILE* compressed_;
+    bool owns_compressed_ = false;
     bool input_ended_ = false;
 };
 
@@ -90,6 +96,11 @@ public:
 private:
     std::size_t decode(char* out, std::size_t size) override {
         if (input_left() == 0) return 0;
+        if (member_ended_) {
+            // Zeros after a member are padding (tape blocks), which gzip -d ignores too.
+            while (input_left() > 0 && input_[input_position_] == 0) ++input_position_;
+            if (input_left() == 0) return 0;
+        }
         if (member_ended_) {  // another member follows, as `cat a.gz b.gz` makes
             inflateReset(&stream_);
             member_ended_ = false;
@@ -187,6 +198,7 @@ std::optional<DecompressedStream> open_decompressed(std::FILE* compressed, Compr
         delete decoder;
         return std::nullopt;
     }
+    decoder->take_over_compressed();
     std::setvbuf(file, nullptr, _IOFBF, output_buffer_bytes);
     return DecompressedStream{file, &decoder->error};
 }

@@ -8,8 +8,6 @@ namespace trustcap {
 namespace {
 
 constexpr int read_timeout_milliseconds = 200;
-// How long the kernel may hold packets before handing them over in a block.
-constexpr int delivery_delay_milliseconds = 100;
 
 }  // namespace
 
@@ -25,7 +23,7 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveCaptureSettings& settin
     // Not immediate mode: on Linux that gives each packet a ring slot as large
     // as the biggest packet the interface may pass (64 KiB with segmentation
     // offload), so a 4 MiB ring holds 64 packets; blocks hold thousands.
-    pcap_set_timeout(handle, delivery_delay_milliseconds);
+    pcap_set_timeout(handle, LiveCapture::delivery_delay_milliseconds);
     pcap_set_buffer_size(handle, settings.buffer_mebibytes * 1024 * 1024);
     int activated = pcap_activate(handle);
     if (activated < 0) {

@@ -18,11 +18,15 @@ struct LiveCaptureSettings {
     std::string filter;          // BPF; empty: every packet
 };
 
-// Packets from a network interface through libpcap, in immediate mode.
+// Packets from a network interface through libpcap, handed over by the kernel in blocks.
 // Frames are numbered in the order they are captured (after the filter),
 // as they are numbered in a file written with -w.
 class LiveCapture {
 public:
+    // How long the kernel may hold captured packets before it hands them
+    // over, in a block: the capture's clock is that far behind the wall's.
+    static constexpr int delivery_delay_milliseconds = 100;
+
     enum class ReadStatus { frame, timeout, stopped, failed };
 
     // Opens and activates the interface; nullptr and a one-line `error` when it cannot.

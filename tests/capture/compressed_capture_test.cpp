@@ -154,6 +154,12 @@ TEST_F(CompressedCaptureTest, ConcatenatedMembersAndFramesReadOneAfterAnother) {
     EXPECT_EQ(expected_.frames, zstd_reading.frames);
 }
 
+TEST_F(CompressedCaptureTest, ZerosAfterAGzipMemberArePaddingAsForGzip) {
+    Reading reading = read_compressed(gzip(plain_) + std::string(4096, '\0'));
+    EXPECT_FALSE(reading.damaged) << reading.error;
+    EXPECT_EQ(expected_.frames, reading.frames);
+}
+
 TEST_F(CompressedCaptureTest, TruncatedCompressedDataIsDamageAfterTheWholeFrames) {
     for (const std::string& compressed : {gzip(plain_), zstd(plain_)}) {
         Reading reading = read_compressed(compressed.substr(0, compressed.size() * 2 / 3));

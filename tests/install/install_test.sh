@@ -46,7 +46,10 @@ zsh -n "$prefix/share/zsh/vendor-completions/_trustcap" || fail "the zsh complet
 
 # Every long option of each command is in the manual page and offered by the
 # bash completion.
-long_options() { "$trustcap" "$@" --help | grep -oE '^ +(-[a-zA-Z],)?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sort -u; }
+# The first column of --help (the option names), whatever CLI11's layout.
+long_options() {
+    "$trustcap" "$@" --help | grep -E '^ +-' | sed -E 's/^ +//; s/ {2,}.*//' | grep -oE -- '--[a-z][a-z-]*' | sort -u
+}
 completed() {
     bash -c 'source /usr/share/bash-completion/bash_completion
              source "$1"; shift
@@ -56,6 +59,7 @@ completed() {
 }
 described=$(grep -oE '\\-\\-[a-z]+(\\-[a-z]+)*' "$manual" | sed 's/\\-/-/g' | sort -u)
 for command in "" live epc; do
+    [[ $(long_options $command | wc -l) -ge 5 ]] || fail "no options read from ${command:-trustcap} --help"
     missing=$(comm -23 <(long_options $command) <(echo "$described"))
     [[ -z $missing ]] || fail "the manual page does not describe $missing of ${command:-trustcap}"
     missing=$(comm -23 <(long_options $command) <(completed $command))

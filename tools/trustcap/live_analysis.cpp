@@ -20,8 +20,8 @@ extern "C" void stop_capture(int) {
     if (LiveCapture* capture = capture_to_stop.load()) capture->stop();
 }
 
-Timestamp wall_clock_now() {
-    auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+Timestamp wall_clock_now(std::chrono::milliseconds behind = std::chrono::milliseconds{0}) {
+    auto since_epoch = std::chrono::system_clock::now().time_since_epoch() - behind;
     auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count();
     return Timestamp{nanoseconds / 1'000'000'000, static_cast<std::uint32_t>(nanoseconds % 1'000'000'000)};
 }
@@ -135,7 +135,8 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
             }
             stop = options.count && frames >= *options.count;
         } else {
-            session->advance_clock(wall_clock_now());
+            // Packets up to the kernel's delivery delay old may still be on their way.
+            session->advance_clock(wall_clock_now(std::chrono::milliseconds{LiveCapture::delivery_delay_milliseconds}));
         }
         if (observer.status && now - last_status >= status_interval) {
             observer.status(LiveStatus{settings.interface, session->progress(), drop_watch.total()});

@@ -50,7 +50,7 @@ _trustcap() {
                 COMPREPLY=($(compgen -W "$analysis -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "live epc" -- "$cur"))
-                _filedir '@(pcap|pcapng|cap|dmp)'
+                _filedir '@(pcap|pcapng|cap|dmp|gz|zst)'
             fi ;;
     esac
 } && complete -F _trustcap trustcap
