@@ -57,11 +57,18 @@ completed() {
              _trustcap; printf "%s\n" "${COMPREPLY[@]}"' \
         _ "$prefix/share/bash-completion/completions/trustcap" trustcap "$@" -- | sort -u
 }
-described=$(grep -oE '\\-\\-[a-z]+(\\-[a-z]+)*' "$manual" | sed 's/\\-/-/g' | sort -u)
+# The options each section of the manual page describes: OPTIONS up to the
+# live subsection, then the live and the epc subsections (--help is described once, in OPTIONS).
+described() {
+    sed -n "/^$1/,/^$2/p" "$manual" | grep -oE '\\-\\-[a-z]+(\\-[a-z]+)*' | sed 's/\\-/-/g'
+    [[ $1 == .SH\ OPTIONS ]] || echo --help
+}
+declare -A section=([trustcap]=".SH OPTIONS|.SS trustcap live" [live]=".SS trustcap live|.SS trustcap epc"
+                    [epc]=".SS trustcap epc|.SH EXIT STATUS")
 for command in "" live epc; do
     [[ $(long_options $command | wc -l) -ge 5 ]] || fail "no options read from ${command:-trustcap} --help"
-    missing=$(comm -23 <(long_options $command) <(echo "$described"))
-    [[ -z $missing ]] || fail "the manual page does not describe $missing of ${command:-trustcap}"
+    missing=$(comm -23 <(long_options $command) <(described "${section[${command:-trustcap}]%|*}" "${section[${command:-trustcap}]#*|}" | sort -u))
+    [[ -z $missing ]] || fail "the manual page does not describe $missing of ${command:-trustcap} in its section"
     missing=$(comm -23 <(long_options $command) <(completed $command))
     [[ -z $missing ]] || fail "bash completes no $missing for ${command:-trustcap}"
 done
