@@ -175,8 +175,9 @@ TEST_P(TsharkTlsDifferentialTest, TlsMessagesAndCertificatesAgreeWithTshark) {
             if (!streams.contains(theirs.stream)) continue;
             for (const std::string& hex : theirs.certificates_hex) their_certificates.insert(sha256_fingerprint(from_hex(hex)));
             if (theirs.handshake_types.empty() && theirs.alerts.empty()) continue;
+            const auto frame = number;  // a structured binding cannot be captured before clang 16
             bool listed = std::any_of(flow.at("timeline").begin(), flow.at("timeline").end(),
-                                      [&](const Json& row) { return row.at("frame") == number; });
+                                      [&](const Json& row) { return row.at("frame") == frame; });
             EXPECT_TRUE(listed) << "tshark reads TLS in frame " << number << "; trustcap's timeline lacks it";
         }
         EXPECT_EQ(their_certificates, our_certificates) << "certificates of flow " << flow.at("id");
