@@ -23,6 +23,12 @@ std::string describe_open_error(const std::string& libpcap_error) {
     return libpcap_error;
 }
 
+// When libpcap fails on a decompressed stream, the decompressor's reason
+// (truncated, corrupt) is the one to give.
+std::string decompression_error_or(const std::string* decompression_error, std::string libpcap_error) {
+    return decompression_error != nullptr && !decompression_error->empty() ? *decompression_error : libpcap_error;
+}
+
 // Nanosecond pcap files announce themselves in the magic number; only a file
 // that can be rewound is peeked at.
 bool has_nanosecond_magic(std::FILE* file) {
@@ -74,8 +80,7 @@ std::unique_ptr<CaptureFile> CaptureFile::open(const std::string& path, std::str
     std::array<char, PCAP_ERRBUF_SIZE> errbuf{};
     pcap_t* handle = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf.data());
     if (handle == nullptr) {
-        error = decompression_error != nullptr && !decompression_error->empty() ? *decompression_error
-                                                                                : describe_open_error(errbuf.data());
+        error = decompression_error_or(decompression_error, describe_open_error(errbuf.data()));
         if (!from_stdin || decompression_error != nullptr) std::fclose(file);
         return nullptr;
     }
@@ -103,8 +108,7 @@ CaptureFile::ReadStatus CaptureFile::next(RawFrame& frame) {
         int result = pcap_next_ex(handle_, &header, &data);
         if (result == PCAP_ERROR_BREAK) return ReadStatus::end;
         if (result != 1) {
-            damage_ = decompression_error_ != nullptr && !decompression_error_->empty() ? *decompression_error_
-                                                                                      : pcap_geterr(handle_);
+            damage_ = decompression_error_or(decompression_error_, pcap_geterr(handle_));
             return ReadStatus::damaged;
         }
         ++frames_read_;

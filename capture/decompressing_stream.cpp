@@ -100,9 +100,7 @@ private:
             // Zeros after a member are padding (tape blocks), which gzip -d ignores too.
             while (input_left() > 0 && input_[input_position_] == 0) ++input_position_;
             if (input_left() == 0) return 0;
-        }
-        if (member_ended_) {  // another member follows, as `cat a.gz b.gz` makes
-            inflateReset(&stream_);
+            inflateReset(&stream_);  // another member follows, as `cat a.gz b.gz` makes
             member_ended_ = false;
         }
         stream_.next_in = input_.data() + input_position_;
