@@ -253,7 +253,11 @@ void FlowTracker::add_tcp(const DecodedPacket& packet) {
     ActiveFlow& active = found != table_.end() ? *found->second : start_flow(key, packet);
     active.last_seen = packet.time;
     Direction direction = source == active.client ? Direction::client_to_server : Direction::server_to_client;
-    if (opening_syn && direction == Direction::client_to_server) active.client_isn = packet.tcp.seq;
+    if (opening_syn && direction == Direction::client_to_server) {
+        // Wireshark keeps a SYN-ACK captured before the SYN of a reused port in the earlier stream.
+        if (!active.client_isn && active.record) active.record->wireshark_stream = packet.wireshark_stream;
+        active.client_isn = packet.tcp.seq;
+    }
     if (has(flags, tcp_flag::syn) && has(flags, tcp_flag::ack) && direction == Direction::server_to_client &&
         !active.synack_ack)
         active.synack_ack = packet.tcp.ack;
@@ -307,6 +311,7 @@ FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPa
         flow.roles_from_syn = roles_from_syn;
         flow.first_time = packet.time;
         flow.first_frame = packet.frame;
+        flow.wireshark_stream = packet.wireshark_stream;
     }
     auto [inserted, unused] = table_.emplace(key, std::move(active));
     recharge(*inserted->second);

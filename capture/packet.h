@@ -73,6 +73,7 @@ struct DecodedPacket {
     bool cut_by_snaplen = false;
     bool reassembled_from_fragments = false;
     std::uint8_t tunnel_depth = 0;  // GRE/ERSPAN layers removed to reach this packet
+    std::optional<std::uint32_t> wireshark_stream;  // TCP: Wireshark's tcp.stream, when numbered (TcpStreamNumbering)
 };
 
 }  // namespace trustcap

@@ -113,6 +113,7 @@ struct TcpFlow {
     Timestamp last_time;
     std::uint64_t first_frame = 0;
     std::uint64_t last_frame = 0;
+    std::optional<std::uint32_t> wireshark_stream;  // tcp.stream of the SYN (else of the first packet), when numbered
     std::array<FlowDirection, 2> directions;
     std::optional<std::uint64_t> handshake_ack_frame;
     std::vector<IcmpError> icmp_errors;

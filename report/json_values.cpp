@@ -2,6 +2,7 @@
 
 #include "report/attempts.h"
 #include "report/time_format.h"
+#include "report/wireshark_filters.h"
 
 namespace trustcap {
 namespace {
@@ -21,6 +22,7 @@ Json finding_json(const Finding& finding) {
                 {"summary", finding.summary},
                 {"explanation", finding.explanation},
                 {"frames", finding.frames},
+                {"wireshark_filter", finding.frames.empty() ? Json(nullptr) : Json(frames_filter(finding.frames))},
                 {"fix", finding.fix}};
 }
 
@@ -122,7 +124,11 @@ Json flow_json(const FlowReport& flow, int digits) {
     for (const Finding& finding : flow.findings) findings.push_back(finding_json(finding));
     Json timeline = Json::array();
     for (const TimelineRow& row : flow.timeline) timeline.push_back(timeline_json(row, digits));
+    Json wireshark{{"stream", flow.wireshark_stream ? Json(*flow.wireshark_stream) : Json(nullptr)},
+                   {"stream_filter", flow.wireshark_stream ? Json(stream_filter(flow)) : Json(nullptr)},
+                   {"conversation_filter", conversation_filter(flow.client, flow.server)}};
     return Json{{"id", flow.id},
+                {"wireshark", wireshark},
                 {"client", endpoint_json(flow.client)},
                 {"server", endpoint_json(flow.server)},
                 {"roles_guessed", flow.roles_guessed},
@@ -132,6 +138,8 @@ Json flow_json(const FlowReport& flow, int digits) {
                 {"identified_by", flow.identified_by.empty() ? Json(nullptr) : Json(flow.identified_by)},
                 {"start_time", iso8601_utc(flow.start, digits)},
                 {"duration_seconds", elapsed_seconds(flow.start, flow.end)},
+                {"first_frame", flow.first_frame},
+                {"last_frame", flow.last_frame},
                 {"healthy", flow.healthy},
                 {"tls", tls_json(flow.tls)},
                 {"tcp", Json{{"client", statistics_json(flow.client_statistics)},
@@ -167,7 +175,15 @@ Json capture_json(const CaptureSummary& capture) {
                                 {"ip_datagrams_dropped", capture.ip_datagrams_dropped},
                                 {"flows_dropped", capture.flows_dropped},
                                 {"memory", memory_json(capture.memory)}}},
-                {"kernel_drops", capture.kernel_drops}};
+                {"kernel_drops", capture.kernel_drops},
+                {"wireshark_streams",
+                 Json{{"numbered", capture.wireshark_streams_numbered},
+                      {"stopped_at_frame", capture.wireshark_streams_stopped_at_frame
+                                               ? Json(*capture.wireshark_streams_stopped_at_frame)
+                                               : Json(nullptr)},
+                      {"stop_reason", capture.wireshark_streams_stopped_at_frame
+                                          ? Json(capture.wireshark_streams_stop_reason)
+                                          : Json(nullptr)}}}};
 }
 
 Json attempts_json(const Report& report) {

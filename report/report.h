@@ -63,6 +63,7 @@ struct TlsReport {
 
 struct FlowReport {
     std::uint64_t id = 0;
+    std::optional<std::uint32_t> wireshark_stream;  // Wireshark's tcp.stream of the flow in the same file
     Endpoint client;
     Endpoint server;
     bool roles_guessed = false;
@@ -73,6 +74,8 @@ struct FlowReport {
     std::optional<TlsReport> tls;
     Timestamp start;
     Timestamp end;
+    std::uint64_t first_frame = 0;
+    std::uint64_t last_frame = 0;
     std::vector<StepResult> steps;  // connect, tcp, tls, appdata, teardown
     std::vector<Finding> findings;
     std::vector<TimelineRow> timeline;
@@ -123,6 +126,11 @@ struct CaptureSummary {
     std::uint64_t flows_dropped = 0;  // finished flows worth reporting, not kept: the record cap was reached
     MemoryUse memory;
     std::uint64_t kernel_drops = 0;  // live capture: packets the kernel or interface dropped
+    // Flows carry Wireshark's tcp.stream: no frame was left out (no BPF filter, not live).
+    bool wireshark_streams_numbered = false;
+    // Flows that start from this frame on have none, for the reason given (see TcpStreamNumbering).
+    std::optional<std::uint64_t> wireshark_streams_stopped_at_frame;
+    std::string wireshark_streams_stop_reason;
 };
 
 // Connections from one device to one server, in the order they began: a

@@ -93,11 +93,14 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     const TcpFlow& flow = *evidence.flow;
     FlowReport report;
     report.id = flow.id;
+    report.wireshark_stream = flow.wireshark_stream;
     report.client = flow.client;
     report.server = flow.server;
     report.roles_guessed = !flow.roles_from_syn;
     report.start = flow.first_time;
     report.end = flow.last_time;
+    report.first_frame = flow.first_frame;
+    report.last_frame = flow.last_frame;
     report.kind = identity.kind.empty() ? "other" : identity.kind;
     report.server_name = identity.server_name;
     report.identified_by = identity.identified_by;

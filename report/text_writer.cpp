@@ -1,7 +1,6 @@
 #include "report/text_writer.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -9,6 +8,7 @@
 #include "report/diagnosis.h"
 #include "report/time_format.h"
 #include "report/wire_text.h"
+#include "report/wireshark_filters.h"
 #include "report/wording.h"
 
 namespace trustcap {
@@ -114,7 +114,9 @@ void write_finding(std::ostream& out, const Finding& finding, const Painter& pai
                    const Finding* same_fix_as) {
     write_finding_line(out, finding, painter, indent);
     out << indent << "        " << terminal_text(finding.explanation) << "\n";
-    if (!finding.frames.empty()) out << indent << "        Evidence: " << frames_label(finding.frames) << "\n";
+    if (!finding.frames.empty())
+        out << indent << "        Evidence: " << frames_label(finding.frames) << "   Wireshark: "
+            << frames_filter(finding.frames) << "\n";
     if (finding.fix.empty()) return;
     if (same_fix_as != nullptr) {
         out << indent << "        Fix: as for " << terminal_text(same_fix_as->id) << " above\n";
@@ -123,8 +125,7 @@ void write_finding(std::ostream& out, const Finding& finding, const Painter& pai
     // The block pastes at the device's prompt: a sentence becomes an IOS XE comment.
     out << indent << "        Fix:\n";
     for (const std::string& fix : finding.fix) {
-        const bool sentence = !fix.empty() && std::isupper(static_cast<unsigned char>(fix.front()));
-        out << indent << "          " << (sentence ? "! " : "") << terminal_text(fix) << "\n";
+        out << indent << "          " << prompt_prefix(fix) << terminal_text(fix) << "\n";
     }
 }
 
@@ -215,6 +216,8 @@ void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary&
     if (flow.proxy)
         out << "; through proxy " << flow.proxy->proxy.to_string() << " to " << terminal_text(flow.proxy->connect_target);
     out << "\n";
+    out << "  Wireshark: "
+        << (flow.wireshark_stream ? stream_filter(flow) : conversation_filter(flow.client, flow.server)) << "\n";
     if (flow.tls) write_tls(out, *flow.tls);
     if (flow.roles_guessed)
         out << "  (the capture starts mid-flow: which side is the device was inferred from the ports)\n";
@@ -245,6 +248,7 @@ void write_text(std::ostream& destination, const Report& report, const TextOptio
     if (capture.first_time && capture.last_time)
         out << ", " << readable_utc(*capture.first_time) << " to " << readable_utc(*capture.last_time);
     out << ")\n";
+    if (auto note = unnumbered_streams_note(report)) out << terminal_text(*note) << "\n";
 
     std::size_t healthy = 0;
     for (const FlowReport& flow : report.flows) healthy += flow.healthy ? 1 : 0;

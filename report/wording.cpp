@@ -1,11 +1,17 @@
 #include "report/wording.h"
 
+#include <cctype>
+
 namespace trustcap {
 
 std::string counted(std::uint64_t count, const std::string& word) { return counted(count, word, word + "s"); }
 
 std::string counted(std::uint64_t count, const std::string& singular, const std::string& plural) {
     return std::to_string(count) + " " + (count == 1 ? singular : plural);
+}
+
+const char* prompt_prefix(const std::string& fix) {
+    return !fix.empty() && std::isupper(static_cast<unsigned char>(fix.front())) ? "! " : "";
 }
 
 std::string joined(const std::vector<std::string>& parts, const std::string& separator) {

@@ -12,6 +12,11 @@ std::string counted(std::uint64_t count, const std::string& word);
 // The same for words whose plural is not the word and an s.
 std::string counted(std::uint64_t count, const std::string& singular, const std::string& plural);
 
+// What a fix line starts with when pasted at the device's prompt: "! " for a
+// sentence (it begins with a capital), which IOS XE then takes as a comment;
+// nothing for a command.
+const char* prompt_prefix(const std::string& fix);
+
 // The parts in order, with `separator` between them.
 std::string joined(const std::vector<std::string>& parts, const std::string& separator);
 

@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "capture_corpus.h"
+#include "crafted_capture.h"
 #include "process.h"
 
 namespace trustcap::testing {
@@ -203,6 +206,96 @@ TEST_P(TsharkDifferentialTest, PacketAndByteCountsPerFlowAgreeWithTshark) {
     Json report = Json::parse(run.standard_output);
     TsharkStreams streams = count_streams_with_tshark(entry.capture);
     for (const Json& flow : report.at("flows")) expect_flow_counts_match(flow, streams);
+}
+
+std::set<std::uint64_t> frames_tshark_selects(const std::filesystem::path& capture, const std::string& filter) {
+    ProcessResult run = run_process({"tshark", "-n", "-r", capture.string(), "-Y", filter, "-T", "fields", "-e",
+                                     "frame.number"});
+    // A capture cut short still gives its frames, with exit status 2.
+    EXPECT_TRUE(run.exit_status == 0 || run.exit_status == 2) << filter << ": " << run.standard_error;
+    std::set<std::uint64_t> frames;
+    std::istringstream lines(run.standard_output);
+    std::string line;
+    while (std::getline(lines, line)) frames.insert(std::stoull(line));
+    return frames;
+}
+
+std::set<std::uint64_t> tcp_timeline_frames(const Json& flow) {
+    std::set<std::uint64_t> frames;
+    for (const Json& row : flow.at("timeline"))
+        if (row.at("protocol") == "TCP") frames.insert(row.at("frame").get<std::uint64_t>());
+    return frames;
+}
+
+// Each flow's tcp.stream is the one tshark gives every TCP packet of its
+// timeline (a flow without one starts where numbering stopped, or later);
+// its conversation filter selects those packets in tshark; the first
+// finding's frame filter selects exactly its frames.
+TEST_P(TsharkDifferentialTest, WiresharkStreamsAndFiltersSelectWhatTheReportSays) {
+    const CorpusEntry& entry = GetParam();
+    // More flows than the expected report lists: every connection to the usual ports.
+    ProcessResult run = run_trustcap_as_expected(entry, {"--all-flows", "--port", "443", "--port", "80"});
+    Json report = Json::parse(run.standard_output);
+    const Json arguments = expected_verdict(entry).value("args", Json::array());
+    const bool filtered = std::find(arguments.begin(), arguments.end(), "--filter") != arguments.end();
+    EXPECT_EQ(!filtered, report.at("capture").at("wireshark_streams").at("numbered").get<bool>());
+    TsharkStreams streams = count_streams_with_tshark(entry.capture);
+    const Json& stopped_at = report.at("capture").at("wireshark_streams").at("stopped_at_frame");
+    for (const Json& flow : report.at("flows")) {
+        const Json& wireshark = flow.at("wireshark");
+        std::set<std::uint64_t> frames = tcp_timeline_frames(flow);
+        if (wireshark.at("stream").is_null()) {
+            ASSERT_FALSE(stopped_at.is_null()) << "flow " << flow.at("id") << " has no stream, yet numbering never stopped";
+            EXPECT_LE(stopped_at.get<std::uint64_t>(), flow.at("first_frame").get<std::uint64_t>());
+            frames.clear();
+        }
+        for (std::uint64_t frame : frames) {
+            auto found = streams.stream_of_frame.find(frame);
+            ASSERT_NE(found, streams.stream_of_frame.end()) << "frame " << frame << " is in no tshark stream";
+            EXPECT_EQ(found->second.substr(0, found->second.find('/')), wireshark.at("stream").dump())
+                << "flow " << flow.at("id") << ", frame " << frame;
+        }
+        if (!wireshark.at("stream").is_null()) {
+            EXPECT_EQ("tcp.stream eq " + wireshark.at("stream").dump(), wireshark.at("stream_filter"));
+        }
+        frames = tcp_timeline_frames(flow);
+        if (frames.empty()) continue;
+        std::set<std::uint64_t> selected =
+            frames_tshark_selects(entry.capture, wireshark.at("conversation_filter").get<std::string>());
+        EXPECT_TRUE(std::includes(selected.begin(), selected.end(), frames.begin(), frames.end()))
+            << wireshark.at("conversation_filter");
+    }
+    for (const Json& finding : report.at("findings")) {
+        if (finding.at("frames").empty()) {
+            EXPECT_TRUE(finding.at("wireshark_filter").is_null());
+            continue;
+        }
+        std::set<std::uint64_t> frames = finding.at("frames").get<std::set<std::uint64_t>>();
+        EXPECT_EQ(frames, frames_tshark_selects(entry.capture, finding.at("wireshark_filter").get<std::string>()))
+            << finding.at("id");
+        break;
+    }
+}
+
+// Port reuse whose new SYN-ACK was captured before its SYN: Wireshark keeps
+// that SYN-ACK in the earlier stream and starts the new one at the SYN; the
+// flow is named by its SYN's stream.
+TEST(WiresharkStreams, AFlowWhoseSynAckCameFirstOnAReusedPortIsNamedByItsSynsStream) {
+    ScratchDirectory scratch("trustcap-stream-reorder");
+    ClassicCapture capture = read_classic_capture(std::filesystem::path(TRUSTCAP_PCAPS_DIR) / "generated" / "port-reuse.pcap");
+    ASSERT_EQ(26U, capture.records.size());
+    std::swap(capture.records[13], capture.records[14]);  // the second connection's SYN and SYN-ACK
+    const std::filesystem::path reordered = scratch.path() / "reordered.pcap";
+    write_classic_capture(reordered, capture);
+
+    ProcessResult run = run_process({trustcap_binary(), "--format", "json", "--port", "443", reordered.string()});
+    Json report = Json::parse(run.standard_output);
+    ASSERT_EQ(2U, report.at("flows").size());
+    TsharkStreams streams = count_streams_with_tshark(reordered);
+    ASSERT_EQ("0/146.112.59.25/443", streams.stream_of_frame.at(14));
+    ASSERT_EQ("1/10.20.30.40/51512", streams.stream_of_frame.at(15));
+    EXPECT_EQ(0, report.at("flows")[0].at("wireshark").at("stream"));
+    EXPECT_EQ(1, report.at("flows")[1].at("wireshark").at("stream"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Pcaps, TsharkDifferentialTest, ::testing::ValuesIn(usable_captures()),

@@ -4,6 +4,7 @@
 
 #include "capture/flow_tracker.h"
 #include "capture/packet_decoder.h"
+#include "capture/tcp_stream_numbering.h"
 #include "dissect/certificate_verifier.h"
 #include "dissect/dns_message.h"
 #include "dissect/dns_transactions.h"
@@ -85,6 +86,7 @@ struct AnalysisSession::State {
                   [](const Endpoint&, const Endpoint&) { return true; },
                   [this](const TcpFlow& flow) { return dissectors.consumer_for(flow); }, limits_of(options)),
           decoder(link_type) {
+        if (options.number_wireshark_streams) wireshark_streams.emplace();
         // A closed connection is finished (kept for the report, or let go) as
         // it would be live, so memory follows the connections still open;
         // an open one waits for the idle timeout or the end of the capture.
@@ -167,6 +169,7 @@ struct AnalysisSession::State {
     DissectorRegistry dissectors;
     FlowTracker tracker;
     PacketDecoder decoder;
+    std::optional<TcpStreamNumbering> wireshark_streams;
     CaptureSummary counted;  // what the frames showed: times, cut and malformed frames
     std::vector<CaptureLoss> capture_losses;
     const JudgingContext judging = make_judging_context();  // after what it points to
@@ -219,14 +222,21 @@ void AnalysisSession::add(const RawFrame& frame) {
     if (!counted.first_time) counted.first_time = frame.time;
     counted.last_time = frame.time;
     if (frame.cut_by_snaplen()) ++counted.truncated_packets;
+    const std::uint64_t dropped_before = state_->decoder.fragments().counters().datagrams_dropped;
     DecodeResult decoded = state_->decoder.decode(frame);
+    if (state_->wireshark_streams) {
+        const bool dropped = state_->decoder.fragments().counters().datagrams_dropped != dropped_before;
+        if (auto reason = hidden_tcp_reason(decoded, dropped)) state_->wireshark_streams->stop(frame.number, *reason);
+    }
     if (decoded.status == DecodeStatus::malformed) {
         if (counted.malformed_packets++ == 0) counted.first_malformed_reason = decoded.reason;
         if (counted.first_malformed_frames.size() < malformed_frames_listed)
             counted.first_malformed_frames.push_back(frame.number);
     }
     if (decoded.status != DecodeStatus::decoded) return;
-    const DecodedPacket& packet = decoded.packet;
+    DecodedPacket& packet = decoded.packet;
+    if (packet.transport == Transport::tcp && state_->wireshark_streams)
+        packet.wireshark_stream = state_->wireshark_streams->stream_of(packet);
     if (packet.transport == Transport::udp && (packet.source_port == dns_port || packet.destination_port == dns_port)) {
         add_dns(packet, state_->dns);
     } else {
@@ -245,6 +255,11 @@ Report AnalysisSession::finish(CaptureSummary capture) {
     capture.first_malformed_frames = state.counted.first_malformed_frames;
     const FlowTracker::Counters& counters = state.tracker.counters();
     capture.flows_evicted = counters.flows_evicted;
+    capture.wireshark_streams_numbered = state.wireshark_streams.has_value();
+    if (state.wireshark_streams && state.wireshark_streams->stopped_at_frame()) {
+        capture.wireshark_streams_stopped_at_frame = state.wireshark_streams->stopped_at_frame();
+        capture.wireshark_streams_stop_reason = state.wireshark_streams->stop_reason();
+    }
     capture.streams_cut_for_memory = counters.streams_cut_for_memory;
     capture.ip_datagrams_dropped = state.decoder.fragments().counters().datagrams_dropped;
     capture.ip_fragments = state.decoder.fragments().counters();

@@ -45,7 +45,9 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
         outcome.error = error;
         return outcome;
     }
-    auto session = AnalysisSession::create(options, *link_type, error);
+    AnalysisOptions session_options = options;
+    session_options.number_wireshark_streams = options.filter.empty();
+    auto session = AnalysisSession::create(session_options, *link_type, error);
     if (!session) {
         outcome.error = error;
         return outcome;
