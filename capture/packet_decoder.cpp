@@ -51,6 +51,9 @@ void PacketDecoder::decode_network(const NetworkPayload& network, bool frame_cut
         const std::optional<Bytes> datagram = fragments_.add(fragment);
         if (!datagram) {
             result.status = DecodeStatus::fragment_pending;
+            packet.source = ip.source;
+            packet.destination = ip.destination;
+            packet.ip_protocol = ip.protocol;
             return;
         }
         packet.reassembled_from_fragments = true;

@@ -14,7 +14,7 @@ namespace trustcap {
 enum class DecodeStatus : std::uint8_t {
     decoded,           // `packet` holds an IP packet with its transport header parsed
     not_ip,            // ARP, LLDP, STP, ... : nothing to analyze
-    fragment_pending,  // an IP fragment was stored; the datagram is not complete yet
+    fragment_pending,  // an IP fragment was stored; the datagram is not complete yet (`packet` holds its addresses and protocol)
     malformed,         // a header is shorter than it claims; `reason` says which
 };
 

@@ -57,6 +57,16 @@ std::unique_ptr<PacketFileWriter> PacketFileWriter::open(pcap_t* handle, const P
     return writer;
 }
 
+void dump_frame(pcap_dumper_t* dumper, const RawFrame& frame, bool nanosecond_timestamps) {
+    pcap_pkthdr header{};
+    header.ts.tv_sec = static_cast<time_t>(frame.time.seconds);
+    header.ts.tv_usec =
+        static_cast<suseconds_t>(nanosecond_timestamps ? frame.time.nanoseconds : frame.time.nanoseconds / 1000);
+    header.caplen = static_cast<bpf_u_int32>(frame.data.size());
+    header.len = frame.original_length;
+    pcap_dump(reinterpret_cast<u_char*>(dumper), &header, frame.data.data());
+}
+
 PacketFileWriter::PacketFileWriter(pcap_t* handle, PacketFileSettings settings)
     : handle_(handle),
       settings_(std::move(settings)),
@@ -65,13 +75,7 @@ PacketFileWriter::PacketFileWriter(pcap_t* handle, PacketFileSettings settings)
 
 bool PacketFileWriter::write(const RawFrame& frame) {
     if (!dumper_ || !move_on_when_full()) return false;
-    pcap_pkthdr header{};
-    header.ts.tv_sec = static_cast<time_t>(frame.time.seconds);
-    header.ts.tv_usec =
-        static_cast<suseconds_t>(nanosecond_timestamps_ ? frame.time.nanoseconds : frame.time.nanoseconds / 1000);
-    header.caplen = static_cast<bpf_u_int32>(frame.data.size());
-    header.len = frame.original_length;
-    pcap_dump(reinterpret_cast<u_char*>(dumper_.get()), &header, frame.data.data());
+    dump_frame(dumper_.get(), frame, nanosecond_timestamps_);
     if (pcap_dump_flush(dumper_.get()) != 0) {
         fail(current_file_, std::strerror(errno));
         return false;

@@ -18,6 +18,9 @@ namespace trustcap {
 // case). nullopt for anything else, 0, or a size no file offset can reach.
 std::optional<std::uint64_t> parse_file_size_limit(std::string_view text);
 
+// Appends one frame to a libpcap dumper, its time in the dumper's unit.
+void dump_frame(pcap_dumper_t* dumper, const RawFrame& frame, bool nanosecond_timestamps);
+
 struct PacketFileSettings {
     std::string path;                   // -w
     std::uint64_t size_limit_bytes = 0;  // -C; 0: everything goes to `path`

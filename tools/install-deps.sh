@@ -10,6 +10,7 @@ packages=(
   tshark tcpreplay jq iproute2 procps libcap2-bin
   clang libfuzzer-14-dev
   dpkg-dev groff-base bash-completion zsh
+  chromium fonts-dejavu-core
 )
 
 missing=()

@@ -1,11 +1,14 @@
 // The whole pipeline, as main.cpp runs it on a file: a capture read, decoded,
-// reassembled, dissected and judged, then written in every output format.
+// reassembled, dissected and judged, then written in every output format
+// and as packet comments.
 // The JSON report and each NDJSON line must parse as JSON; the text report
 // and the live flow lines must hold no control character but the newline and
-// no C1 control (wire text reaches a terminal escaped). The input's size
+// no C1 control (wire text reaches a terminal escaped), nor may the packet
+// comments; the HTML page must be valid UTF-8 without a script. The input's size
 // picks the options: default, --all-flows, or --port 8443 with a tiny
 // --max-flows and memory budget. Verification trusts only the lab root of
 // the generated captures.
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -18,9 +21,12 @@
 #include "memory_file.h"
 #include "offline_analysis.h"
 #include "report/event_writer.h"
+#include "report/frame_comments.h"
+#include "report/html_writer.h"
 #include "report/json_writer.h"
 #include "report/report_builder.h"
 #include "report/text_writer.h"
+#include "report/wire_text.h"
 
 namespace {
 
@@ -100,5 +106,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         write_flow_events(ndjson, flow, is_licensing_flow(flow, options.checked_ports), report.capture.precision_digits);
     write_report_events(ndjson, report, tool_version);
     require_json_lines(ndjson.str());
+
+    // Wire text reaches the HTML page escaped, and packet comments printable.
+    std::string html = to_html(report);
+    if (!is_valid_utf8(html)) {
+        std::cerr << "the HTML report is not valid UTF-8:\n" << html << "\n";
+        std::abort();
+    }
+    for (char& character : html) character = static_cast<char>(std::tolower(static_cast<unsigned char>(character)));
+    if (html.find("<script") != std::string::npos) {
+        std::cerr << "the HTML report holds a script:\n" << html << "\n";
+        std::abort();
+    }
+    for (const auto& [frame, comment] : frame_comments(report)) {
+        require_terminal_safe(comment, "a packet comment");
+        if (!is_valid_utf8(comment)) std::abort();
+    }
     return 0;
 }

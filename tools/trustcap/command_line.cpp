@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 
 #include "privileges.h"
 #include "report/wire_text.h"
@@ -28,6 +29,43 @@ bool colors_text(ColorChoice choice, bool to_terminal, const char* no_color_vari
 std::string version_text(const std::string& version) {
     return "trustcap " + version + "\n" + pcap_lib_version() + "\n" + OpenSSL_version(OPENSSL_VERSION);
 }
+
+namespace {
+
+// Whether two output paths name the same file, whether it exists yet or not.
+bool same_path(const std::string& one, const std::string& other) {
+    if (one.empty() || other.empty()) return false;
+    std::error_code not_resolved;
+    const auto resolved_one = std::filesystem::weakly_canonical(one, not_resolved);
+    const auto resolved_other = std::filesystem::weakly_canonical(other, not_resolved);
+    return not_resolved ? one == other : resolved_one == resolved_other;
+}
+
+// Fills command.extracts from --annotate and --export-flow, or says why they cannot be used.
+std::optional<std::string> check_extract_options(CommandLine& command, const std::string& annotated_path,
+                                                 const std::vector<std::string>& exported_flow) {
+    if (command.mode == Mode::live)
+        return "live: --annotate and --export-flow read a capture file; write one with -w and run trustcap on it";
+    if (command.analysis.file == "-")
+        return "--annotate and --export-flow read the capture twice: give a file, not standard input";
+    if (command.extracts.only_licensing && annotated_path.empty()) return "--only-licensing selects what --annotate writes; give --annotate FILE";
+    if (same_path(annotated_path, command.output_file))
+        return "--annotate " + annotated_path + ": the report is written there already (-o)";
+    command.extracts.annotated_path = annotated_path;
+    if (exported_flow.empty()) return std::nullopt;
+    const std::string& number = exported_flow.front();
+    if (number.empty() || number.size() > 18 || number.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoull(number) == 0)
+        return "--export-flow " + number + ": expected a flow number of the report (1, 2, ...) and a file";
+    command.extracts.exported_flow = std::stoull(number);
+    command.extracts.exported_path = exported_flow.back();
+    if (same_path(command.extracts.exported_path, annotated_path) ||
+        same_path(command.extracts.exported_path, command.output_file))
+        return "--export-flow " + number + " " + command.extracts.exported_path + ": that file is written already";
+    return std::nullopt;
+}
+
+}  // namespace
 
 std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const std::string& version) {
     CommandLine command;
@@ -76,12 +114,26 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         ->check(CLI::Range(std::size_t{16}, std::min(std::size_t{1} << 20, SIZE_MAX >> 20)))
         ->default_val(max_memory_mib);
     app.add_option("--format", format,
-                   "Output format: text, json (one document), or ndjson (one JSON object per line: an event for "
-                   "each flow as it is judged and each finding, then the whole report)")
-        ->check(CLI::IsMember({"text", "json", "ndjson"}));
+                   "Output format: text, json (one document), ndjson (one JSON object per line: an event for "
+                   "each flow as it is judged and each finding, then the whole report), or html (one "
+                   "self-contained page with a ladder diagram of each flow)")
+        ->check(CLI::IsMember({"text", "json", "ndjson", "html"}));
     app.add_option("-o,--output", command.output_file,
                    "Write the report to this file instead of standard output (opened as the -Z user, never through "
                    "a symbolic link)");
+    std::string annotated_path;
+    std::vector<std::string> exported_flow;
+    app.add_option("--annotate", annotated_path,
+                   "Write the capture again as pcapng with a comment on every evidence frame, which Wireshark "
+                   "shows as frame.comment and in its Expert Information (reads the file a second time)");
+    app.add_flag("--only-licensing", command.extracts.only_licensing,
+                 "With --annotate: write only the licensing flows' frames and the evidence frames");
+    app.add_option("--export-flow", exported_flow,
+                   "Write the frames of flow N of the report to a pcap file, to attach to a case (reads the file "
+                   "a second time)")
+        ->expected(2)
+        ->allow_extra_args(false)
+        ->type_name("N FILE");
     const std::string user_help = std::string("Started as root: become this user once the inputs are open, before "
                                               "anything is parsed (default: ") +
                                   default_unprivileged_user + "; root keeps root, with a warning)";
@@ -208,6 +260,13 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                      "see trustcap --help\n";
         return 2;
     }
+    if (!annotated_path.empty() || !exported_flow.empty() || command.extracts.only_licensing) {
+        if (auto problem = check_extract_options(command, annotated_path, exported_flow)) {
+            std::cerr << "trustcap: " << terminal_text(*problem) << "\n";
+            return 2;
+        }
+        command.analysis.read_twice = true;
+    }
     for (int port : ports) command.analysis.checked_ports.insert(static_cast<std::uint16_t>(port));
     command.analysis.max_memory_bytes = max_memory_mib << 20;
     for (const auto& [texts, into, option] :
@@ -225,7 +284,10 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     }
     live_options.analysis = command.analysis;
     live_options.user = command.user;
-    command.format = format == "json" ? OutputFormat::json : format == "ndjson" ? OutputFormat::ndjson : OutputFormat::text;
+    command.format = format == "json"     ? OutputFormat::json
+                     : format == "ndjson" ? OutputFormat::ndjson
+                     : format == "html"   ? OutputFormat::html
+                                          : OutputFormat::text;
     command.color = no_color || color == "never" ? ColorChoice::never
                     : color == "always"          ? ColorChoice::always
                                                  : ColorChoice::automatic;

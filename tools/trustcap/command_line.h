@@ -4,13 +4,14 @@
 #include <variant>
 #include <string>
 
+#include "capture_extracts.h"
 #include "epc_commands.h"
 #include "live_analysis.h"
 #include "offline_analysis.h"
 
 namespace trustcap {
 
-enum class OutputFormat { text, json, ndjson };
+enum class OutputFormat { text, json, ndjson, html };
 enum class ColorChoice { automatic, always, never };
 
 enum class Mode { file, live, epc };
@@ -25,6 +26,7 @@ struct CommandLine {
     std::string user;         // -Z: who to become once the inputs are open; empty: the default
     ColorChoice color = ColorChoice::automatic;
     bool brief = false;  // text: a line per flow and per capture finding
+    ExtractOptions extracts;  // --annotate, --export-flow: copies of the capture made from the report
 };
 
 // Parses argv. Returns the parsed command line, or an exit status when the

@@ -6,13 +6,17 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "command_line.h"
 #include "live_analysis.h"
 #include "offline_analysis.h"
 #include "output_file.h"
 #include "privileges.h"
+#include "read_interruption.h"
+#include "stop_signals.h"
 #include "report/event_writer.h"
+#include "report/html_writer.h"
 #include "report/json_writer.h"
 #include "report/report_builder.h"
 #include "report/text_writer.h"
@@ -28,15 +32,37 @@ constexpr int live_time_digits = 6;  // libpcap's live timestamps are in microse
 
 using namespace trustcap;
 
+bool is_same_file(const std::string& written, const std::string& read) {
+    std::error_code not_comparable;
+    return !written.empty() && read != "-" && std::filesystem::equivalent(written, read, not_comparable);
+}
+
 void write_report(std::ostream& out, const Report& report, const CommandLine& command, bool to_terminal) {
     switch (command.format) {
         case OutputFormat::json: write_json(out, report, TRUSTCAP_VERSION); break;
         case OutputFormat::ndjson: write_report_events(out, report, TRUSTCAP_VERSION); break;
+        case OutputFormat::html: write_html(out, report); break;
         case OutputFormat::text:
             write_text(out, report,
                        TextOptions{colors_text(command.color, to_terminal, std::getenv("NO_COLOR")), command.brief});
             break;
     }
+}
+
+// --annotate and --export-flow, from the file read a second time; SIGINT and
+// SIGTERM stop it, leaving the files that were there. Why they were not made, or nullopt.
+std::optional<std::string> make_extracts(const CommandLine& command, const Report& report, CaptureFile& capture,
+                                         ExtractFiles& files) {
+    if (auto problem = extract_problem(command.extracts, report)) return problem;
+    ReadInterruption interruption(capture.descriptor());
+    std::string error;
+    if (write_extracts(capture, report, command.extracts, files, command.analysis.checked_ports,
+                       std::string("trustcap ") + TRUSTCAP_VERSION, [&] { return interruption.cut(); }, error))
+        return std::nullopt;
+    if (interruption.cut())
+        return std::string("the capture's extracts were not written: ") +
+               stop_signal_name(interruption.signal_number()) + " stopped their reading";
+    return "cannot write the capture's extracts: " + error;
 }
 
 // Standard output, or the -o file once opened.
@@ -68,7 +94,7 @@ LiveOutcome run_live(const CommandLine& command, ReportOutput& output, std::stri
         error = output_error;
         return false;
     };
-    if (command.format != OutputFormat::json) {
+    if (command.format == OutputFormat::text || command.format == OutputFormat::ndjson) {
         observer.flow_judged = [&](const FlowReport& flow, bool licensing) {
             status_line.clear();
             if (command.format == OutputFormat::ndjson) {
@@ -111,13 +137,15 @@ int main(int argc, char** argv) {
     // frames are read, so an unusable file leaves -o as it was and an
     // unwritable -o costs no analysis.
     bool live = command.mode == Mode::live;
+    ExtractFiles extract_files;
     auto open_output = [&](std::string& error) {
-        std::error_code not_comparable;
-        bool output_is_input = !command.output_file.empty() && command.analysis.file != "-" &&
-                               std::filesystem::equivalent(command.output_file, command.analysis.file, not_comparable);
-        if (output_is_input) {
-            output_error = "cannot write " + command.output_file + ": it is the capture being read";
-        } else if (output.open(output_error)) {
+        std::string written_input;
+        for (const std::string* path : {&command.output_file, &command.extracts.annotated_path,
+                                        &command.extracts.exported_path})
+            if (is_same_file(*path, command.analysis.file)) written_input = *path;
+        if (!written_input.empty()) {
+            output_error = "cannot write " + written_input + ": it is the capture being read";
+        } else if (output.open(output_error) && extract_files.create(command.extracts, output_error)) {
             return true;
         }
         error = output_error;
@@ -143,6 +171,12 @@ int main(int argc, char** argv) {
         std::cerr << "trustcap: cannot write the report"
                   << (command.output_file.empty() ? "" : " to " + terminal_text(command.output_file)) << "\n";
         return exit_unusable;
+    }
+    if (command.extracts.any()) {
+        if (auto error = make_extracts(command, report, *outcome.analysis.second_reading, extract_files)) {
+            std::cerr << "trustcap: " << terminal_text(*error) << "\n";
+            return exit_unusable;
+        }
     }
     if (outcome.deciding_flow_healthy) return *outcome.deciding_flow_healthy ? exit_healthy : exit_problem;
     return report.healthy ? exit_healthy : exit_problem;

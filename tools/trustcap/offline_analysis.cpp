@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <optional>
 
 #include "analysis_session.h"
@@ -24,6 +25,14 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
                              const BeforeReading& before_reading) {
     AnalysisOutcome outcome;
     std::string error;
+    std::error_code not_known;
+    // Checked before it is opened: opening a pipe waits for its writer.
+    const auto type = std::filesystem::status(options.file, not_known).type();
+    if (options.read_twice && type != std::filesystem::file_type::regular && type != std::filesystem::file_type::not_found) {
+        outcome.error = "--annotate and --export-flow read the capture a second time: give a regular file, not a "
+                        "pipe or a device";
+        return outcome;
+    }
     // A pipe's writer may hold back even the file header until it exits
     // (tcpdump -w - without -U): a signal while it is awaited is handled too.
     std::optional<ReadInterruption> interruption;
@@ -51,6 +60,14 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
     if (!session) {
         outcome.error = error;
         return outcome;
+    }
+
+    if (options.read_twice) {
+        outcome.second_reading = CaptureFile::open(options.file, error);
+        if (!outcome.second_reading) {
+            outcome.error = error;
+            return outcome;
+        }
     }
 
     if (!drop_privileges(user, error) || (before_reading && !before_reading(error))) {

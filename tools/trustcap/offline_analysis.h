@@ -3,10 +3,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "capture/capture_file.h"
 #include "report/licensing_targets.h"
 #include "report/report.h"
 
@@ -23,12 +25,15 @@ struct AnalysisOptions {
     // Number TCP conversations as Wireshark does on the same file: only when
     // every frame of the file is seen (no BPF filter, not a live capture).
     bool number_wireshark_streams = false;
+    bool read_twice = false;  // open the file a second time (see AnalysisOutcome::second_reading)
 };
 
 struct AnalysisOutcome {
     bool usable = false;
     std::string error;  // one line, when not usable
     Report report;
+    // With read_twice: the file opened again with trustcap's first rights, no frame read yet.
+    std::unique_ptr<CaptureFile> second_reading;
 };
 
 // Reads a capture file and judges every licensing connection in it. The file

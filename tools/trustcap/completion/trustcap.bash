@@ -9,14 +9,14 @@ _trustcap() {
     done
 
     case $prev in
-        -r | --read | --ca-bundle | -w | --write | -o | --output)
+        -r | --read | --ca-bundle | -w | --write | -o | --output | --annotate)
             _filedir
             return ;;
         -i | --interface)
             if [[ $subcommand == live ]]; then _available_interfaces -a; fi
             return ;;
         --format)
-            COMPREPLY=($(compgen -W "text json ndjson" -- "$cur"))
+            COMPREPLY=($(compgen -W "text json ndjson html" -- "$cur"))
             return ;;
         --color)
             COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
@@ -29,6 +29,8 @@ _trustcap() {
             return ;;
         --platform)
             COMPREPLY=($(compgen -W "9800-L 9800-40 9800-80 9800-CL C9200 C9300 C9400 C9500" -- "$cur"))
+            return ;;
+        --export-flow)  # N, then a file
             return ;;
         --filter | --server | --proxy | --port | --max-flows | --max-memory | -s | --snaplen | -B | --buffer-size | \
             --duration | -c | --count | --flow-timeout | -C | --file-size | -W | --file-count | --capture-name | \
@@ -47,7 +49,7 @@ _trustcap() {
                 --copy-to --proxy --server -h --help" -- "$cur")) ;;
         *)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$analysis -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "$analysis --annotate --only-licensing --export-flow -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "live epc" -- "$cur"))
                 _filedir '@(pcap|pcapng|cap|dmp|gz|zst)'

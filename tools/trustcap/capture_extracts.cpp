@@ -1,0 +1,137 @@
+#include "capture_extracts.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "capture/link_type.h"
+#include "capture/packet_decoder.h"
+#include "capture/packet_file_writer.h"
+#include "capture/pcapng_writer.h"
+#include "report/flow_frames.h"
+#include "report/frame_comments.h"
+#include "report/report_builder.h"
+
+namespace trustcap {
+namespace {
+
+struct PcapCloser {
+    void operator()(pcap_t* handle) const { pcap_close(handle); }
+};
+struct DumperCloser {
+    void operator()(pcap_dumper_t* dumper) const { pcap_dump_close(dumper); }
+};
+
+const FlowReport* find_flow(const Report& report, std::uint64_t id) {
+    auto found = std::find_if(report.flows.begin(), report.flows.end(),
+                              [id](const FlowReport& flow) { return flow.id == id; });
+    return found == report.flows.end() ? nullptr : &*found;
+}
+
+FlowFrames annotated_frames(const Report& report, const std::set<std::uint16_t>& checked_ports) {
+    FlowFrames frames;
+    for (const FlowReport& flow : report.flows)
+        if (is_licensing_flow(flow, checked_ports)) frames.add_flow(flow);
+    for (const Finding& finding : report.findings) frames.add_frames(finding.frames);
+    return frames;
+}
+
+// A comment of a frame written out of its place says where it was.
+std::string with_original_number(const std::string& comment, std::uint64_t frame, bool renumbered) {
+    if (!renumbered || comment.empty()) return comment;
+    return comment + " [frame " + std::to_string(frame) + " of the original capture]";
+}
+
+}  // namespace
+
+bool ExtractFiles::create(const ExtractOptions& options, std::string& error) {
+    if (!options.annotated_path.empty() && !(annotated_ = ReplacingFile::create(options.annotated_path, error)))
+        return false;
+    return options.exported_path.empty() || (exported_ = ReplacingFile::create(options.exported_path, error));
+}
+
+std::optional<std::string> extract_problem(const ExtractOptions& options, const Report& report) {
+    if (!options.exported_flow || find_flow(report, *options.exported_flow) != nullptr) return std::nullopt;
+    std::string listed;
+    for (const FlowReport& flow : report.flows) listed += (listed.empty() ? "" : ", ") + std::to_string(flow.id);
+    return "--export-flow " + std::to_string(*options.exported_flow) + ": the report lists no such flow" +
+           (listed.empty() ? std::string(" (it lists none)") : " (it lists " + listed + ")");
+}
+
+bool write_extracts(CaptureFile& capture, const Report& report, const ExtractOptions& options, ExtractFiles& files,
+                    const std::set<std::uint16_t>& checked_ports, const std::string& application,
+                    const std::function<bool()>& stop_requested, std::string& error) {
+    auto link_type = supported_link_type(capture.datalink());
+    if (!link_type) {
+        error = "unsupported link type " + link_type_name(capture.datalink());
+        return false;
+    }
+    const bool nanoseconds = capture.precision_digits() == 9;
+
+    std::unique_ptr<PcapngWriter> annotated;
+    std::optional<FlowFrames> annotated_selection;
+    std::map<std::uint64_t, std::string> comments;
+    if (files.annotated_) {
+        annotated = PcapngWriter::open(OwnedFile(files.annotated_->release_stream()), options.annotated_path,
+                                       capture.datalink(), capture.snaplen(), nanoseconds, application, error);
+        if (!annotated) return false;
+        if (options.only_licensing) annotated_selection = annotated_frames(report, checked_ports);
+        comments = frame_comments(report);
+    }
+
+    std::unique_ptr<pcap_t, PcapCloser> exported_handle;
+    std::unique_ptr<pcap_dumper_t, DumperCloser> exported;
+    FlowFrames exported_selection;
+    if (files.exported_) {
+        exported_selection.add_flow(*find_flow(report, *options.exported_flow));
+        exported_handle.reset(pcap_open_dead_with_tstamp_precision(
+            capture.datalink(), static_cast<int>(capture.snaplen()),
+            nanoseconds ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO));
+        std::FILE* stream = files.exported_->release_stream();
+        if (exported_handle) exported.reset(pcap_dump_fopen(exported_handle.get(), stream));
+        if (!exported) {
+            std::fclose(stream);
+            error = options.exported_path + ": cannot start a pcap file of link type " + link_type_name(capture.datalink());
+            return false;
+        }
+    }
+
+    // As far as the first reading went: what the report judged, no more.
+    PacketDecoder decoder(*link_type);
+    RawFrame frame;
+    CaptureFile::ReadStatus status = CaptureFile::ReadStatus::end;
+    while (!stop_requested() && (status = capture.next(frame)) == CaptureFile::ReadStatus::frame &&
+           frame.number <= report.capture.frames) {
+        const DecodeResult decoded = decoder.decode(frame);
+        if (annotated && (!annotated_selection || annotated_selection->selects(frame.number, decoded))) {
+            auto comment = comments.find(frame.number);
+            const std::string text = comment == comments.end() ? std::string() : comment->second;
+            if (!annotated->write(frame, with_original_number(text, frame.number, annotated_selection.has_value()))) {
+                error = annotated->error();
+                return false;
+            }
+        }
+        if (exported && exported_selection.selects(frame.number, decoded)) dump_frame(exported.get(), frame, nanoseconds);
+    }
+    if (stop_requested()) {
+        error = "stopped before the end";
+        return false;
+    }
+    if (status == CaptureFile::ReadStatus::damaged && capture.frames_read() < report.capture.frames) {
+        error = "the capture could not be read again as far as the first time: " + capture.damage_description();
+        return false;
+    }
+    if (annotated && !annotated->close(error)) return false;
+    if (exported && (pcap_dump_flush(exported.get()) != 0 || std::ferror(pcap_dump_file(exported.get())) != 0)) {
+        error = options.exported_path + ": " + std::strerror(errno);
+        return false;
+    }
+    exported.reset();
+    return (!files.annotated_ || files.annotated_->put_in_place(error)) &&
+           (!files.exported_ || files.exported_->put_in_place(error));
+}
+
+}  // namespace trustcap
