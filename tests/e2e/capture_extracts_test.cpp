@@ -90,6 +90,10 @@ TEST(CaptureExtracts, AnnotatedCaptureHasEveryFrameAndACommentOnEachEvidenceFram
         for (const std::string& id : ids->second)
             EXPECT_NE(std::string::npos, frame.comment.find("trustcap: " + id + " (")) << "frame " << number;
     }
+    // Wireshark's Expert Information lists each commented frame.
+    ProcessResult expert = run_process({"tshark", "-n", "-r", annotated.string(), "-q", "-z", "expert,comment"});
+    EXPECT_NE(std::string::npos, expert.standard_output.find("Comments (" + std::to_string(expected_ids.size()) + ")"))
+        << expert.standard_output;
     fs::remove(annotated);
 }
 
