@@ -5,8 +5,9 @@
 namespace trustcap {
 namespace {
 
-// A pcapng option holds at most 65535 bytes.
-constexpr std::size_t longest_comment = 65535;
+// A pcapng option holds at most 65535 bytes; room is left for the note of
+// the frame's place in the original capture (--only-licensing).
+constexpr std::size_t longest_comment = 65535 - 64;
 
 // Cut at a character boundary, with an ellipsis.
 std::string shortened(std::string text) {

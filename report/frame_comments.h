@@ -12,8 +12,8 @@ namespace trustcap {
 // them (frame.comment, Expert Information): "trustcap: tls.alert.unknown_ca
 // (error, flow 2): The server rejected the device's certificate". Findings
 // that share a frame share its comment, one after the other. Text from the
-// capture is made printable (terminal_text); a comment longer than a pcapng
-// option holds (65535 bytes) is cut, with an ellipsis.
+// capture is made printable (terminal_text); a comment that would not leave
+// 64 bytes free in a pcapng option (65535) is cut, with an ellipsis.
 std::map<std::uint64_t, std::string> frame_comments(const Report& report);
 
 }  // namespace trustcap

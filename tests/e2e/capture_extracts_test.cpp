@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -212,6 +214,57 @@ TEST(CaptureExtracts, TwoOutputsThatAreOneFileAreRefused) {
     EXPECT_EQ(2, run.exit_status);
     EXPECT_EQ("trustcap: --annotate " + same + ": the report is written there already (-o)\n", run.standard_error);
     EXPECT_FALSE(fs::exists(report));
+}
+
+// A pcapng file tells its time resolution only with its interface block.
+TEST(CaptureExtracts, NanosecondTimesOfAPcapngCaptureAreKept) {
+    const fs::path capture = scratch_file("nanosecond.pcapng");
+    ProcessResult converted = run_process({"editcap", "-F", "pcapng",
+                                           pcaps + "/generated/complete-connection-nanosecond.pcap", capture.string()});
+    ASSERT_EQ(0, converted.exit_status) << converted.standard_error;
+    const fs::path annotated = scratch_file("nanosecond-annotated.pcapng");
+    const fs::path exported = scratch_file("nanosecond-flow.pcap");
+    ProcessResult run = run_process({trustcap_binary(), "--port", "443", "--annotate", annotated.string(),
+                                     "--export-flow", "1", exported.string(), capture.string()});
+    ASSERT_NE(2, run.exit_status) << run.standard_error;
+    const auto original = read_frames(capture);
+    ASSERT_NE("000", original.begin()->second.time.substr(original.begin()->second.time.size() - 3))
+        << "the capture has nanoseconds to lose";
+    EXPECT_EQ(times_and_lengths(original), times_and_lengths(read_frames(annotated)));
+    EXPECT_EQ(times_and_lengths(original), times_and_lengths(read_frames(exported)));
+    for (const fs::path& path : {capture, annotated, exported}) fs::remove(path);
+}
+
+TEST(CaptureExtracts, AnOutputThatCannotBeWrittenIsToldBeforeTheAnalysisAndLeavesTheReportFile) {
+    const fs::path report = scratch_file("kept-report.txt");
+    std::ofstream(report) << "an earlier report";
+    const fs::path directory = scratch_file("a-directory");
+    fs::create_directory(directory);
+    const std::string capture = pcaps + "/generated-tls/tls12-server-unknown-ca.pcap";
+    for (const auto& [arguments, message] :
+         {std::pair{std::vector<std::string>{"--annotate", "/nonexistent-directory/a.pcapng"},
+                    "cannot write /nonexistent-directory/a.pcapng: " + std::string(std::strerror(ENOENT))},
+          std::pair{std::vector<std::string>{"--export-flow", "1", directory.string()},
+                    "cannot write " + directory.string() + ": it is a directory"}}) {
+        std::vector<std::string> command{trustcap_binary(), "-o", report.string()};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        command.push_back(capture);
+        ProcessResult run = run_process(command);
+        EXPECT_EQ(2, run.exit_status);
+        EXPECT_EQ("trustcap: " + message + "\n", run.standard_error);
+        EXPECT_EQ("an earlier report", file_text(report));
+    }
+    for (const auto& arguments : {std::vector<std::string>{"--annotate", ""},
+                                  std::vector<std::string>{"--export-flow", "1", ""}}) {
+        std::vector<std::string> command{trustcap_binary()};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        command.push_back(capture);
+        ProcessResult run = run_process(command);
+        EXPECT_EQ(2, run.exit_status);
+        EXPECT_NE(std::string::npos, run.standard_error.find(": give the file to write")) << run.standard_error;
+    }
+    fs::remove(report);
+    fs::remove(directory);
 }
 
 TEST(CaptureExtracts, StandardInputAndTheCaptureItselfAreRefusedAsExtracts) {

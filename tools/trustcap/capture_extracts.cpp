@@ -69,7 +69,8 @@ bool write_extracts(CaptureFile& capture, const Report& report, const ExtractOpt
         error = "unsupported link type " + link_type_name(capture.datalink());
         return false;
     }
-    const bool nanoseconds = capture.precision_digits() == 9;
+    // The first reading's: a pcapng or compressed file tells its resolution only with its first frame.
+    const bool nanoseconds = report.capture.precision_digits == 9;
 
     std::unique_ptr<PcapngWriter> annotated;
     std::optional<FlowFrames> annotated_selection;
@@ -120,8 +121,9 @@ bool write_extracts(CaptureFile& capture, const Report& report, const ExtractOpt
         error = "stopped before the end";
         return false;
     }
-    if (status == CaptureFile::ReadStatus::damaged && capture.frames_read() < report.capture.frames) {
-        error = "the capture could not be read again as far as the first time: " + capture.damage_description();
+    if (status != CaptureFile::ReadStatus::frame && capture.frames_read() < report.capture.frames) {
+        error = "the capture could not be read again as far as the first time" +
+                (status == CaptureFile::ReadStatus::damaged ? ": " + capture.damage_description() : std::string());
         return false;
     }
     if (annotated && !annotated->close(error)) return false;
@@ -130,8 +132,12 @@ bool write_extracts(CaptureFile& capture, const Report& report, const ExtractOpt
         return false;
     }
     exported.reset();
-    return (!files.annotated_ || files.annotated_->put_in_place(error)) &&
-           (!files.exported_ || files.exported_->put_in_place(error));
+    if (files.annotated_ && !files.annotated_->put_in_place(error)) return false;
+    if (files.exported_ && !files.exported_->put_in_place(error)) {
+        if (files.annotated_) error += " (" + options.annotated_path + " was written)";
+        return false;
+    }
+    return true;
 }
 
 }  // namespace trustcap

@@ -42,18 +42,21 @@ bool same_path(const std::string& one, const std::string& other) {
 }
 
 // Fills command.extracts from --annotate and --export-flow, or says why they cannot be used.
-std::optional<std::string> check_extract_options(CommandLine& command, const std::string& annotated_path,
+std::optional<std::string> check_extract_options(CommandLine& command, const CLI::Option* annotated_option,
+                                                 const std::string& annotated_path,
                                                  const std::vector<std::string>& exported_flow) {
     if (command.mode == Mode::live)
         return "live: --annotate and --export-flow read a capture file; write one with -w and run trustcap on it";
     if (command.analysis.file == "-")
         return "--annotate and --export-flow read the capture twice: give a file, not standard input";
     if (command.extracts.only_licensing && annotated_path.empty()) return "--only-licensing selects what --annotate writes; give --annotate FILE";
+    if (annotated_option->count() > 0 && annotated_path.empty()) return "--annotate: give the file to write";
     if (same_path(annotated_path, command.output_file))
         return "--annotate " + annotated_path + ": the report is written there already (-o)";
     command.extracts.annotated_path = annotated_path;
     if (exported_flow.empty()) return std::nullopt;
     const std::string& number = exported_flow.front();
+    if (exported_flow.back().empty()) return "--export-flow " + number + ": give the file to write";
     if (number.empty() || number.size() > 18 || number.find_first_not_of("0123456789") != std::string::npos ||
         std::stoull(number) == 0)
         return "--export-flow " + number + ": expected a flow number of the report (1, 2, ...) and a file";
@@ -123,7 +126,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                    "a symbolic link)");
     std::string annotated_path;
     std::vector<std::string> exported_flow;
-    app.add_option("--annotate", annotated_path,
+    CLI::Option* annotated_option = app.add_option("--annotate", annotated_path,
                    "Write the capture again as pcapng with a comment on every evidence frame, which Wireshark "
                    "shows as frame.comment and in its Expert Information (reads the file a second time)");
     app.add_flag("--only-licensing", command.extracts.only_licensing,
@@ -260,8 +263,8 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                      "see trustcap --help\n";
         return 2;
     }
-    if (!annotated_path.empty() || !exported_flow.empty() || command.extracts.only_licensing) {
-        if (auto problem = check_extract_options(command, annotated_path, exported_flow)) {
+    if (annotated_option->count() > 0 || !exported_flow.empty() || command.extracts.only_licensing) {
+        if (auto problem = check_extract_options(command, annotated_option, annotated_path, exported_flow)) {
             std::cerr << "trustcap: " << terminal_text(*problem) << "\n";
             return 2;
         }

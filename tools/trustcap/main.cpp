@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -118,6 +119,8 @@ int main(int argc, char** argv) {
         std::cout << epc_commands(command.epc) << std::flush;
         return exit_healthy;
     }
+    // A closed pipe is then an error like any other, so the extracts' temporary files are removed on the way out.
+    if (command.extracts.any()) std::signal(SIGPIPE, SIG_IGN);
     if (auto warning = user_option_warning(command.user)) std::cerr << "trustcap: warning: " << terminal_text(*warning) << "\n";
     ReportOutput output(command.output_file);
     std::string output_error;
@@ -145,7 +148,7 @@ int main(int argc, char** argv) {
             if (is_same_file(*path, command.analysis.file)) written_input = *path;
         if (!written_input.empty()) {
             output_error = "cannot write " + written_input + ": it is the capture being read";
-        } else if (output.open(output_error) && extract_files.create(command.extracts, output_error)) {
+        } else if (extract_files.create(command.extracts, output_error) && output.open(output_error)) {
             return true;
         }
         error = output_error;

@@ -28,7 +28,9 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
     std::error_code not_known;
     // Checked before it is opened: opening a pipe waits for its writer.
     const auto type = std::filesystem::status(options.file, not_known).type();
-    if (options.read_twice && type != std::filesystem::file_type::regular && type != std::filesystem::file_type::not_found) {
+    // What cannot be looked at (not found, not permitted) is left for the opening to tell.
+    const bool unknown = type == std::filesystem::file_type::not_found || type == std::filesystem::file_type::none;
+    if (options.read_twice && type != std::filesystem::file_type::regular && !unknown) {
         outcome.error = "--annotate and --export-flow read the capture a second time: give a regular file, not a "
                         "pipe or a device";
         return outcome;

@@ -14,6 +14,18 @@ namespace trustcap {
 
 std::unique_ptr<ReplacingFile> ReplacingFile::create(const std::string& path, std::string& error) {
     const std::filesystem::path target(path);
+    // Found out now, before the analysis, rather than at the rename.
+    std::error_code not_there;
+    const auto type = std::filesystem::symlink_status(target, not_there).type();
+    if (type == std::filesystem::file_type::directory) {
+        error = "cannot write " + path + ": it is a directory";
+        return nullptr;
+    }
+    if (type != std::filesystem::file_type::not_found && type != std::filesystem::file_type::none &&
+        type != std::filesystem::file_type::regular && type != std::filesystem::file_type::symlink) {
+        error = "cannot write " + path + ": it is not a regular file";
+        return nullptr;
+    }
     const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
     std::string name = (directory / ("." + target.filename().string() + ".trustcap-XXXXXX")).string();
     std::vector<char> temporary(name.begin(), name.end());
