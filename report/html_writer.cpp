@@ -99,12 +99,6 @@ section.flow{break-before:auto}
 }
 )css";
 
-std::string frame_list(const std::vector<std::uint64_t>& frames) {
-    std::vector<std::string> numbers;
-    for (std::uint64_t frame : frames) numbers.push_back(std::to_string(frame));
-    return (frames.size() == 1 ? "frame " : "frames ") + joined(numbers, ", ");
-}
-
 std::string flow_anchor(const FlowReport& flow) { return "flow-" + std::to_string(flow.id); }
 
 void write_head(std::ostream& out, const Report& report) {
@@ -210,7 +204,7 @@ void write_finding(std::ostream& out, const Finding& finding) {
         << html_text(finding.id) << "</code></h4>\n<p>" << html_text(finding.summary) << "</p>\n<p>"
         << html_text(finding.explanation) << "</p>\n";
     if (!finding.frames.empty())
-        out << "<p class=\"frames\">Evidence: " << frame_list(finding.frames)
+        out << "<p class=\"frames\">Evidence: " << frames_label(finding.frames)
             << " — Wireshark display filter: <code class=\"filter\">" << frames_filter(finding.frames)
             << "</code></p>\n";
     if (!finding.fix.empty()) out << "<p>Fix:</p>\n<pre><code>" << fix_block(finding.fix) << "</code></pre>\n";
@@ -258,7 +252,7 @@ void write_steps(std::ostream& out, const FlowReport& flow) {
             << status_glyph(step.status) << "</span> <span class=\"step-name\">" << step_name(step.name)
             << "</span> <span class=\"status " << status << "\">" << status_word(step.status) << "</span><br>"
             << html_text(step.detail);
-        if (!step.frames.empty()) out << "<br><span class=\"frames\">" << frame_list(step.frames) << "</span>";
+        if (!step.frames.empty()) out << "<br><span class=\"frames\">" << frames_label(step.frames) << "</span>";
         out << "</li>\n";
     }
     out << "</ol>\n";

@@ -70,20 +70,6 @@ std::string padded(std::string text, std::size_t width) {
     return text;
 }
 
-std::string frame_list(const std::vector<std::uint64_t>& frames) {
-    std::string text;
-    for (std::uint64_t frame : frames) {
-        if (!text.empty()) text += ", ";
-        text += std::to_string(frame);
-    }
-    return text;
-}
-
-std::string frames_label(const std::vector<std::uint64_t>& frames) {
-    if (frames.empty()) return "";
-    return (frames.size() == 1 ? "frame " : "frames ") + frame_list(frames);
-}
-
 std::string status_mark(StepStatus status, const Painter& painter) {
     switch (status) {
         case StepStatus::pass: return painter.paint("PASS    ", ansi::green);

@@ -1,5 +1,7 @@
 #include "report/wireshark_filters.h"
 
+#include "report/wording.h"
+
 namespace trustcap {
 
 std::string stream_filter(const FlowReport& flow) {
@@ -29,10 +31,7 @@ std::optional<std::string> unnumbered_streams_note(const Report& report) {
 }
 
 std::string frames_filter(const std::vector<std::uint64_t>& frames) {
-    if (frames.empty()) return "";
-    std::string filter = "frame.number in {";
-    for (std::size_t i = 0; i < frames.size(); ++i) filter += (i == 0 ? "" : ", ") + std::to_string(frames[i]);
-    return filter + "}";
+    return frames.empty() ? std::string() : "frame.number in {" + frame_numbers(frames) + "}";
 }
 
 }  // namespace trustcap

@@ -17,6 +17,12 @@ std::string counted(std::uint64_t count, const std::string& singular, const std:
 // nothing for a command.
 const char* prompt_prefix(const std::string& fix);
 
+// "4, 9, 12": frame numbers as the reports list them.
+std::string frame_numbers(const std::vector<std::uint64_t>& frames);
+
+// "frame 4", "frames 4, 9, 12"; empty for none.
+std::string frames_label(const std::vector<std::uint64_t>& frames);
+
 // The parts in order, with `separator` between them.
 std::string joined(const std::vector<std::string>& parts, const std::string& separator);
 
