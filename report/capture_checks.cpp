@@ -53,9 +53,9 @@ Endpoint busiest_server(const HttpsServerCounts& https_servers) {
         ->first;
 }
 
-Finding capture_finding(std::string id, Severity severity, std::string summary, std::string explanation,
+Finding capture_finding(FindingKind kind, Severity severity, std::string summary, std::string explanation,
                         std::vector<std::uint64_t> frames, std::vector<std::string> fix) {
-    return Finding{std::move(id), severity, std::nullopt, std::move(summary), std::move(explanation),
+    return Finding{kind, severity, std::nullopt, std::move(summary), std::move(explanation),
                    std::move(frames), std::move(fix)};
 }
 
@@ -80,7 +80,7 @@ std::optional<Finding> fragment_limit_finding(const IpFragmentReassembler::Count
     if (causes.empty()) return std::nullopt;
     std::string summary = "IP fragments were not reassembled: " + joined(causes, "; ");
     return capture_finding(
-        "capture.fragment_limit", Severity::warning, std::move(summary),
+        FindingKind::capture_fragment_limit, Severity::warning, std::move(summary),
         "trustcap reassembles IP fragments within fixed limits so that a capture cannot make it hold unbounded "
         "memory. Fragments like these are rare in licensing traffic and typical of fragmentation attacks; the "
         "datagrams they carried are missing from the report.",
@@ -116,7 +116,7 @@ std::optional<Finding> memory_limit_finding(const CaptureSummary& capture) {
     if (causes.empty()) return std::nullopt;
     std::string summary = "trustcap's memory limits were reached: " + joined(causes, "; ");
     return capture_finding(
-        "capture.memory_limit", Severity::warning, std::move(summary),
+        FindingKind::capture_memory_limit, Severity::warning, std::move(summary),
         "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
         "memory. The flows concerned may show steps as missing that are in the capture, and dropped flows "
         "are not in the report at all.",
@@ -136,7 +136,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
         capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{};
     if (!capture.complete && capture.live) {
         findings.push_back(capture_finding(
-            "capture.stopped", Severity::error,
+            FindingKind::capture_stopped, Severity::error,
             "The live capture stopped early after frame " + std::to_string(capture.frames) + ": " + capture.damage,
             "Reading the interface or writing the -w file failed, so the run ended before it was asked to. "
             "Everything captured until then is reported.",
@@ -144,7 +144,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             {"Check the interface is still up (ip link) and the -w file's disk has room (df), then run again"}));
     } else if (!capture.complete && capture.interrupted) {
         findings.push_back(capture_finding(
-            "capture.interrupted", Severity::warning,
+            FindingKind::capture_interrupted, Severity::warning,
             "The reading stopped after frame " + std::to_string(capture.frames) + ": " + capture.damage,
             "trustcap was asked to stop (Ctrl-C, kill) before the capture ended. Everything read until then is "
             "reported; a connection still open at that point is judged as it stands.",
@@ -152,7 +152,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             {"Let the capture end (tcpdump -c N, or stop the writer) to have all of it read"}));
     } else if (!capture.complete) {
         findings.push_back(capture_finding(
-            "capture.truncated_file", Severity::error,
+            FindingKind::capture_truncated_file, Severity::error,
             "The capture file is damaged after frame " + std::to_string(capture.frames) + ": " +
                 capture.damage,
             "The file ends inside a packet record or is corrupt from there on, usually because the copy from "
@@ -164,7 +164,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
     }
     if (capture.malformed_packets > 0) {
         findings.push_back(capture_finding(
-            "capture.malformed_packets", Severity::info,
+            FindingKind::capture_malformed_packets, Severity::info,
             std::to_string(capture.malformed_packets) + " frames could not be decoded (first: " +
                 capture.first_malformed_reason + ")",
             "Their headers are shorter or longer than they claim. They were skipped; if they belong to the "
@@ -175,7 +175,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
     if (auto finding = fragment_limit_finding(capture.ip_fragments)) findings.push_back(std::move(*finding));
     if (capture.kernel_drops > 0) {
         findings.push_back(capture_finding(
-            "capture.kernel_drops", Severity::warning,
+            FindingKind::capture_kernel_drops, Severity::warning,
             "The capture lost " + std::to_string(capture.kernel_drops) + " packets before trustcap saw them",
             "The kernel or the interface dropped packets (pcap_stats): steps carried by them may show as missing.",
             {}, {"Give trustcap live a larger kernel buffer (-B, in MiB) or a narrower --filter"}));
@@ -185,7 +185,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
     if (no_flow_checked && !has_licensing_query(dns, targets)) {
         std::string seen = what_was_seen(https_servers, dns);
         findings.push_back(capture_finding(
-            "capture.no_licensing_traffic", Severity::error,
+            FindingKind::capture_no_licensing_traffic, Severity::error,
             "No connection to a licensing server and no lookup of its name in " +
                 std::to_string(capture.frames) + " frames (" + std::to_string(other_tcp_flows) +
                 " other TCP flows)",
@@ -203,14 +203,14 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
         const std::optional<std::string> resolved = first_resolved_name(dns);
         findings.push_back(
             resolved ? capture_finding(
-                           "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
+                           FindingKind::dns_no_query, Severity::warning, "The device never looked up smartreceiver.cisco.com",
                            "A name server answers in this capture (" + *resolved +
                                " resolved), yet no one asked for the licensing server: if the device asked that "
                                "name, its DNS works and it is not set to reach Cisco directly (a CSLU, an SSM "
                                "On-Prem or a proxy by address), or it did not try.",
                            {}, {"show running-config | include license smart", "show license status"})
                      : capture_finding(
-                           "dns.no_query", Severity::warning, "The device never looked up smartreceiver.cisco.com",
+                           FindingKind::dns_no_query, Severity::warning, "The device never looked up smartreceiver.cisco.com",
                            "Neither a DNS query for the licensing server nor a connection to it is in the capture: "
                            "the device may have no name server configured, or it did not try at all.",
                            {}, {"configure terminal", "ip name-server <dns-server>",
@@ -232,7 +232,7 @@ std::optional<Finding> assess_summarised_attempts(const SummarisedAttempts& atte
                    std::to_string(target.connections) + ")";
     }
     return capture_finding(
-        "capture.attempts_summarised", Severity::warning,
+        FindingKind::capture_attempts_summarised, Severity::warning,
         std::to_string(attempts.count) + " more connection attempts from " + devices + " to " + targets +
             " (frames " + std::to_string(attempts.first_frame) + " to " + std::to_string(attempts.last_frame) +
             ") are counted, not listed",

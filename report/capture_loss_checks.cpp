@@ -9,10 +9,6 @@
 namespace trustcap {
 namespace {
 
-// Findings that say a packet never came.
-const std::set<std::string> absence_findings{"tcp.no_synack", "app.no_response", "proxy.no_answer",
-                                             "capture.ended_mid_flow"};
-
 std::uint64_t packets_lost_during(const TcpFlow& flow, const std::vector<CaptureLoss>& losses) {
     std::uint64_t lost = 0;
     for (const CaptureLoss& loss : losses)
@@ -27,7 +23,8 @@ std::set<std::uint64_t> frames_showing_a_failure(const FlowEvidence& evidence, c
     const TcpFlow& flow = *evidence.flow;
     std::set<std::uint64_t> frames;
     for (const Finding& finding : findings)
-        if (finding.id.starts_with("tls") && finding.severity == Severity::error && !absence_findings.contains(finding.id))
+        if (finding.info().family == FindingFamily::tls && finding.severity == Severity::error &&
+            !finding.info().rests_on_absence)
             frames.insert(finding.frames.begin(), finding.frames.end());
     for (const FlowDirection& side : flow.directions)
         for (const TcpReset& reset : side.resets) frames.insert(reset.frame);
@@ -66,13 +63,13 @@ void account_for_capture_loss(FlowReport& report, const FlowEvidence& evidence, 
     if (hidden_steps.empty()) return;
     std::string lost_text = counted(lost, "packet");
     for (Finding& finding : report.findings) {
-        if (!absence_findings.contains(finding.id) || finding.severity != Severity::error) continue;
+        if (!finding.info().rests_on_absence || finding.severity != Severity::error) continue;
         finding.severity = Severity::warning;
         finding.explanation += " The capture lost " + lost_text +
                                " while this connection was open: what is missing may be among them.";
     }
     report.findings.push_back(Finding{
-        "capture.drops_hide_step", Severity::warning, report.id,
+        FindingKind::capture_drops_hide_step, Severity::warning, report.id,
         "The capture lost " + lost_text + " while this connection was open; step " + hidden_steps +
             " cannot be judged",
         "The kernel or the interface dropped packets (pcap_stats) between the connection's first packet and the "

@@ -24,34 +24,32 @@ std::string name_of(const FlowReport& flow) {
     return "The " + kind + (kind == "connection to the on-prem server" ? " " : " to ") + server_of(flow);
 }
 
-// The finding families that can explain each step's failure, most telling first.
-std::vector<std::string> prefixes_for(StepName step) {
-    switch (step) {
-        case StepName::connect: return {"proxy."};
-        case StepName::tcp: return {"tcp.rst_to_syn", "tcp.icmp_unreachable", "tcp.no_synack", "tcp.reset"};
-        case StepName::tls: return {"tls.alert.", "tls13.", "tls.", "tcp.reset"};
-        case StepName::appdata: return {"app.", "tcp.reset"};
-        case StepName::teardown: return {"tcp.reset"};
-    }
-    return {};
-}
-
-// The error that explains why `step` failed, if a finding says so.
+// The error that explains why `step` failed, if a finding says so: of the
+// kinds that can explain that step, the lowest reason rank; then the first.
 const Finding* reason_for(const std::vector<Finding>& findings, StepName step) {
-    for (const std::string& prefix : prefixes_for(step))
-        for (const Finding& finding : findings)
-            if (finding.severity == Severity::error && finding.id.starts_with(prefix)) return &finding;
-    return nullptr;
+    const Finding* reason = nullptr;
+    for (const Finding& finding : findings) {
+        const FindingKindInfo& kind = finding.info();
+        if (finding.severity != Severity::error || !(kind.explains & step_bit(step))) continue;
+        if (!reason || kind.reason_rank < reason->info().reason_rank) reason = &finding;
+    }
+    return reason;
 }
 
-// Findings that name the root cause behind the symptom a step's reason shows.
+// A tcp.reset already says when the reset was forged, so tcp.reset_injected adds nothing to it.
+bool already_said_by(const Finding& cause, const Finding* shown) {
+    return shown && shown->kind == FindingKind::tcp_reset && cause.kind == FindingKind::tcp_reset_injected;
+}
+
+// The finding that names the root cause behind the symptom a step's reason shows.
 const Finding* root_cause(const std::vector<Finding>& findings, const Finding* shown) {
-    for (const char* id : {"tls.clock_wrong", "tls.interception", "tls.client_cert_expired", "tcp.reset_injected", "tls13.client_abort"})
-        for (const Finding& finding : findings)
-            if (finding.id == id && finding.severity == Severity::error && &finding != shown &&
-                !(shown && shown->id == "tcp.reset" && finding.id == "tcp.reset_injected"))  // already says so
-                return &finding;
-    return nullptr;
+    const Finding* cause = nullptr;
+    for (const Finding& finding : findings) {
+        std::optional<std::uint8_t> rank = finding.info().root_cause_rank;
+        if (!rank || finding.severity != Severity::error || &finding == shown || already_said_by(finding, shown)) continue;
+        if (!cause || *rank < *cause->info().root_cause_rank) cause = &finding;
+    }
+    return cause;
 }
 
 const Finding* first_with(const std::vector<Finding>& findings, Severity severity) {

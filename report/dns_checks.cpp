@@ -36,7 +36,7 @@ Finding dns_finding(const DnsTransaction& transaction, bool later_resolved) {
     std::string outcome = later_resolved ? " (a later query succeeded)" : "";
     std::string device_log = "The device logs \"Unable to resolve server hostname/domain name\".";
     if (!transaction.response_frame) {
-        return Finding{"dns.no_answer", severity, std::nullopt,
+        return Finding{FindingKind::dns_no_answer, severity, std::nullopt,
                        "The DNS server " + server + " never answered the query for " + name + outcome,
                        "The query got no response: the DNS server is unreachable or drops the query. " + device_log,
                        {transaction.query_frame}, dns_fix()};
@@ -44,21 +44,21 @@ Finding dns_finding(const DnsTransaction& transaction, bool later_resolved) {
     std::vector<std::uint64_t> frames{transaction.query_frame, *transaction.response_frame};
     switch (transaction.rcode) {
         case dns_rcode::name_error:
-            return Finding{"dns.nxdomain", severity, std::nullopt,
+            return Finding{FindingKind::dns_nxdomain, severity, std::nullopt,
                            "The DNS server " + server + " says " + name + " does not exist (NXDOMAIN)" + outcome,
                            "The device's DNS server cannot resolve the licensing server's name: it is probably an "
                            "internal server without forwarding to the Internet. " + device_log,
                            frames, dns_fix()};
         case dns_rcode::server_failure:
-            return Finding{"dns.servfail", severity, std::nullopt,
+            return Finding{FindingKind::dns_servfail, severity, std::nullopt,
                            "The DNS server " + server + " failed to resolve " + name + " (SERVFAIL)" + outcome,
                            "The DNS server could not reach the servers for the name. " + device_log, frames, dns_fix()};
         case dns_rcode::refused:
-            return Finding{"dns.refused", severity, std::nullopt,
+            return Finding{FindingKind::dns_refused, severity, std::nullopt,
                            "The DNS server " + server + " refused to resolve " + name + " (REFUSED)" + outcome,
                            "The DNS server does not serve the device. " + device_log, frames, dns_fix()};
         default:
-            return Finding{"dns.no_answer", severity, std::nullopt,
+            return Finding{FindingKind::dns_no_address, severity, std::nullopt,
                            "The DNS answer for " + name + " holds no address (" + dns_rcode_id(transaction.rcode) +
                                ")" + outcome,
                            "The query was answered without an A or AAAA record. " + device_log, frames, dns_fix()};
@@ -94,7 +94,7 @@ std::optional<Finding> unread_messages_finding(const DnsTransactionTable& dns, c
         break;
     }
     bool missing_lookups = dns.dropped() > 0 || licensing_answer_unread;
-    return Finding{"dns.unread_messages", missing_lookups ? Severity::warning : Severity::info, std::nullopt,
+    return Finding{FindingKind::dns_unread_messages, missing_lookups ? Severity::warning : Severity::info, std::nullopt,
                    std::move(summary),
                    "trustcap reads names of at most 255 bytes, follows at most 64 compression pointers and only "
                    "pointers backwards (RFC 1035 4.1.4), and keeps a bounded table of lookups, so that no message "

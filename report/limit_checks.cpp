@@ -11,9 +11,9 @@ std::string kib(std::size_t bytes) { return std::to_string(bytes / 1024) + " KiB
 
 std::string side_of(Direction direction) { return direction == Direction::client_to_server ? "device" : "server"; }
 
-Finding limit_finding(const TcpFlow& flow, std::string id, std::string summary, std::string explanation,
+Finding limit_finding(const TcpFlow& flow, FindingKind kind, std::string summary, std::string explanation,
                       std::uint64_t frame) {
-    return Finding{std::move(id), Severity::warning, flow.id, std::move(summary), std::move(explanation),
+    return Finding{kind, flow.id, std::move(summary), std::move(explanation),
                    {frame}, {}};
 }
 
@@ -21,7 +21,7 @@ void assess_tls_limits(const TcpFlow& flow, const TlsStreamDissector& tls, std::
     const TlsDissectorLimits limits;
     if (const auto& hit = tls.oversized_handshake_messages()) {
         findings.push_back(limit_finding(
-            flow, "tls.handshake_message_too_large",
+            flow, FindingKind::tls_handshake_message_too_large,
             std::to_string(hit->messages) + " TLS handshake message(s) longer than trustcap's limit of " +
                 kib(limits.max_handshake_message_bytes) + " were not read (the first ends in frame " +
                 std::to_string(hit->first_frame) + ", the longest is " + std::to_string(hit->largest_bytes) +
@@ -33,7 +33,7 @@ void assess_tls_limits(const TcpFlow& flow, const TlsStreamDissector& tls, std::
     }
     if (const auto& hit = tls.certificates_not_kept()) {
         findings.push_back(limit_finding(
-            flow, "tls.certificate_bytes_limit",
+            flow, FindingKind::tls_certificate_bytes_limit,
             "The certificates of " + std::to_string(hit->messages) + " Certificate message(s) from frame " +
                 std::to_string(hit->first_frame) + " on were not read: the connection passed trustcap's limit of " +
                 kib(limits.max_certificate_bytes) + " of certificates",
@@ -43,7 +43,7 @@ void assess_tls_limits(const TcpFlow& flow, const TlsStreamDissector& tls, std::
     }
     if (const auto& hit = tls.messages_not_kept()) {
         findings.push_back(limit_finding(
-            flow, "tls.message_limit",
+            flow, FindingKind::tls_message_limit,
             std::to_string(hit->messages) + " TLS messages from frame " + std::to_string(hit->first_frame) +
                 " on were counted, not kept: the connection passed trustcap's limit of " +
                 std::to_string(limits.max_messages) + " messages",
@@ -57,7 +57,7 @@ void assess_chain(const TcpFlow& flow, const CertificateChain& chain, const char
                   std::vector<Finding>& findings) {
     if (chain.sent > max_certificates_per_chain) {
         findings.push_back(limit_finding(
-            flow, "tls.chain_too_long",
+            flow, FindingKind::tls_chain_too_long,
             std::string("The ") + whose + "'s Certificate message in frame " + std::to_string(chain.frame) +
                 " holds " + std::to_string(chain.sent) + " certificates; only the first " +
                 std::to_string(max_certificates_per_chain) + " were read and verified (trustcap's limit)",
@@ -77,7 +77,7 @@ void assess_chain(const TcpFlow& flow, const CertificateChain& chain, const char
     }
     if (first == nullptr) return;
     findings.push_back(limit_finding(
-        flow, "tls.certificate_key_refused",
+        flow, FindingKind::tls_certificate_key_refused,
         std::string("The ") + whose + "'s chain in frame " + std::to_string(chain.frame) + " holds " +
             std::to_string(refused) + (refused == 1 ? " certificate" : " certificates") +
             " whose key trustcap refused to use; certificate " + std::to_string(first_position) + " (" +
@@ -95,7 +95,7 @@ void assess_http_limits(const TcpFlow& flow, const ConnectionDissector& connecti
     const auto& hit = connection.http_head_too_long();
     if (!hit) return;
     findings.push_back(limit_finding(
-        flow, "http.head_too_long",
+        flow, FindingKind::http_head_too_long,
         "The " + side_of(hit->direction) + "'s HTTP head passed trustcap's limit of " + kib(max_http_head_bytes) +
             " in frame " + std::to_string(hit->frame) + " without ending; the rest of that direction was not read",
         "Proxies refuse heads past 8 to 64 KiB and a CONNECT and its answer take a few hundred bytes: the peer "

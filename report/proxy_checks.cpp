@@ -8,9 +8,9 @@ namespace {
 
 constexpr int proxy_authentication_required = 407;
 
-Finding proxy_finding(const TcpFlow& flow, std::string id, std::string summary, std::string explanation,
+Finding proxy_finding(const TcpFlow& flow, FindingKind kind, std::string summary, std::string explanation,
                       std::vector<std::uint64_t> frames, std::vector<std::string> fix) {
-    return Finding{std::move(id), Severity::error, flow.id, std::move(summary), std::move(explanation),
+    return Finding{kind, flow.id, std::move(summary), std::move(explanation),
                    std::move(frames), std::move(fix)};
 }
 
@@ -45,7 +45,7 @@ ProxyAssessment assess_proxy(const TcpFlow& flow, const std::optional<HttpExchan
         result.refused = true;
         if (closed) {
             result.findings.push_back(proxy_finding(
-                flow, "proxy.no_answer",
+                flow, FindingKind::proxy_no_answer,
                 "The proxy " + proxy + " did not answer the CONNECT to " + http->request.target,
                 "The proxy accepted the TCP connection and closed it without an HTTP answer.",
                 {http->request_frame}, proxy_fix(flow)));
@@ -67,7 +67,7 @@ ProxyAssessment assess_proxy(const TcpFlow& flow, const std::optional<HttpExchan
     if (response.status == proxy_authentication_required) {
         std::string scheme = response.proxy_authenticate_scheme.empty() ? "" : " (" + response.proxy_authenticate_scheme + ")";
         result.findings.push_back(proxy_finding(
-            flow, "proxy.auth_required",
+            flow, FindingKind::proxy_auth_required,
             "The proxy " + proxy + " requires authentication" + scheme + ": 407 to the CONNECT (frame " +
                 std::to_string(http->response_frame) + ")",
             "IOS XE cannot authenticate to an HTTPS proxy for Smart Licensing: license smart proxy takes an address "
@@ -81,7 +81,7 @@ ProxyAssessment assess_proxy(const TcpFlow& flow, const std::optional<HttpExchan
                                 "license smart url cslu http://<cslu>:8182/cslu/v1/pi"}))));
     } else {
         result.findings.push_back(proxy_finding(
-            flow, "proxy.refused",
+            flow, FindingKind::proxy_refused,
             "The proxy " + proxy + " refused the CONNECT to " + http->request.target + ": " + answer + " (frame " +
                 std::to_string(http->response_frame) + ")",
             "The proxy does not let the device open a tunnel to the licensing server.",

@@ -141,7 +141,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
             step->frames.clear();
             step->detail = "only one direction was captured";
         }
-        std::erase_if(report.findings, [](const Finding& f) { return f.id.starts_with("tls.") || f.id == "app.no_response"; });
+        std::erase_if(report.findings, [](const Finding& f) { return f.info().needs_both_directions; });
     }
     if (tcp.handshake.status == StepStatus::unknown && !tcp.one_sided && nothing_but_syns(flow)) {
         // The capture ended before the server could answer: no later step could have happened in it.
@@ -170,7 +170,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         std::sort(frames.begin(), frames.end());
         frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
         std::string name = report.server_name.empty() ? flow.server.to_string() : report.server_name;
-        report.findings.push_back(Finding{"flow.healthy", Severity::info, flow.id,
+        report.findings.push_back(Finding{FindingKind::flow_healthy, Severity::info, flow.id,
                                           "The exchange with " + name + " worked",
                                           "The device's request and the server's answer are in the capture, and no "
                                           "step before them failed.",

@@ -20,10 +20,9 @@ std::string seconds_text(double seconds) {
     return text;
 }
 
-Finding finding(std::string id, Severity severity, const TcpFlow& flow, std::string summary,
+Finding finding(FindingKind kind, Severity severity, const TcpFlow& flow, std::string summary,
                 std::string explanation, std::vector<std::uint64_t> frames, std::vector<std::string> fix = {}) {
-    return Finding{std::move(id), severity,          flow.id,         std::move(summary), std::move(explanation),
-                   std::move(frames), std::move(fix)};
+    return Finding{kind, severity, flow.id, std::move(summary), std::move(explanation), std::move(frames), std::move(fix)};
 }
 
 std::string server_text(const TcpFlow& flow) { return flow.server.to_string(); }
@@ -68,7 +67,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             step.frames = {first_syn, synack, reset->frame};
             step.detail = "the device answered the SYN-ACK with a reset";
             result.findings.push_back(finding(
-                "tcp.reset", Severity::error, flow,
+                FindingKind::tcp_reset, Severity::error, flow,
                 "The device answered the SYN-ACK from " + server_text(flow) + " with a reset (frame " +
                     std::to_string(reset->frame) + ")",
                 "The device's TCP stack refused the server's answer: it no longer had the connection (it gave up "
@@ -90,7 +89,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         step.frames = {first_syn, rst};
         step.detail = "the server answered the SYN with a reset (connection refused)";
         result.findings.push_back(finding(
-            "tcp.rst_to_syn", Severity::error, flow,
+            FindingKind::tcp_rst_to_syn, Severity::error, flow,
             "Connection to " + server_text(flow) + " refused: the SYN was answered with a reset (frame " +
                 std::to_string(rst) + ")",
             "Nothing accepts connections on this address and port, or a firewall answers for it with a reset. "
@@ -113,7 +112,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         step.detail = "ICMP " + what + " from " + error.sender.to_string();
         bool filtered = icmp_is_administrative(error.v6, error.type, error.code);
         result.findings.push_back(finding(
-            "tcp.icmp_unreachable", Severity::error, flow,
+            FindingKind::tcp_icmp_unreachable, Severity::error, flow,
             "The SYN to " + server_text(flow) + " was answered by " + error.sender.to_string() + " with ICMP " +
                 what + " (frame " + std::to_string(error.frame) + ")",
             filtered ? "A router or firewall at " + error.sender.to_string() +
@@ -135,7 +134,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         step.frames = {first_syn, rst};
         step.detail = "the device abandoned its attempt with a reset before any answer";
         result.findings.push_back(finding(
-            "tcp.reset", Severity::error, flow,
+            FindingKind::tcp_reset, Severity::error, flow,
             "The device reset its own connection attempt to " + server_text(flow) + " at frame " +
                 std::to_string(rst) + ", before any answer",
             std::string("The device gave up waiting for the SYN-ACK and aborted the attempt. ") +
@@ -164,7 +163,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         step.detail = "the capture ends " + seconds_text(watched) + " after the SYN, before the device would " +
                       "retransmit it (" + seconds_text(answer_wait_seconds) + " initial timer)";
         result.findings.push_back(finding(
-            "capture.ended_mid_flow", Severity::warning, flow,
+            FindingKind::capture_ended_mid_flow, Severity::warning, flow,
             "The capture ends " + seconds_text(watched) + " after the SYN to " + server_text(flow) +
                 ", too soon to say that no answer came",
             "A SYN-ACK usually comes within a round trip, but a device waits up to " +
@@ -178,7 +177,7 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
     double waited = elapsed_seconds(flow.first_time, flow.last_time);
     step.detail = "no SYN-ACK to " + counted(attempts, "SYN") + " over " + seconds_text(waited);
     result.findings.push_back(finding(
-        "tcp.no_synack", Severity::error, flow,
+        FindingKind::tcp_no_synack, Severity::error, flow,
         "No answer from " + server_text(flow) + ": " + counted(attempts, "SYN") + " (" +
             counted(attempts - 1, "retransmission") + ") and no SYN-ACK",
         "The device's connection attempts got no answer at all: something in the path drops them silently "
@@ -205,7 +204,7 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
     std::sort(missing_frames.begin(), missing_frames.end());
     if (cut_packets > 0) {
         result.findings.push_back(finding(
-            "capture.truncated_packets", Severity::warning, flow,
+            FindingKind::capture_truncated_packets, Severity::warning, flow,
             counted(cut_packets, "packet") + " of this connection were cut short by the capture's packet length limit",
             "The capture kept only the start of these packets, so certificates and records in them cannot be read.",
             cut_frames,
@@ -215,7 +214,7 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
     }
     if (!missing_frames.empty()) {
         result.findings.push_back(finding(
-            "capture.missing_segments", Severity::warning, flow,
+            FindingKind::capture_missing_segments, Severity::warning, flow,
             "Bytes of this connection were acknowledged but never captured",
             "The receiver acknowledged data that is not in the capture (dropped by the capture, not by the "
             "network). What those bytes carried cannot be checked.",
@@ -227,7 +226,7 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
         if (stream.inconsistent_retransmissions == 0) continue;
         std::string who = direction == Direction::client_to_server ? "device" : "server";
         result.findings.push_back(finding(
-            "tcp.data_injected", Severity::warning, flow,
+            FindingKind::tcp_data_injected, Severity::warning, flow,
             "Bytes of the " + who + "'s stream were captured twice with different content (frame " +
                 std::to_string(stream.first_inconsistent_frame) + ")",
             "A retransmission carries other bytes than the first copy of the same sequence numbers. A stack resends "
@@ -241,7 +240,7 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
     if (result.one_sided) {
         bool client_missing = flow.side(Direction::client_to_server).packets == 0;
         result.findings.push_back(finding(
-            "capture.one_sided", Severity::warning, flow,
+            FindingKind::capture_one_sided, Severity::warning, flow,
             std::string("Only the ") + (client_missing ? "server's" : "device's") +
                 " packets of this connection were captured",
             "The other direction is missing, so the steps it would show cannot be checked.",

@@ -44,7 +44,7 @@ std::optional<Finding> forged_reset_finding(const TcpFlow& flow, const ClosingRe
     const TcpReset& reset = *closing.reset;
     if (!side.first_ttl || *side.first_ttl == reset.ttl) return std::nullopt;
     std::string who = side_name(closing.sender);
-    return Finding{"tcp.reset_injected",
+    return Finding{FindingKind::tcp_reset_injected,
                    severity,
                    flow.id,
                    "The reset at frame " + std::to_string(reset.frame) +
@@ -84,7 +84,7 @@ std::optional<Finding> ignored_resets_finding(const TcpFlow& flow) {
                                     " was ignored: the connection went on (forged or stale)"
                               : std::to_string(frames.size()) + " resets, the first at frame " +
                                     std::to_string(frames.front()) + ", were ignored: the connection went on (forged or stale)";
-    return Finding{"tcp.reset_injected",
+    return Finding{FindingKind::tcp_reset_injected,
                    Severity::warning,
                    flow.id,
                    summary,

@@ -60,9 +60,9 @@ std::string seconds_text(double seconds) {
     return text;
 }
 
-Finding flow_finding(const TcpFlow& flow, std::string id, Severity severity, std::string summary,
+Finding flow_finding(const TcpFlow& flow, FindingKind kind, Severity severity, std::string summary,
                      std::string explanation, std::vector<std::uint64_t> frames, std::vector<std::string> fix = {}) {
-    return Finding{std::move(id), severity, flow.id, std::move(summary), std::move(explanation), std::move(frames),
+    return Finding{kind, severity, flow.id, std::move(summary), std::move(explanation), std::move(frames),
                    std::move(fix)};
 }
 
@@ -90,7 +90,7 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
     std::string who = side_name(alert.direction);
     bool from_server = alert.direction == Direction::server_to_client;
     if (alert.alert->encrypted) {
-        return flow_finding(flow, "tls.alert", Severity::error,
+        return flow_finding(flow, FindingKind::tls_encrypted_alert, Severity::error,
                             "The " + who + " sent an encrypted TLS alert during the handshake (frame " +
                                 std::to_string(alert.frame) + ")",
                             "An alert after Change Cipher Spec is encrypted, so its reason cannot be read; it ended "
@@ -145,8 +145,8 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
                               : "The " + who + " " + advice.what_happened + " (" + name + " alert, frame " +
                                     std::to_string(alert.frame) + ")";
     if (effect == AlertEffect::warning_ignored) summary += "; the handshake went on";
-    return flow_finding(flow, "tls.alert." + tls_alert_id(alert.alert->description), severity, summary, explanation,
-                        {alert.frame}, advice.fix);
+    return flow_finding(flow, FindingKind::tls_alert_named, severity, summary, explanation, {alert.frame}, advice.fix)
+        .named(tls_alert_id(alert.alert->description));
 }
 
 std::string handshake_detail(const TlsSummary& summary) {
@@ -220,7 +220,7 @@ void assess_clock(const TlsContext& context, ClockError error, bool handshake_co
         explanation += " Judged by that clock, the server's certificate is out of date, which is why the handshake "
                        "failed.";
     result.findings.push_back(flow_finding(
-        context.flow, "tls.clock_wrong", handshake_completed ? Severity::warning : Severity::error,
+        context.flow, FindingKind::tls_clock_wrong, handshake_completed ? Severity::warning : Severity::error,
         "The capture's clock is wrong: its time (" + readable_utc(at) + ") is " + when,
         explanation, {summary.server_chain->frame},
         then({"show clock detail", "show ntp associations"}, configuration({"ntp server <ntp-server>"}))));
@@ -245,7 +245,7 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
 
     if (dates_only && !clock_wrong) {
         result.findings.push_back(flow_finding(
-            context.flow, "tls.untrusted_chain", device_accepted ? Severity::warning : Severity::error,
+            context.flow, FindingKind::tls_untrusted_chain, device_accepted ? Severity::warning : Severity::error,
             "The server's certificate chain was out of date at the capture's time: " + verification->result,
             "Apart from its dates the chain leads to " + verification->anchor + " (" + verification->anchor_origin +
                 "). The server presented " + certificate_text(leaf, context.flow.first_time) +
@@ -255,7 +255,7 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
     }
     if (untrusted) {
         result.findings.push_back(flow_finding(
-            context.flow, "tls.untrusted_chain", device_accepted ? Severity::warning : Severity::error,
+            context.flow, FindingKind::tls_untrusted_chain, device_accepted ? Severity::warning : Severity::error,
             "The server's certificate chain does not lead to the licensing server's CAs: " + verification->result,
             "Judged at the capture's time, as the device judges it: against the CAs that sign Cisco's licensing "
             "servers (IdenTrust Commercial Root CA 1; QuoVadis Root CA 2 before 2021) and the --ca-bundle files, not "
@@ -273,7 +273,7 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
     }
     if (mismatch) {
         result.findings.push_back(flow_finding(
-            context.flow, "tls.name_mismatch", Severity::error,
+            context.flow, FindingKind::tls_name_mismatch, Severity::error,
             "The server's certificate does not name " + summary.server_name,
             "The certificate the server presented (" + leaf.subject + ") is for another name than the one the device "
             "asked for.",
@@ -298,7 +298,7 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
                        "through the inspection for now; the licensing server no longer sees the device's own "
                        "certificate.";
     result.findings.push_back(flow_finding(
-        context.flow, "tls.interception", device_accepted ? Severity::warning : Severity::error,
+        context.flow, FindingKind::tls_interception, device_accepted ? Severity::warning : Severity::error,
         "TLS to " + (summary.server_name.empty() ? context.flow.server.to_string() : summary.server_name) +
             " is intercepted by " + who,
         explanation, frames,
@@ -344,7 +344,7 @@ void assess_client_certificate(const TlsContext& context, bool handshake_complet
         answer = " The capture does not show the server's answer to it.";
     }
     result.findings.push_back(flow_finding(
-        context.flow, "tls.client_cert_expired", severity, summary,
+        context.flow, FindingKind::tls_client_cert_expired, severity, summary,
         "The device presented " + certificate_text(leaf, at) + "." + answer, frames,
         then({"show crypto pki trustpoints", "show clock detail"},
              configuration({"ip http client secure-trustpoint <TP>", "ip http client source-interface <interface>"}))));
@@ -395,7 +395,7 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
     step.frames = {request->frame};
     step.detail = "the device's request got no answer before " + until;
     result.findings.push_back(flow_finding(
-        context.flow, "app.no_response", Severity::error,
+        context.flow, FindingKind::app_no_response, Severity::error,
         "The device sent its request (frame " + std::to_string(request->frame) + ") and nothing came back before " +
             until,
         "The server accepted the TLS connection but did not answer the request; on the device "
@@ -418,7 +418,7 @@ void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMe
             : "Something other than the licensing server's HTTPS service answers on this port, or the device talks "
               "to a proxy without CONNECT.";
     result.findings.push_back(flow_finding(
-        context.flow, "tls.not_tls", Severity::error,
+        context.flow, FindingKind::tls_not_tls, Severity::error,
         not_tls.after_records ? "After valid TLS records the " + who + " sent " + not_tls.looks_like + " (frame " +
                                     std::to_string(not_tls.frame) + ")"
                               : "The " + who + " sent " + not_tls.looks_like + " where TLS was expected (frame " +
@@ -484,7 +484,7 @@ bool judge_unanswered_hello(const TlsContext& context, const TlsMessage& hello, 
                     "show logging | include timed out"});
     }
     result.findings.push_back(flow_finding(
-        flow, "tls.client_hello_unanswered", Severity::error,
+        flow, FindingKind::tls_client_hello_unanswered, Severity::error,
         "The device's Client Hello (frame " + std::to_string(hello.frame) + ") got no answer " + from + " in " +
             seconds_text(waited) + ending,
         explanation, step.frames, fix));
@@ -609,7 +609,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
             if (abort_alert && abort_alert->alert && !abort_alert->alert->encrypted)
                 result.findings.push_back(alert_finding(context, *abort_alert, AlertEffect::ended_handshake));
             result.findings.push_back(flow_finding(
-                context.flow, "tls13.client_abort", Severity::error,
+                context.flow, FindingKind::tls13_client_abort, Severity::error,
                 "The device aborted the TLS 1.3 handshake right after the server's encrypted flight (frame " +
                     std::to_string(*abort_frame) + ")",
                 "TLS 1.3 encrypts the server's certificate, so it cannot be read here. The device probably rejected "
@@ -672,7 +672,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
         if (server_alert && !answers_device_close && (!server_went_on || server_went_on->frame > server_alert->frame)) {
             fail(server_alert->frame, "the server ended the session with an alert-sized encrypted record (inferred)");
             result.findings.push_back(flow_finding(
-                context.flow, "tls.alert", Severity::error,
+                context.flow, FindingKind::tls_alert_inferred, Severity::error,
                 "The server probably rejected the device's certificate: one alert-sized encrypted record (frame " +
                     std::to_string(server_alert->frame) + ") right after the device's Finished, then it closed",
                 "In TLS 1.3 the server checks the device's certificate after the device's Finished, so its alert is "

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_findings.h"
+
 namespace trustcap {
 namespace {
 
@@ -45,7 +47,7 @@ TEST(Attempts, FailedIsNotCannotBeJudged) {
     flow.steps[0].status = StepStatus::fail;
     EXPECT_TRUE(attempt_failed(flow));
     flow.steps[0].status = StepStatus::pass;
-    flow.findings = {Finding{"tls.interception", Severity::error, 1, "", "", {}, {}}};
+    flow.findings = {test_finding("tls.interception", Severity::error, 1, "", "", {}, {})};
     EXPECT_TRUE(attempt_failed(flow));
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_findings.h"
+
 #include <optional>
 #include <string>
 #include <tuple>
@@ -71,11 +73,11 @@ FlowReport no_synack_report(const TcpFlow& flow) {
                     StepResult{StepName::tls, StepStatus::not_seen, {}, "no TCP connection"},
                     StepResult{StepName::teardown, StepStatus::not_applicable, {}, ""}};
     report.findings = {
-        Finding{"tcp.no_synack", Severity::error, flow.id, "The server never answered the SYN", "Nothing came back.",
-                {1, 2, 3}, {"check the route"}},
-        Finding{"proxy.bypassed", Severity::error, flow.id, "The device went around the proxy", "Direct.", {1},
-                {"ip http client proxy-server"}},
-        Finding{"capture.one_sided", Severity::warning, flow.id, "Only one side was captured", "One side.", {}, {}}};
+        test_finding("tcp.no_synack", Severity::error, flow.id, "The server never answered the SYN", "Nothing came back.",
+                {1, 2, 3}, {"check the route"}),
+        test_finding("proxy.bypassed", Severity::error, flow.id, "The device went around the proxy", "Direct.", {1},
+                {"ip http client proxy-server"}),
+        test_finding("capture.one_sided", Severity::warning, flow.id, "Only one side was captured", "One side.", {}, {})};
     return report;
 }
 
@@ -189,9 +191,9 @@ TEST(CaptureLossChecks, AFailureShownByACapturedResetStands) {
     flow.side(Direction::server_to_client).rst_packets = 1;
     FlowReport report = report_of(flow);
     report.steps = {StepResult{StepName::tcp, StepStatus::fail, {1, 4}, "reset by the server"}};
-    report.findings = {Finding{"tcp.rst_to_syn", Severity::error, flow.id, "The server refused the connection",
-                               "RST.", {4}, {"open the port"}},
-                       Finding{"tcp.no_synack", Severity::error, flow.id, "No SYN-ACK", "None.", {1}, {}}};
+    report.findings = {test_finding("tcp.rst_to_syn", Severity::error, flow.id, "The server refused the connection",
+                               "RST.", {4}, {"open the port"}),
+                       test_finding("tcp.no_synack", Severity::error, flow.id, "No SYN-ACK", "None.", {1}, {})};
     const FlowReport before = report;
 
     account_for_capture_loss(report, FlowEvidence{&flow, nullptr, {}}, {CaptureLoss{{101, 0}, {102, 0}, 9}});
@@ -206,7 +208,7 @@ TEST(CaptureLossChecks, AFailureShownByACapturedIcmpErrorStands) {
     flow.icmp_errors = {IcmpError{5, *IpAddress::parse("10.20.30.1"), false, 3, 13}};
     FlowReport report = report_of(flow);
     report.steps = {StepResult{StepName::tcp, StepStatus::fail, {1, 5}, "administratively filtered"}};
-    report.findings = {Finding{"tcp.icmp_unreachable", Severity::error, flow.id, "A router refused", "ICMP.", {5}, {}}};
+    report.findings = {test_finding("tcp.icmp_unreachable", Severity::error, flow.id, "A router refused", "ICMP.", {5}, {})};
     const FlowReport before = report;
 
     account_for_capture_loss(report, FlowEvidence{&flow, nullptr, {}}, {CaptureLoss{{101, 0}, {102, 0}, 9}});
@@ -249,7 +251,7 @@ TEST(CaptureLossChecks, PassingStepsAreNeverTouched) {
                     StepResult{StepName::tls, StepStatus::pass, {4, 5}, "TLSv1.2"},
                     StepResult{StepName::appdata, StepStatus::pass, {6, 7}, "request and response"},
                     StepResult{StepName::teardown, StepStatus::not_seen, {}, "the capture ended first"}};
-    report.findings = {Finding{"capture.ended_mid_flow", Severity::warning, flow.id, "Ended mid-flow", "Cut.", {}, {}}};
+    report.findings = {test_finding("capture.ended_mid_flow", Severity::warning, flow.id, "Ended mid-flow", "Cut.", {}, {})};
     report.healthy = true;
     const FlowReport before = report;
 
@@ -273,7 +275,7 @@ TEST(CaptureLossChecks, BytesThatAreNotTlsStand) {
     FlowReport report = report_of(flow);
     report.steps = {StepResult{StepName::tcp, StepStatus::pass, {1, 2, 3}, "SYN, SYN-ACK, ACK"},
                     StepResult{StepName::tls, StepStatus::fail, {4}, "the device sent unknown binary data, not TLS"}};
-    report.findings = {Finding{"tls.not_tls", Severity::error, flow.id, "Not TLS (frame 4)", "", {4}, {}}};
+    report.findings = {test_finding("tls.not_tls", Severity::error, flow.id, "Not TLS (frame 4)", "", {4}, {})};
     const FlowReport before = report;
     account_for_capture_loss(report, FlowEvidence{&flow, nullptr, {}}, {CaptureLoss{{101, 0}, {102, 0}, 9}});
     EXPECT_EQ(all_fields(before.steps), all_fields(report.steps));
@@ -296,7 +298,7 @@ TEST(CaptureLossChecks, AnAnswerMissingBeforeAFinMayBeAmongTheLostPackets) {
     flow.side(Direction::client_to_server).fin_frame = 9;
     FlowReport report = report_of(flow);
     report.steps = {StepResult{StepName::appdata, StepStatus::fail, {8, 9}, "no answer before the device closed"}};
-    report.findings = {Finding{"app.no_response", Severity::error, flow.id, "No answer", "", {8, 9}, {}}};
+    report.findings = {test_finding("app.no_response", Severity::error, flow.id, "No answer", "", {8, 9}, {})};
     account_for_capture_loss(report, FlowEvidence{&flow, nullptr, {}}, {CaptureLoss{{101, 0}, {102, 0}, 9}});
     EXPECT_EQ(StepStatus::unknown, report.steps[0].status);
     EXPECT_EQ(Severity::warning, report.findings[0].severity);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "report/attempts.h"
+#include "test_findings.h"
 
 namespace trustcap {
 namespace {
@@ -13,8 +14,8 @@ StepResult step(StepName name, StepStatus status, std::vector<std::uint64_t> fra
     return StepResult{name, status, std::move(frames), std::move(detail)};
 }
 
-Finding finding(std::string id, Severity severity, std::string summary) {
-    return Finding{std::move(id), severity, 1, std::move(summary), "", {}, {}};
+Finding finding(std::string_view id, Severity severity, std::string summary) {
+    return test_finding(id, severity, 1, std::move(summary));
 }
 
 FlowReport licensing_flow(std::uint64_t id = 1, std::int64_t start = 100) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_findings.h"
+
 #include <nlohmann/json.hpp>
 
 #include <sstream>
@@ -26,9 +28,9 @@ FlowReport failed_flow() {
     flow.end = Timestamp{1'629'718'274, 250'000'000};
     flow.steps = {StepResult{StepName::tcp, StepStatus::pass, {1, 2, 3}, "SYN, SYN-ACK, ACK"},
                   StepResult{StepName::tls, StepStatus::fail, {7}, "fatal alert from the server"}};
-    flow.findings = {Finding{"tls.alert", Severity::error, 3, "The server sent a fatal TLS alert: Unknown CA", "why",
-                             {7}, {"import the CA"}},
-                     Finding{"capture.one_sided", Severity::warning, 3, "Only one side was captured", "why", {}, {}}};
+    flow.findings = {test_finding("tls.alert", Severity::error, 3, "The server sent a fatal TLS alert: Unknown CA", "why",
+                             {7}, {"import the CA"}),
+                     test_finding("capture.one_sided", Severity::warning, 3, "Only one side was captured", "why", {}, {})};
     flow.healthy = false;
     return flow;
 }
@@ -40,7 +42,7 @@ Report sample_report() {
     report.capture.frames = 12;
     report.capture.kernel_drops = 4;
     FlowReport flow = failed_flow();
-    Finding drops{"capture.kernel_drops", Severity::warning, std::nullopt, "The kernel dropped 4 packets", "why", {}, {}};
+    Finding drops = test_finding("capture.kernel_drops", Severity::warning, std::nullopt, "The kernel dropped 4 packets", "why", {}, {});
     report.findings = {drops, flow.findings[0], flow.findings[1]};
     report.flows = {flow};
     report.healthy = false;

@@ -36,7 +36,9 @@ CertificateSummary hostile_certificate() {
 }
 
 Finding hostile_finding(std::optional<std::uint64_t> flow) {
-    return Finding{hostile, Severity::error, flow, hostile, hostile, {4}, {hostile, hostile}};
+    Finding finding{FindingKind::tcp_reset, Severity::error, flow, hostile, hostile, {4}, {hostile, hostile}};
+    finding.id = hostile;  // the writers must not trust even the id
+    return finding;
 }
 
 Report hostile_report() {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "test_findings.h"
+
 #include <regex>
 #include <sstream>
 #include <string>
@@ -49,9 +51,9 @@ FlowReport unknown_ca_flow() {
     flow.steps = {StepResult{StepName::connect, StepStatus::not_applicable, {}, "no proxy"},
                   StepResult{StepName::tcp, StepStatus::pass, {1, 2, 3}, "SYN, SYN-ACK, ACK"},
                   StepResult{StepName::tls, StepStatus::fail, {4, 5}, "the device ended the handshake with an alert"}};
-    flow.findings = {Finding{"tls.alert.unknown_ca", Severity::error, 1, "The device rejected the certificate",
-                             "why", {5}, {"Exempt smartreceiver.cisco.com from SSL decryption", "show crypto pki trustpool"}},
-                     Finding{"flow.note", Severity::info, 1, "a note", "why", {1, 2}, {}}};
+    flow.findings = {test_finding("tls.alert.unknown_ca", Severity::error, 1, "The device rejected the certificate",
+                             "why", {5}, {"Exempt smartreceiver.cisco.com from SSL decryption", "show crypto pki trustpool"}),
+                     test_finding("flow.healthy", Severity::info, 1, "a note", "why", {1, 2}, {})};
     return flow;
 }
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "test_findings.h"
+
 #include <algorithm>
 #include <regex>
 
@@ -30,7 +32,7 @@ Report sample_report() {
     flow.end = *report.capture.last_time;
     flow.steps = {StepResult{StepName::tcp, StepStatus::pass, {1, 2, 3}, "SYN, SYN-ACK, ACK"},
                   StepResult{StepName::teardown, StepStatus::fail, {9}, "reset by the server"}};
-    Finding reset{"tcp.reset", Severity::error, 3, "The server reset the connection", "why", {9}, {"do this"}};
+    Finding reset = test_finding("tcp.reset", Severity::error, 3, "The server reset the connection", "why", {9}, {"do this"});
     flow.findings = {reset};
     report.findings = {reset};
     report.flows = {flow};
@@ -108,7 +110,7 @@ TEST(TextWriter, AFixTwoFindingsShareIsWrittenOnce) {
 TEST(TextWriter, BriefIsTheVerdictThenALinePerCaptureFindingAndPerFlow) {
     Report report = sample_report();
     report.diagnosis = "The server reset the licensing connection.";
-    report.findings.push_back(Finding{"capture.ended_mid_flow", Severity::warning, std::nullopt, "The capture ends", "why", {}, {}});
+    report.findings.push_back(test_finding("capture.ended_mid_flow", Severity::warning, std::nullopt, "The capture ends", "why", {}, {}));
     std::string brief = to_text(report, TextOptions{false, true});
     EXPECT_EQ("trustcap: cssm.pcap (EN10MB, 12 frames, 2021-08-23 11:31:13.351 UTC to 2021-08-23 11:31:14.000 UTC)\n"
               "Verdict: PROBLEM — 1 flow checked, 0 healthy; 0 other TCP flows not checked\n"
