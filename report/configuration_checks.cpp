@@ -21,7 +21,7 @@ std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentit
         }
         if (connection->http()) naming_frame = connection->http()->request_frame;
     }
-    if (identity.kind == "legacy") {
+    if (identity.kind == ServerKind::legacy) {
         findings.push_back(Finding{
             FindingKind::legacy_tools_cisco_com, Severity::warning, flow.id,
             "The device talks to tools.cisco.com: traditional Smart Licensing / Call Home",
@@ -32,7 +32,7 @@ std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentit
                  {"show license status"})});
     }
     bool direct = !through_proxy && !identity.configured_proxy;
-    bool licensing = identity.kind == "licensing" || identity.kind == "legacy";
+    bool licensing = is_cisco_licensing(identity.kind);
     if (!targets.proxies.empty() && direct && licensing) {
         const NamedEndpoint& proxy = targets.proxies.front();
         findings.push_back(Finding{

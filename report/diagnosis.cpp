@@ -18,9 +18,9 @@ std::string lowered_first(std::string text) {
 }
 
 std::string name_of(const FlowReport& flow) {
-    std::string kind = flow.kind == "licensing" || flow.kind == "legacy" ? "licensing connection"
-                       : flow.kind == "onprem"                          ? "connection to the on-prem server"
-                                                                        : "connection";
+    std::string kind = is_cisco_licensing(flow.kind)        ? "licensing connection"
+                       : flow.kind == ServerKind::onprem ? "connection to the on-prem server"
+                                                         : "connection";
     return "The " + kind + (kind == "connection to the on-prem server" ? " " : " to ") + server_of(flow);
 }
 

@@ -11,7 +11,7 @@ namespace trustcap {
 namespace {
 
 bool is_licensing_name(const std::string& name, const LicensingTargets& targets) {
-    if (!kind_of_name(name).empty()) return true;
+    if (kind_of_name(name) != ServerKind::other) return true;
     return std::any_of(targets.servers.begin(), targets.servers.end(),
                        [&](const NamedEndpoint& server) { return !server.host.empty() && server.host == name; });
 }

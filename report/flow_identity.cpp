@@ -1,66 +1,82 @@
 #include "report/flow_identity.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace trustcap {
 
-FlowIdentity identify_flow(const TcpFlow& flow, const ConnectionDissector* connection, const TlsSummary& tls,
-                           const DnsTransactionTable& dns, const LicensingTargets& targets) {
+ConnectionNames names_of_connection(const TcpFlow& flow, const ConnectionDissector* connection,
+                                    const DnsTransactionTable& dns) {
+    ConnectionNames names;
+    names.dns_names = dns.names_for(flow.server.ip, flow.first_frame);
+    if (!connection) return names;
+    for (const TlsMessage& message : connection->tls().messages())
+        if (message.kind == TlsMessageKind::client_hello && message.client_hello &&
+            !message.client_hello->server_name.empty()) {
+            names.sni = message.client_hello->server_name;
+            break;
+        }
+    if (const auto& http = connection->http()) {
+        if (http->request.method == "CONNECT")
+            names.connect_host = host_of_target(http->request.target);
+        else
+            names.http_target = http->request.target;
+    }
+    return names;
+}
+
+FlowIdentity identify_flow(const Endpoint& server, const ConnectionNames& names, const LicensingTargets& targets) {
     FlowIdentity identity;
-    std::vector<std::string> dns_names = dns.names_for(flow.server.ip, flow.first_frame);
     identity.configured_proxy =
         std::any_of(targets.proxies.begin(), targets.proxies.end(),
-                    [&](const NamedEndpoint& proxy) { return proxy.matches(flow.server, dns_names); });
+                    [&](const NamedEndpoint& proxy) { return proxy.matches(server, names.dns_names); });
 
-    std::string connect_host;
-    if (connection && connection->http() && connection->http()->request.method == "CONNECT")
-        connect_host = host_of_target(connection->http()->request.target);
-
-    std::vector<std::pair<std::string, const char*>> candidates;
-    if (!tls.server_name.empty()) candidates.emplace_back(tls.server_name, "sni");
-    if (!connect_host.empty()) candidates.emplace_back(connect_host, "connect");
-    for (const std::string& name : dns_names) candidates.emplace_back(name, "dns");
+    std::vector<std::pair<std::string, NamingSource>> candidates;
+    if (!names.sni.empty()) candidates.emplace_back(names.sni, NamingSource::sni);
+    if (!names.connect_host.empty()) candidates.emplace_back(names.connect_host, NamingSource::connect);
+    for (const std::string& name : names.dns_names) candidates.emplace_back(name, NamingSource::dns);
+    if (!candidates.empty()) identity.requested_name = candidates.front().first;
     // Without a name from the device's side, the server's certificate names it: only a licensing name counts,
     // so that other connections keep their address as their name.
-    if (candidates.empty() && tls.server_chain && !tls.server_chain->certificates.empty())
-        for (const std::string& name : certificate_host_names(tls.server_chain->certificates.front()))
-            if (!kind_of_name(name).empty()) candidates.emplace_back(name, "certificate");
+    if (candidates.empty())
+        for (const std::string& name : names.certificate_names)
+            if (kind_of_name(name) != ServerKind::other) candidates.emplace_back(name, NamingSource::certificate);
 
-    for (const auto& [name, source] : candidates) {
-        std::string kind = kind_of_name(name);
-        if (kind.empty()) continue;
+    for (const auto& candidate : candidates) {
+        ServerKind kind = kind_of_name(candidate.first);
+        if (kind == ServerKind::other) continue;
         identity.kind = kind;
-        identity.server_name = name;
-        identity.identified_by = source;
+        identity.server_name = candidate.first;
+        identity.named_by = candidate.second;
         return identity;
     }
     if (!candidates.empty()) identity.server_name = candidates.front().first;
 
     // On-prem servers are named by the user; through a proxy the target is what counts.
-    Endpoint target = flow.server;
-    std::vector<std::string> names;
-    for (const auto& candidate : candidates) names.push_back(candidate.first);
-    for (const NamedEndpoint& server : targets.servers) {
-        bool matches = connect_host.empty() ? server.matches(target, names)
-                                            : (!server.host.empty() && server.host == connect_host) ||
-                                                  (server.address && server.address->to_string() == connect_host);
+    std::vector<std::string> candidate_names;
+    for (const auto& candidate : candidates) candidate_names.push_back(candidate.first);
+    const std::string& connect_host = names.connect_host;
+    for (const NamedEndpoint& named : targets.servers) {
+        bool matches = connect_host.empty() ? named.matches(server, candidate_names)
+                                            : (!named.host.empty() && named.host == connect_host) ||
+                                                  (named.address && named.address->to_string() == connect_host);
         if (!matches) continue;
-        identity.kind = "onprem";
-        identity.identified_by = "server";
-        if (identity.server_name.empty()) identity.server_name = server.to_string();
+        identity.kind = ServerKind::onprem;
+        identity.named_by = NamingSource::server;
+        if (identity.server_name.empty()) identity.server_name = named.to_string();
         return identity;
     }
     // CSLU and SSM On-Prem without --server: by CSLU's port, or by the paths they serve over plain HTTP.
-    const bool plain_http = connection && connection->http() && connection->http()->request.method != "CONNECT";
-    if (flow.server.port == cslu_port || (plain_http && is_onprem_licensing_path(connection->http()->request.target))) {
-        identity.kind = "onprem";
-        identity.identified_by = flow.server.port == cslu_port ? "port" : "path";
-        if (identity.server_name.empty()) identity.server_name = flow.server.to_string();
+    const bool onprem_path = !names.http_target.empty() && is_onprem_licensing_path(names.http_target);
+    if (server.port == cslu_port || onprem_path) {
+        identity.kind = ServerKind::onprem;
+        identity.named_by = server.port == cslu_port ? NamingSource::port : NamingSource::path;
+        if (identity.server_name.empty()) identity.server_name = server.to_string();
         return identity;
     }
     if (identity.configured_proxy && connect_host.empty()) {
-        identity.kind = "licensing";
-        identity.identified_by = "proxy";
+        identity.kind = ServerKind::licensing;
+        identity.named_by = NamingSource::proxy;
     }
     return identity;
 }

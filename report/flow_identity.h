@@ -1,24 +1,40 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "capture/tcp_flow.h"
 #include "dissect/connection_dissector.h"
 #include "dissect/dns_transactions.h"
-#include "dissect/tls_summary.h"
 #include "report/licensing_targets.h"
 
 namespace trustcap {
 
-// Whom a connection was for, and how trustcap knows.
+
+// The names a connection carries, in the order they count.
+struct ConnectionNames {
+    std::string sni;                             // the Client Hello's server name
+    std::string connect_host;                    // the host of a CONNECT request's target
+    std::string http_target;                     // a plain HTTP request's target
+    std::vector<std::string> dns_names;          // DNS answers for the server's address before the connection
+    std::vector<std::string> certificate_names;  // the server certificate's, when the device named nothing
+};
+
+// What the connection's dissector and the DNS answers before it say; no certificate names.
+ConnectionNames names_of_connection(const TcpFlow& flow, const ConnectionDissector* connection,
+                                    const DnsTransactionTable& dns);
+
+// Whom a connection was for, and how trustcap knows. The one rule for keeping
+// a connection's bytes, checking its server's certificate and reporting it.
 struct FlowIdentity {
-    std::string kind;            // "licensing", "legacy", "onprem", or "" when not a licensing server
-    std::string server_name;     // SNI, CONNECT target host or DNS name; empty when none was seen
-    std::string identified_by;   // "sni", "connect", "dns", "server", "proxy", or ""
+    ServerKind kind = ServerKind::other;
+    NamingSource named_by = NamingSource::none;
+    std::string server_name;        // the licensing name when one was seen, else the first name; may be empty
+    std::string requested_name;     // the name the device asked for (SNI, CONNECT, DNS): the certificate must match it
     bool configured_proxy = false;  // the server is a proxy named with --proxy
 };
 
-FlowIdentity identify_flow(const TcpFlow& flow, const ConnectionDissector* connection, const TlsSummary& tls,
-                           const DnsTransactionTable& dns, const LicensingTargets& targets);
+FlowIdentity identify_flow(const Endpoint& server, const ConnectionNames& names, const LicensingTargets& targets);
 
 }  // namespace trustcap

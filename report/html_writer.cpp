@@ -220,12 +220,13 @@ void write_capture_findings(std::ostream& out, const Report& report) {
 }
 
 std::string flow_identity(const FlowReport& flow) {
-    if (flow.identified_by == "attempt")
+    if (flow.identified_by == NamingSource::attempt)
         return "unidentified attempt to port " + std::to_string(flow.server.port) +
                ": checked because the capture names no licensing connection";
-    std::string identity = html_text(flow.kind);
+    std::string identity = server_kind_id(flow.kind);
     if (!flow.server_name.empty()) identity += " \u2014 " + html_text(flow.server_name);
-    if (!flow.identified_by.empty()) identity += " (named by " + html_text(flow.identified_by) + ")";
+    if (flow.identified_by != NamingSource::none)
+        identity += std::string(" (named by ") + naming_source_id(flow.identified_by) + ")";
     if (flow.proxy)
         identity += "; through proxy " + flow.proxy->proxy.to_string() + " to " + html_text(flow.proxy->connect_target);
     return identity;

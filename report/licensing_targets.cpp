@@ -85,12 +85,12 @@ std::set<std::uint16_t> followed_ports(const LicensingTargets& targets, const st
     return ports;
 }
 
-std::string kind_of_name(const std::string& name) {
+ServerKind kind_of_name(const std::string& name) {
     std::string host = lower(name);
     if (!host.empty() && host.back() == '.') host.pop_back();
-    if (host == smart_receiver_host) return "licensing";
-    if (host == legacy_licensing_host) return "legacy";
-    return "";
+    if (host == smart_receiver_host) return ServerKind::licensing;
+    if (host == legacy_licensing_host) return ServerKind::legacy;
+    return ServerKind::other;
 }
 
 bool is_onprem_licensing_path(const std::string& target) {

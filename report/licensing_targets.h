@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "capture/ip_address.h"
+#include "report/server_kinds.h"
 
 namespace trustcap {
 
@@ -44,8 +45,8 @@ std::set<std::uint16_t> licensing_ports(const LicensingTargets& targets, const s
 // licensing host or path.
 std::set<std::uint16_t> followed_ports(const LicensingTargets& targets, const std::set<std::uint16_t>& checked_ports);
 
-// "licensing" for smartreceiver.cisco.com, "legacy" for tools.cisco.com, "" otherwise.
-std::string kind_of_name(const std::string& name);
+// licensing for smartreceiver.cisco.com, legacy for tools.cisco.com, other otherwise.
+ServerKind kind_of_name(const std::string& name);
 
 // CSLU's port (license smart url cslu http://<cslu>:8182/cslu/v1/pi): every
 // connection to it is a licensing connection to an on-prem server.

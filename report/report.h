@@ -11,6 +11,7 @@
 #include "dissect/certificate_verifier.h"
 #include "dissect/x509_certificate.h"
 #include "report/finding.h"
+#include "report/server_kinds.h"
 #include "report/step.h"
 
 namespace trustcap {
@@ -67,9 +68,9 @@ struct FlowReport {
     Endpoint client;
     Endpoint server;
     bool roles_guessed = false;
-    std::string kind = "other";
+    ServerKind kind = ServerKind::other;
     std::string server_name;  // SNI, CONNECT target or DNS name; empty when unknown
-    std::string identified_by;  // "sni", "connect", "dns", "server", "proxy", "attempt", or "" (asked for)
+    NamingSource identified_by = NamingSource::none;  // none: asked for with --port or --all-flows
     std::optional<ProxyReport> proxy;
     std::optional<TlsReport> tls;
     Timestamp start;

@@ -101,9 +101,9 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     report.end = flow.last_time;
     report.first_frame = flow.first_frame;
     report.last_frame = flow.last_frame;
-    report.kind = identity.kind.empty() ? "other" : identity.kind;
+    report.kind = identity.kind;
     report.server_name = identity.server_name;
-    report.identified_by = identity.identified_by;
+    report.identified_by = identity.named_by;
 
     static const std::optional<HttpExchange> no_http;
     const auto& http = evidence.connection ? evidence.connection->http() : no_http;
@@ -115,12 +115,12 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     StepResult tls_step{StepName::tls, StepStatus::unknown, {}, "the connection's bytes were not dissected"};
     StepResult appdata_step{StepName::appdata, StepStatus::unknown, {}, "the connection's bytes were not dissected"};
     if (http && http->request.method != "CONNECT" && tcp.handshake.status != StepStatus::fail) {
-        TlsAssessment plain = assess_plain_http(flow, *evidence.connection, !identity.kind.empty());
+        TlsAssessment plain = assess_plain_http(flow, *evidence.connection, identity.kind != ServerKind::other);
         tls_step = std::move(plain.handshake);
         appdata_step = std::move(plain.appdata);
         report.findings.insert(report.findings.end(), plain.findings.begin(), plain.findings.end());
     } else if (evidence.connection) {
-        bool public_server = identity.kind == "licensing" || identity.kind == "legacy";
+        bool public_server = is_cisco_licensing(identity.kind);
         const HttpExchange* tunnel = http && http->request.method == "CONNECT" ? &*http : nullptr;
         TlsAssessment tls = assess_tls(TlsContext{flow, evidence.connection->tls(), evidence.tls,
                                                   tcp.handshake.status, proxy.refused, public_server, tunnel});
@@ -184,6 +184,13 @@ const DnsTransactionTable& dns_of(const JudgingContext& context) {
     return context.dns ? *context.dns : no_dns;
 }
 
+FlowIdentity identity_of(const FlowEvidence& evidence, const JudgingContext& context) {
+    ConnectionNames names = names_of_connection(*evidence.flow, evidence.connection, dns_of(context));
+    if (evidence.tls.server_chain && !evidence.tls.server_chain->certificates.empty())
+        names.certificate_names = certificate_host_names(evidence.tls.server_chain->certificates.front());
+    return identify_flow(evidence.flow->server, names, context.targets);
+}
+
 struct Candidate {
     const FlowEvidence* evidence = nullptr;
     FlowIdentity identity;
@@ -192,12 +199,10 @@ struct Candidate {
 };
 
 Candidate consider(const FlowEvidence& evidence, const JudgingContext& context) {
-    Candidate candidate{&evidence,
-                        identify_flow(*evidence.flow, evidence.connection, evidence.tls, dns_of(context), context.targets),
-                        assess_tcp(*evidence.flow), FlowSelection::none};
+    Candidate candidate{&evidence, identity_of(evidence, context), assess_tcp(*evidence.flow), FlowSelection::none};
     bool requested = context.checked_ports.contains(evidence.flow->server.port) ||
                      (context.targets.all_flows && evidence.connection && evidence.connection->carries_tls());
-    if (!candidate.identity.kind.empty()) {
+    if (candidate.identity.kind != ServerKind::other) {
         candidate.selection = FlowSelection::identified;
     } else if (requested) {
         candidate.selection = FlowSelection::requested;
@@ -209,7 +214,7 @@ Candidate consider(const FlowEvidence& evidence, const JudgingContext& context) 
 
 FlowReport judge(Candidate& candidate, const JudgingContext& context) {
     FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, std::move(candidate.tcp), context);
-    if (candidate.selection == FlowSelection::attempt) flow.identified_by = "attempt";
+    if (candidate.selection == FlowSelection::attempt) flow.identified_by = NamingSource::attempt;
     return flow;
 }
 
@@ -240,7 +245,7 @@ std::optional<FlowReport> judge_finished_flow(const FlowEvidence& evidence, cons
 }
 
 bool is_licensing_flow(const FlowReport& flow, const std::set<std::uint16_t>& checked_ports) {
-    return flow.kind != "other" || checked_ports.contains(flow.server.port);
+    return flow.kind != ServerKind::other || checked_ports.contains(flow.server.port);
 }
 
 Report build_report(ReportInputs inputs) {

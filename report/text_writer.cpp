@@ -190,13 +190,13 @@ void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary&
     out << painter.paint("Flow " + std::to_string(flow.id), ansi::bold) << "  " << flow.client.to_string()
         << " \u2192 " << flow.server.to_string() << "   started " << readable_utc(flow.start) << ", lasted "
         << duration << "\n";
-    std::string identity = terminal_text(flow.kind);
+    std::string identity = server_kind_id(flow.kind);
     if (!flow.server_name.empty()) identity += " — " + terminal_text(flow.server_name);
-    if (flow.identified_by == "attempt") {
+    if (flow.identified_by == NamingSource::attempt) {
         identity = "unidentified attempt to port " + std::to_string(flow.server.port) +
                    ": checked because the capture names no licensing connection";
-    } else if (!flow.identified_by.empty()) {
-        identity += " (named by " + terminal_text(flow.identified_by) + ")";
+    } else if (flow.identified_by != NamingSource::none) {
+        identity += std::string(" (named by ") + naming_source_id(flow.identified_by) + ")";
     }
     out << "  " << identity;
     if (flow.proxy)

@@ -19,7 +19,6 @@
 #include <nlohmann/json.hpp>
 
 #include "memory_file.h"
-#include "offline_analysis.h"
 #include "report/event_writer.h"
 #include "report/frame_comments.h"
 #include "report/html_writer.h"
@@ -27,6 +26,7 @@
 #include "report/report_builder.h"
 #include "report/text_writer.h"
 #include "report/wire_text.h"
+#include "tools/analysis/offline_analysis.h"
 
 namespace {
 

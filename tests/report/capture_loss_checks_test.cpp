@@ -61,7 +61,7 @@ FlowReport report_of(const TcpFlow& flow) {
     report.id = flow.id;
     report.client = flow.client;
     report.server = flow.server;
-    report.kind = "licensing";
+    report.kind = ServerKind::licensing;
     report.start = flow.first_time;
     report.end = flow.last_time;
     return report;

@@ -23,7 +23,7 @@ FlowReport licensing_flow(std::uint64_t id = 1, std::int64_t start = 100) {
     flow.id = id;
     flow.client = Endpoint{*IpAddress::parse("10.20.30.40"), static_cast<std::uint16_t>(51000 + id)};
     flow.server = Endpoint{*IpAddress::parse("146.112.59.25"), 443};
-    flow.kind = "licensing";
+    flow.kind = ServerKind::licensing;
     flow.server_name = "smartreceiver.cisco.com";
     flow.start = Timestamp{start, 0};
     flow.steps = {step(StepName::connect, StepStatus::not_applicable), step(StepName::tcp, StepStatus::pass, {1, 2, 3}),
@@ -73,6 +73,30 @@ TEST(Diagnosis, TheRootCauseFollowsTheSymptom) {
                      finding("tls.interception", Severity::error, "TLS to smartreceiver.cisco.com is intercepted by Squid")};
     EXPECT_TRUE(says(diagnose_flow(flow), "; TLS to smartreceiver.cisco.com is intercepted by Squid"))
         << diagnose_flow(flow);
+}
+
+// A wrong clock explains the rest: certificates judged out of their dates look like interception.
+TEST(Diagnosis, AWrongClockIsTheRootCauseBeforeInterceptionWhateverTheirOrder) {
+    FlowReport flow = licensing_flow();
+    set(flow, StepName::tls, StepStatus::fail, {4, 6}, "alert");
+    flow.findings = {finding("tls.alert.certificate_expired", Severity::error, "The device refused the server's certificate"),
+                     finding("tls.interception", Severity::error, "TLS to smartreceiver.cisco.com is intercepted"),
+                     finding("tls.clock_wrong", Severity::error, "The device's clock is wrong")};
+    EXPECT_TRUE(says(diagnose_flow(flow), "certificate; the device's clock is wrong")) << diagnose_flow(flow);
+}
+
+// Of the kinds that explain the tls step, an alert speaks before TLS 1.3's inference and the rest.
+TEST(Diagnosis, TheReasonForAStepIsItsMostTellingFindingNotItsFirst) {
+    FlowReport flow = licensing_flow();
+    set(flow, StepName::tls, StepStatus::fail, {4, 6}, "alert");
+    flow.findings = {finding("tls.not_tls", Severity::error, "The server sent HTTP"),
+                     finding("tcp.reset", Severity::error, "The server reset the connection"),
+                     finding("tls13.client_abort", Severity::error, "The device gave up after the server's flight"),
+                     finding("tls.alert.unknown_ca", Severity::error, "The server rejected the device's certificate")};
+    EXPECT_TRUE(says(diagnose_flow(flow), "step tls: the server rejected the device's certificate; the device gave up"))
+        << diagnose_flow(flow);
+    flow.findings.pop_back();
+    EXPECT_TRUE(says(diagnose_flow(flow), "step tls: the device gave up after the server's flight")) << diagnose_flow(flow);
 }
 
 TEST(Diagnosis, CannotBeJudgedIsNeverMixedWithFailed) {

@@ -21,9 +21,9 @@ FlowReport failed_flow() {
     flow.id = 3;
     flow.client = Endpoint{*IpAddress::parse("192.168.10.150"), 22425};
     flow.server = Endpoint{*IpAddress::parse("192.133.220.90"), 443};
-    flow.kind = "licensing";
+    flow.kind = ServerKind::licensing;
     flow.server_name = "smartreceiver.cisco.com";
-    flow.identified_by = "sni";
+    flow.identified_by = NamingSource::sni;
     flow.start = Timestamp{1'629'718'273, 351'000'000};
     flow.end = Timestamp{1'629'718'274, 250'000'000};
     flow.steps = {StepResult{StepName::tcp, StepStatus::pass, {1, 2, 3}, "SYN, SYN-ACK, ACK"},

@@ -101,6 +101,8 @@ TEST(FindingCatalogue, ReasonsRootCausesAndAbsencesAreWhereTheJudgementExpectsTh
     EXPECT_TRUE(finding_kind_info(FindingKind::tcp_no_synack).rests_on_absence);
     EXPECT_TRUE(finding_kind_info(FindingKind::app_no_response).rests_on_absence);
     EXPECT_FALSE(finding_kind_info(FindingKind::tcp_rst_to_syn).rests_on_absence);
+    ASSERT_TRUE(finding_kind_info(FindingKind::tls_clock_wrong).root_cause_rank);
+    ASSERT_TRUE(finding_kind_info(FindingKind::tls_interception).root_cause_rank);
     EXPECT_LT(*finding_kind_info(FindingKind::tls_clock_wrong).root_cause_rank,
               *finding_kind_info(FindingKind::tls_interception).root_cause_rank);
 }

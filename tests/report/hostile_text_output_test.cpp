@@ -55,9 +55,9 @@ Report hostile_report() {
     flow.id = 1;
     flow.client = Endpoint{*IpAddress::parse("10.0.0.5"), 51512};
     flow.server = Endpoint{*IpAddress::parse("192.133.220.90"), 443};
-    flow.kind = hostile;
+    flow.kind = ServerKind::licensing;  // kind and naming are trustcap's words, never the wire's
     flow.server_name = hostile;
-    flow.identified_by = hostile;
+    flow.identified_by = NamingSource::sni;
     flow.proxy = ProxyReport{Endpoint{*IpAddress::parse("10.0.0.1"), 3128}, hostile + ":443", 407};
     TlsReport tls;
     tls.server_name = hostile;

@@ -32,9 +32,9 @@ FlowReport unknown_ca_flow() {
     flow.id = 1;
     flow.client = Endpoint{*IpAddress::parse("10.20.30.40"), 51512};
     flow.server = Endpoint{*IpAddress::parse("146.112.59.25"), 443};
-    flow.kind = "licensing";
+    flow.kind = ServerKind::licensing;
     flow.server_name = "smartreceiver.cisco.com";
-    flow.identified_by = "sni";
+    flow.identified_by = NamingSource::sni;
     flow.start = Timestamp{1'710'234'900, 1'000'000};
     flow.end = Timestamp{1'710'234'900, 6'000'000};
     TimelineRow hello = tcp_row(4, flow.client, flow.server, tcp_flag::psh | tcp_flag::ack);

@@ -35,10 +35,10 @@ TEST(NamedEndpoint, MatchesByAddressOrByNameAndPort) {
 }
 
 TEST(LicensingTargets, KnowsTheLicensingNames) {
-    EXPECT_EQ("licensing", kind_of_name("smartreceiver.cisco.com"));
-    EXPECT_EQ("licensing", kind_of_name("SmartReceiver.Cisco.com."));
-    EXPECT_EQ("legacy", kind_of_name("tools.cisco.com"));
-    EXPECT_EQ("", kind_of_name("smartreceiver.cisco.com.evil.example"));
+    EXPECT_EQ(ServerKind::licensing, kind_of_name("smartreceiver.cisco.com"));
+    EXPECT_EQ(ServerKind::licensing, kind_of_name("SmartReceiver.Cisco.com."));
+    EXPECT_EQ(ServerKind::legacy, kind_of_name("tools.cisco.com"));
+    EXPECT_EQ(ServerKind::other, kind_of_name("smartreceiver.cisco.com.evil.example"));
     EXPECT_EQ("smartreceiver.cisco.com", host_of_target("smartreceiver.cisco.com:443"));
     EXPECT_EQ("2001:db8::1", host_of_target("[2001:db8::1]:443"));
 }

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "privileges.h"
 #include "report/wire_text.h"
+#include "tools/analysis/privileges.h"
 
 #include <CLI/CLI.hpp>
 #include <openssl/crypto.h>

@@ -6,8 +6,8 @@
 
 #include "capture_extracts.h"
 #include "epc_commands.h"
-#include "live_analysis.h"
-#include "offline_analysis.h"
+#include "tools/analysis/live_analysis.h"
+#include "tools/analysis/offline_analysis.h"
 
 namespace trustcap {
 

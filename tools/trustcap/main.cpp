@@ -10,19 +10,19 @@
 #include <optional>
 
 #include "command_line.h"
-#include "live_analysis.h"
-#include "offline_analysis.h"
 #include "output_file.h"
-#include "privileges.h"
-#include "read_interruption.h"
-#include "stop_signals.h"
+#include "status_line.h"
 #include "report/event_writer.h"
 #include "report/html_writer.h"
 #include "report/json_writer.h"
 #include "report/report_builder.h"
 #include "report/text_writer.h"
 #include "report/wire_text.h"
-#include "status_line.h"
+#include "tools/analysis/live_analysis.h"
+#include "tools/analysis/offline_analysis.h"
+#include "tools/analysis/privileges.h"
+#include "tools/analysis/read_interruption.h"
+#include "tools/analysis/stop_signals.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <ostream>
 #include <string>
 
-#include "live_analysis.h"
+#include "tools/analysis/live_analysis.h"
 
 namespace trustcap {
 

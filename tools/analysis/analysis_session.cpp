@@ -9,9 +9,10 @@
 #include "dissect/dns_message.h"
 #include "dissect/dns_transactions.h"
 #include "dissect/tls_summary.h"
-#include "dissector_registry.h"
-#include "licensing_interest.h"
+#include "flow_dissectors.h"
+#include "report/flow_identity.h"
 #include "report/flow_retention.h"
+#include "report/licensing_interest.h"
 #include "report/licensing_trust_anchors.h"
 #include "report/report_builder.h"
 
@@ -56,17 +57,6 @@ void add_dns(const DecodedPacket& packet, DnsTransactionTable& dns) {
             packet.frame, packet.time);
 }
 
-// The name the device meant to reach, for checking the server's certificate.
-std::string intended_host(const TcpFlow& flow, const ConnectionDissector& connection, const DnsTransactionTable& dns) {
-    for (const TlsMessage& message : connection.tls().messages())
-        if (message.kind == TlsMessageKind::client_hello && message.client_hello &&
-            !message.client_hello->server_name.empty())
-            return message.client_hello->server_name;
-    if (connection.http() && connection.http()->request.method == "CONNECT")
-        return host_of_target(connection.http()->request.target);
-    std::vector<std::string> names = dns.names_for(flow.server.ip, flow.first_frame);
-    return names.empty() ? std::string() : names.front();
-}
 
 }  // namespace
 
@@ -102,11 +92,16 @@ struct AnalysisSession::State {
         return limits;
     }
 
+    // The name the device meant to reach: the server's certificate must match it.
+    std::string requested_name(const TcpFlow& flow, const ConnectionDissector& connection) const {
+        return identify_flow(flow.server, names_of_connection(flow, &connection, dns), options.targets).requested_name;
+    }
+
     FlowEvidence evidence_of(const TcpFlow& flow) const {
         FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
         if (evidence.connection && evidence.connection->carries_tls() && !evidence.connection->lost_interest())
             evidence.tls = summarize_tls(evidence.connection->tls().messages(), {&trust, &licensing_trust}, certificates,
-                                         flow.first_time.seconds, intended_host(flow, *evidence.connection, dns));
+                                         flow.first_time.seconds, requested_name(flow, *evidence.connection));
         return evidence;
     }
 
@@ -143,13 +138,13 @@ struct AnalysisSession::State {
         if (!retain(flow)) return false;
         std::optional<FlowReport> report = judge_finished_flow(evidence_of(flow), judging);
         // Once a flow is identified, the final report leaves unidentified attempts out.
-        if (report && report->identified_by == "attempt" && identified_flow_judged) report.reset();
+        if (report && report->identified_by == NamingSource::attempt && identified_flow_judged) report.reset();
         if (!report) {
             retention.count_not_reported(FlowEvidence{&flow, dissectors.find(flow.id), {}}, held_bytes(flow));
             let_go(flow);
             return false;
         }
-        identified_flow_judged |= report->kind != "other";
+        identified_flow_judged |= report->kind != ServerKind::other;
         bool licensing = is_licensing_flow(*report, options.checked_ports);
         if (licensing) {
             ++progress.licensing_flows_judged;
@@ -166,7 +161,7 @@ struct AnalysisSession::State {
     std::set<std::uint16_t> followed;
     std::set<std::uint16_t> attempt_ports;
     DnsTransactionTable dns;
-    DissectorRegistry dissectors;
+    FlowDissectors dissectors;
     FlowTracker tracker;
     PacketDecoder decoder;
     std::optional<TcpStreamNumbering> wireshark_streams;

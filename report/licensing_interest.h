@@ -10,8 +10,8 @@
 namespace trustcap {
 
 // Decides, at a connection's Client Hello, whether it may be a licensing
-// connection worth keeping: named for a licensing server by its SNI, CONNECT
-// target or an earlier DNS answer, or to a server, proxy or port the user
+// connection worth keeping: identified (see identify_flow) from its SNI,
+// CONNECT target or an earlier DNS answer, or to a proxy or port the user
 // named, or everything with --all-flows.
 ConnectionDissector::InterestTest licensing_interest(const TcpFlow& flow, const DnsTransactionTable& dns,
                                                      const LicensingTargets& targets,

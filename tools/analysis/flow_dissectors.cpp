@@ -1,4 +1,4 @@
-#include "dissector_registry.h"
+#include "flow_dissectors.h"
 
 #include "dissect/dns_over_tcp_dissector.h"
 
@@ -29,7 +29,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<StreamConsumer> DissectorRegistry::consumer_for(const TcpFlow& flow) {
+std::unique_ptr<StreamConsumer> FlowDissectors::consumer_for(const TcpFlow& flow) {
     if (flow.server.port == dns_port) {
         auto& dns_dissector = dns_dissectors_[flow.id];
         dns_dissector = std::make_unique<DnsOverTcpDissector>(dns_, flow.client, flow.server);
@@ -40,18 +40,18 @@ std::unique_ptr<StreamConsumer> DissectorRegistry::consumer_for(const TcpFlow& f
     return std::make_unique<ForwardingConsumer>(*dissector);
 }
 
-const ConnectionDissector* DissectorRegistry::find(std::uint64_t flow_id) const {
+const ConnectionDissector* FlowDissectors::find(std::uint64_t flow_id) const {
     auto found = dissectors_.find(flow_id);
     return found == dissectors_.end() ? nullptr : found->second.get();
 }
 
-std::size_t DissectorRegistry::held_bytes(std::uint64_t flow_id) const {
+std::size_t FlowDissectors::held_bytes(std::uint64_t flow_id) const {
     if (auto found = dissectors_.find(flow_id); found != dissectors_.end()) return found->second->held_bytes();
     if (auto found = dns_dissectors_.find(flow_id); found != dns_dissectors_.end()) return found->second->held_bytes();
     return 0;
 }
 
-void DissectorRegistry::forget(std::uint64_t flow_id) {
+void FlowDissectors::forget(std::uint64_t flow_id) {
     dissectors_.erase(flow_id);
     dns_dissectors_.erase(flow_id);
 }

@@ -15,12 +15,12 @@ namespace trustcap {
 // Owns every connection's dissector for the whole run (the flow table drops
 // its consumers when a flow ends; the report needs them afterwards) and hands
 // the flow table a consumer that feeds the right one.
-class DissectorRegistry {
+class FlowDissectors {
 public:
     using Factory = std::function<std::unique_ptr<ConnectionDissector>(const TcpFlow& flow)>;
 
     // DNS over TCP (server port 53) goes to `dns` instead.
-    DissectorRegistry(Factory make_dissector, DnsTransactionTable& dns)
+    FlowDissectors(Factory make_dissector, DnsTransactionTable& dns)
         : make_dissector_(std::move(make_dissector)), dns_(dns) {}
 
     std::unique_ptr<StreamConsumer> consumer_for(const TcpFlow& flow);
