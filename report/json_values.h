@@ -8,7 +8,7 @@
 
 namespace trustcap {
 
-// The JSON values of DESIGN.md's contract, shared by the report document
+// The JSON values of the report's contract (README, "JSON"), shared by the report document
 // and the event stream. `digits`: fractional digits of times.
 using Json = nlohmann::ordered_json;
 

@@ -7,7 +7,7 @@
 
 namespace trustcap {
 
-// The JSON contract of DESIGN.md (schema_version 1), written flow by flow
+// The JSON contract of the README's "JSON" section (schema_version 1), written flow by flow
 // so that a report of many flows is never held in memory as one document.
 void write_json(std::ostream& out, const Report& report, const std::string& tool_version);
 
