@@ -30,9 +30,9 @@ std::set<std::uint64_t> frames_showing_a_failure(const FlowEvidence& evidence, c
         for (const TcpReset& reset : side.resets) frames.insert(reset.frame);
     for (const IcmpError& error : flow.icmp_errors) frames.insert(error.frame);
     if (evidence.connection) {
-        for (const TlsMessage& message : evidence.connection->tls().messages())
+        for (const TlsMessage& message : evidence.connection->tls.messages)
             if (message.kind == TlsMessageKind::alert) frames.insert(message.frame);
-        const auto& http = evidence.connection->http();
+        const auto& http = evidence.connection->http;
         if (http && http->response) frames.insert(http->response_frame);
     }
     return frames;

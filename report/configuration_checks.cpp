@@ -5,7 +5,7 @@
 namespace trustcap {
 
 std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentity& identity,
-                                          const ConnectionDissector* connection, bool through_proxy,
+                                          const ConnectionFacts* connection, bool through_proxy,
                                           const LicensingTargets& targets) {
     std::vector<Finding> findings;
     std::uint64_t first_frame = flow.side(Direction::client_to_server).syn_frames.empty()
@@ -13,13 +13,13 @@ std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentit
                                     : flow.side(Direction::client_to_server).syn_frames.front();
     std::uint64_t naming_frame = first_frame;  // the frame that shows the server's name
     if (connection) {
-        for (const TlsMessage& message : connection->tls().messages()) {
+        for (const TlsMessage& message : connection->tls.messages) {
             if (message.kind == TlsMessageKind::client_hello) {
                 naming_frame = message.frame;
                 break;
             }
         }
-        if (connection->http()) naming_frame = connection->http()->request_frame;
+        if (connection->http) naming_frame = connection->http->request_frame;
     }
     if (identity.kind == ServerKind::legacy) {
         findings.push_back(Finding{

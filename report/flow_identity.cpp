@@ -5,18 +5,18 @@
 
 namespace trustcap {
 
-ConnectionNames names_of_connection(const TcpFlow& flow, const ConnectionDissector* connection,
+ConnectionNames names_of_connection(const TcpFlow& flow, const ConnectionFacts* connection,
                                     const DnsTransactionTable& dns) {
     ConnectionNames names;
     names.dns_names = dns.names_for(flow.server.ip, flow.first_frame);
     if (!connection) return names;
-    for (const TlsMessage& message : connection->tls().messages())
+    for (const TlsMessage& message : connection->tls.messages)
         if (message.kind == TlsMessageKind::client_hello && message.client_hello &&
             !message.client_hello->server_name.empty()) {
             names.sni = message.client_hello->server_name;
             break;
         }
-    if (const auto& http = connection->http()) {
+    if (const auto& http = connection->http) {
         if (http->request.method == "CONNECT")
             names.connect_host = host_of_target(http->request.target);
         else

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "capture/tcp_flow.h"
-#include "dissect/connection_dissector.h"
+#include "dissect/connection_facts.h"
 #include "dissect/dns_transactions.h"
 #include "report/licensing_targets.h"
 
@@ -22,7 +22,7 @@ struct ConnectionNames {
 };
 
 // What the connection's dissector and the DNS answers before it say; no certificate names.
-ConnectionNames names_of_connection(const TcpFlow& flow, const ConnectionDissector* connection,
+ConnectionNames names_of_connection(const TcpFlow& flow, const ConnectionFacts* connection,
                                     const DnsTransactionTable& dns);
 
 // Whom a connection was for, and how trustcap knows. The one rule for keeping

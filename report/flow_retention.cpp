@@ -14,14 +14,14 @@ bool never_answered(const TcpFlow& flow) {
 FlowRetention::Decision FlowRetention::decide(const FlowEvidence& evidence, const JudgingContext& context,
                                               std::size_t held_bytes) {
     const TcpFlow& flow = *evidence.flow;
-    const ConnectionDissector* connection = evidence.connection;
+    const ConnectionFacts* connection = evidence.connection;
     // A TLS connection the dissector kept interest in may be the licensing
     // exchange itself. Once memory ran short, one that never showed whom it
     // was for (no Client Hello: it began before the capture, or its start was
     // let go) is judged as the others are.
     bool undecided_kept = !flow.evicted && !budget_.first_reached_frame();
-    bool dissected_tls = connection && connection->carries_tls() && !connection->lost_interest() &&
-                         (connection->is_of_interest() || undecided_kept);
+    bool dissected_tls = connection && connection->carries_tls && !connection->lost_interest &&
+                         (connection->of_interest || undecided_kept);
     if (!dissected_tls) {
         FlowSelection selection = select_flow(evidence, context);
         if (selection == FlowSelection::none) {

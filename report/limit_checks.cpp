@@ -17,9 +17,9 @@ Finding limit_finding(const TcpFlow& flow, FindingKind kind, std::string summary
                    {frame}, {}};
 }
 
-void assess_tls_limits(const TcpFlow& flow, const TlsStreamDissector& tls, std::vector<Finding>& findings) {
+void assess_tls_limits(const TcpFlow& flow, const TlsFacts& tls, std::vector<Finding>& findings) {
     const TlsDissectorLimits limits;
-    if (const auto& hit = tls.oversized_handshake_messages()) {
+    if (const auto& hit = tls.oversized_handshake_messages) {
         findings.push_back(limit_finding(
             flow, FindingKind::tls_handshake_message_too_large,
             std::to_string(hit->messages) + " TLS handshake message(s) longer than trustcap's limit of " +
@@ -31,7 +31,7 @@ void assess_tls_limits(const TcpFlow& flow, const TlsStreamDissector& tls, std::
             "are reported.",
             hit->first_frame));
     }
-    if (const auto& hit = tls.certificates_not_kept()) {
+    if (const auto& hit = tls.certificates_not_kept) {
         findings.push_back(limit_finding(
             flow, FindingKind::tls_certificate_bytes_limit,
             "The certificates of " + std::to_string(hit->messages) + " Certificate message(s) from frame " +
@@ -41,7 +41,7 @@ void assess_tls_limits(const TcpFlow& flow, const TlsStreamDissector& tls, std::
             "read before the limit are reported.",
             hit->first_frame));
     }
-    if (const auto& hit = tls.messages_not_kept()) {
+    if (const auto& hit = tls.messages_not_kept) {
         findings.push_back(limit_finding(
             flow, FindingKind::tls_message_limit,
             std::to_string(hit->messages) + " TLS messages from frame " + std::to_string(hit->first_frame) +
@@ -91,8 +91,8 @@ void assess_chain(const TcpFlow& flow, const CertificateChain& chain, const char
         chain.frame));
 }
 
-void assess_http_limits(const TcpFlow& flow, const ConnectionDissector& connection, std::vector<Finding>& findings) {
-    const auto& hit = connection.http_head_too_long();
+void assess_http_limits(const TcpFlow& flow, const ConnectionFacts& connection, std::vector<Finding>& findings) {
+    const auto& hit = connection.http_head_too_long;
     if (!hit) return;
     findings.push_back(limit_finding(
         flow, FindingKind::http_head_too_long,
@@ -105,11 +105,11 @@ void assess_http_limits(const TcpFlow& flow, const ConnectionDissector& connecti
 
 }  // namespace
 
-std::vector<Finding> assess_dissection_limits(const TcpFlow& flow, const ConnectionDissector& connection,
+std::vector<Finding> assess_dissection_limits(const TcpFlow& flow, const ConnectionFacts& connection,
                                               const TlsSummary& tls) {
     std::vector<Finding> findings;
     assess_http_limits(flow, connection, findings);
-    assess_tls_limits(flow, connection.tls(), findings);
+    assess_tls_limits(flow, connection.tls, findings);
     if (tls.server_chain) assess_chain(flow, *tls.server_chain, "server", findings);
     if (tls.client_chain) assess_chain(flow, *tls.client_chain, "device", findings);
     return findings;

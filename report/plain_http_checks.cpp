@@ -107,20 +107,20 @@ void judge_error_status(const TcpFlow& flow, const HttpExchange& exchange, std::
 
 }  // namespace
 
-TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionDissector& connection, bool licensing) {
+TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionFacts& connection, bool licensing) {
     TlsAssessment result;
     result.handshake = StepResult{StepName::tls, StepStatus::not_applicable, {}, "plain HTTP, no TLS"};
     result.appdata.name = StepName::appdata;
-    std::vector<const HttpExchange*> exchanges{&*connection.http()};
-    for (const HttpExchange& later : connection.later_http()) exchanges.push_back(&later);
+    std::vector<const HttpExchange*> exchanges{&*connection.http};
+    for (const HttpExchange& later : connection.later_http) exchanges.push_back(&later);
     std::size_t count = exchanges.size();
     std::string unread;
     for (std::size_t index = 0; index < count; ++index) {
         const HttpExchange& exchange = *exchanges[index];
-        if (!exchange.response && index > 0 && connection.answers_unread_after()) {
+        if (!exchange.response && index > 0 && connection.answers_unread_after) {
             // Its answer may well be there: after a body whose end cannot be found no answer is read.
             unread = "; the answers to " + std::to_string(count - index) + " later requests were not read (the body "
-                     "of the answer at frame " + std::to_string(*connection.answers_unread_after()) +
+                     "of the answer at frame " + std::to_string(*connection.answers_unread_after) +
                      " has no Content-Length, or malformed chunks)";
             count = index;
             break;

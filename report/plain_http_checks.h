@@ -1,7 +1,7 @@
 #pragma once
 
 #include "capture/tcp_flow.h"
-#include "dissect/connection_dissector.h"
+#include "dissect/connection_facts.h"
 #include "report/tls_checks.h"
 
 namespace trustcap {
@@ -10,6 +10,6 @@ namespace trustcap {
 // is no TLS step, and the application data is every request and its answer.
 // A request left without an answer fails the step; so does, on a licensing
 // connection (`licensing`), the first answer that is not 2xx.
-TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionDissector& connection, bool licensing);
+TlsAssessment assess_plain_http(const TcpFlow& flow, const ConnectionFacts& connection, bool licensing);
 
 }  // namespace trustcap

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "capture/tcp_flow.h"
-#include "dissect/connection_dissector.h"
+#include "dissect/connection_facts.h"
 #include "report/finding.h"
 #include "report/report.h"
 #include "report/step.h"

@@ -52,7 +52,7 @@ bool is_unidentified_attempt(const FlowEvidence& evidence, const TcpAssessment& 
                              const std::set<std::uint16_t>& attempt_ports) {
     const TcpFlow& flow = *evidence.flow;
     if (!attempt_ports.contains(flow.server.port)) return false;
-    if (evidence.connection && (evidence.connection->carries_tls() || evidence.connection->http())) return false;
+    if (evidence.connection && (evidence.connection->carries_tls || evidence.connection->http)) return false;
     bool reset = first_closing_reset(flow).has_value();
     return tcp.handshake.status == StepStatus::fail || reset || !flow.icmp_errors.empty();
 }
@@ -106,7 +106,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     report.identified_by = identity.named_by;
 
     static const std::optional<HttpExchange> no_http;
-    const auto& http = evidence.connection ? evidence.connection->http() : no_http;
+    const auto& http = evidence.connection ? evidence.connection->http : no_http;
     ProxyAssessment proxy = assess_proxy(flow, http, identity.configured_proxy);
     report.proxy = proxy.proxy;
     report.findings = std::move(tcp.findings);
@@ -122,12 +122,12 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
     } else if (evidence.connection) {
         bool public_server = is_cisco_licensing(identity.kind);
         const HttpExchange* tunnel = http && http->request.method == "CONNECT" ? &*http : nullptr;
-        TlsAssessment tls = assess_tls(TlsContext{flow, evidence.connection->tls(), evidence.tls,
+        TlsAssessment tls = assess_tls(TlsContext{flow, evidence.connection->tls, evidence.tls,
                                                   tcp.handshake.status, proxy.refused, public_server, tunnel});
         tls_step = std::move(tls.handshake);
         appdata_step = std::move(tls.appdata);
         report.findings.insert(report.findings.end(), tls.findings.begin(), tls.findings.end());
-        if (evidence.connection->carries_tls()) report.tls = tls_report(evidence.tls, public_server);
+        if (evidence.connection->carries_tls) report.tls = tls_report(evidence.tls, public_server);
     }
     if (evidence.connection) {
         std::vector<Finding> limits = assess_dissection_limits(flow, *evidence.connection, evidence.tls);
@@ -201,7 +201,7 @@ struct Candidate {
 Candidate consider(const FlowEvidence& evidence, const JudgingContext& context) {
     Candidate candidate{&evidence, identity_of(evidence, context), assess_tcp(*evidence.flow), FlowSelection::none};
     bool requested = context.checked_ports.contains(evidence.flow->server.port) ||
-                     (context.targets.all_flows && evidence.connection && evidence.connection->carries_tls());
+                     (context.targets.all_flows && evidence.connection && evidence.connection->carries_tls);
     if (candidate.identity.kind != ServerKind::other) {
         candidate.selection = FlowSelection::identified;
     } else if (requested) {
@@ -221,7 +221,7 @@ FlowReport judge(Candidate& candidate, const JudgingContext& context) {
 }  // namespace
 
 bool carried_tls_or_http(const FlowEvidence& evidence) {
-    return evidence.connection && (evidence.connection->carries_tls() || evidence.connection->http());
+    return evidence.connection && (evidence.connection->carries_tls || evidence.connection->http);
 }
 
 FlowSelection select_flow(const FlowEvidence& evidence, const JudgingContext& context) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "capture/tcp_flow.h"
-#include "dissect/connection_dissector.h"
+#include "dissect/connection_facts.h"
 #include "dissect/dns_transactions.h"
 #include "dissect/tls_summary.h"
 #include "report/licensing_targets.h"
@@ -18,7 +18,7 @@ namespace trustcap {
 // Everything known about one TCP connection.
 struct FlowEvidence {
     const TcpFlow* flow = nullptr;
-    const ConnectionDissector* connection = nullptr;  // null when its bytes were not dissected
+    const ConnectionFacts* connection = nullptr;  // null when its bytes were not dissected
     TlsSummary tls;
 };
 

@@ -84,10 +84,10 @@ bool is_clear_handshake(const TlsMessage& message) {
     }
 }
 
-std::map<std::uint64_t, FrameMessages> messages_by_frame(const ConnectionDissector& connection, const TlsSummary& tls) {
+std::map<std::uint64_t, FrameMessages> messages_by_frame(const ConnectionFacts& connection, const TlsSummary& tls) {
     std::map<std::uint64_t, FrameMessages> frames;
     std::string tls_protocol = tls.version ? tls_version_name(*tls.version) : "TLS";
-    for (const TlsMessage& message : connection.tls().messages()) {
+    for (const TlsMessage& message : connection.tls.messages) {
         FrameMessages& entry = frames[message.frame];
         entry.protocol = tls_protocol;
         entry.direction = message.direction;
@@ -115,8 +115,8 @@ std::map<std::uint64_t, FrameMessages> messages_by_frame(const ConnectionDissect
                      exchange.response->version + " " + std::to_string(exchange.response->status) + " " +
                          exchange.response->reason);
     };
-    if (const auto& http = connection.http()) add_exchange(*http);
-    for (const HttpExchange& exchange : connection.later_http()) add_exchange(exchange);
+    if (const auto& http = connection.http) add_exchange(*http);
+    for (const HttpExchange& exchange : connection.later_http) add_exchange(exchange);
     return frames;
 }
 
@@ -128,7 +128,7 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::vector<TimelineRow> build_timeline(const TcpFlow& flow, const ConnectionDissector* connection,
+std::vector<TimelineRow> build_timeline(const TcpFlow& flow, const ConnectionFacts* connection,
                                         const TlsSummary& tls) {
     std::vector<TimelineRow> rows;
     rows.reserve(flow.timeline.size());

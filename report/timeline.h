@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "capture/tcp_flow.h"
-#include "dissect/connection_dissector.h"
+#include "dissect/connection_facts.h"
 #include "dissect/tls_summary.h"
 #include "report/report.h"
 
@@ -13,7 +13,7 @@ namespace trustcap {
 // Wireshark's wording: "51512 → 443 [SYN] Seq=0 Win=64240 Len=0", "Client
 // Hello (SNI=smartreceiver.cisco.com)", "CONNECT smartreceiver.cisco.com:443
 // HTTP/1.1". `connection` may be null.
-std::vector<TimelineRow> build_timeline(const TcpFlow& flow, const ConnectionDissector* connection,
+std::vector<TimelineRow> build_timeline(const TcpFlow& flow, const ConnectionFacts* connection,
                                         const TlsSummary& tls);
 
 }  // namespace trustcap

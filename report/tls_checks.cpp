@@ -308,7 +308,7 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
 
 // The first alert the server sent after the device's certificate, if any.
 const TlsMessage* server_alert_after(const TlsContext& context, std::uint64_t frame) {
-    for (const TlsMessage& message : context.tls.messages())
+    for (const TlsMessage& message : context.tls.messages)
         if (message.direction == Direction::server_to_client && message.kind == TlsMessageKind::alert &&
             message.alert && !message.alert->encrypted && !is_close_notify(message) && message.frame >= frame)
             return &message;
@@ -352,10 +352,10 @@ void assess_client_certificate(const TlsContext& context, bool handshake_complet
 
 void assess_application_data(const TlsContext& context, TlsAssessment& result) {
     StepResult& step = result.appdata;
-    const auto& messages = context.tls.messages();
+    const auto& messages = context.tls.messages;
     const TlsMessage* request = first_of(messages, Direction::client_to_server, {TlsMessageKind::application_data});
     if (!request) {
-        step.status = context.tls.lost_sync(Direction::client_to_server) ? StepStatus::unknown : StepStatus::not_seen;
+        step.status = context.tls.side(Direction::client_to_server).lost_sync ? StepStatus::unknown : StepStatus::not_seen;
         step.detail = "the device sent no application data";
         auto close = first_close(context.flow);
         if (close && step.status == StepStatus::not_seen)
@@ -368,15 +368,15 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
         step.status = StepStatus::pass;
         step.frames = {request->frame, answer->frame};
         auto sent = [&](Direction direction) {
-            std::uint64_t records = context.tls.application_records(direction);
+            std::uint64_t records = context.tls.side(direction).application_records;
             return std::to_string(records) + (records == 1 ? " record (" : " records (") +
-                   std::to_string(context.tls.application_bytes(direction)) + " bytes)";
+                   std::to_string(context.tls.side(direction).application_bytes) + " bytes)";
         };
         step.detail = sent(Direction::client_to_server) + " from the device, " + sent(Direction::server_to_client) +
                       " from the server";
         return;
     }
-    if (context.tls.lost_sync(Direction::server_to_client)) {
+    if (context.tls.side(Direction::server_to_client).lost_sync) {
         step.status = StepStatus::unknown;
         step.frames = {request->frame};
         step.detail = "a gap in the capture hides the server's answer";
@@ -435,7 +435,7 @@ void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMe
 // after the Client Hello to call it unanswered.
 bool judge_unanswered_hello(const TlsContext& context, const TlsMessage& hello, TlsAssessment& result) {
     const TcpFlow& flow = context.flow;
-    if (context.tls.bytes_received(Direction::server_to_client) > 0) return false;
+    if (context.tls.side(Direction::server_to_client).bytes_received > 0) return false;
     auto server_close = close_by(flow, Direction::server_to_client, hello.frame);
     auto device_close = close_by(flow, Direction::client_to_server, hello.frame);
     if (server_close && (!device_close || server_close->frame < device_close->frame)) return false;
@@ -514,9 +514,9 @@ TlsAssessment assess_tls(const TlsContext& context) {
         return result;
     }
 
-    const auto& messages = context.tls.messages();
+    const auto& messages = context.tls.messages;
     StepResult& step = result.handshake;
-    const auto& not_tls = context.tls.not_tls();
+    const auto& not_tls = context.tls.not_tls;
     if (not_tls && context.flow.side(Direction::client_to_server).syn_frames.empty() &&
         not_tls->looks_like == "unknown binary data") {
         step.status = StepStatus::not_seen;
@@ -549,7 +549,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
     if (!hello) {
         bool any_tls = !messages.empty();
         step.status = any_tls ? StepStatus::not_seen
-                      : context.tls.lost_sync(Direction::client_to_server) ? StepStatus::unknown
+                      : context.tls.side(Direction::client_to_server).lost_sync ? StepStatus::unknown
                                                                            : StepStatus::not_seen;
         step.detail = any_tls ? "the capture starts after the TLS handshake" : "no Client Hello in the capture";
         auto device_close = close_by(context.flow, Direction::client_to_server, 0);
@@ -692,7 +692,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
                                                          server_finished->frame};
         step.detail = handshake_detail(context.summary);
         if (context.expect_public_chain && !context.summary.server_chain &&
-            context.tls.damaged_messages(Direction::server_to_client) > 0) {
+            context.tls.side(Direction::server_to_client).damaged_messages > 0) {
             // The handshake completed, but the chain it must be judged by was not captured.
             step.status = StepStatus::unknown;
             step.detail += "; the server's certificate was not captured, so its chain cannot be checked";
@@ -708,8 +708,8 @@ TlsAssessment assess_tls(const TlsContext& context) {
         step.status = StepStatus::unknown;
         step.frames = {hello->frame, server_hello->frame};
         step.detail = "an SSL 2.0 handshake: the rest of it is encrypted, so its end cannot be seen";
-    } else if (context.tls.lost_sync(Direction::client_to_server) ||
-               context.tls.lost_sync(Direction::server_to_client)) {
+    } else if (context.tls.side(Direction::client_to_server).lost_sync ||
+               context.tls.side(Direction::server_to_client).lost_sync) {
         step.status = StepStatus::unknown;
         step.frames = {hello->frame};
         step.detail = "a gap in the capture hides the rest of the handshake";

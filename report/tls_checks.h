@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "capture/tcp_flow.h"
-#include "dissect/connection_dissector.h"
+#include "dissect/connection_facts.h"
 #include "dissect/tls_summary.h"
 #include "report/finding.h"
 #include "report/step.h"
@@ -18,7 +18,7 @@ struct TlsAssessment {
 
 struct TlsContext {
     const TcpFlow& flow;
-    const TlsStreamDissector& tls;
+    const TlsFacts& tls;
     const TlsSummary& summary;
     StepStatus tcp_status;    // the tcp step's outcome
     bool tunnel_refused;      // a proxy answered the CONNECT with an error

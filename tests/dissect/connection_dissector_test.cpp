@@ -1,4 +1,5 @@
 #include "dissect/connection_dissector.h"
+#include "dissect/connection_facts.h"
 
 #include <gtest/gtest.h>
 
@@ -377,6 +378,47 @@ TEST(ConnectionDissector, ATransferCodingOtherThanChunkedRunsToTheClose) {
     feeder.send(to_server, post("/cslu/v1/pi", ""), 4);
     feeder.send(to_client, text("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\nContent-Length: 0\r\n\r\n"), 5);
     EXPECT_EQ(feeder.dissector.answers_unread_after(), 5u) << "Transfer-Encoding overrides Content-Length";
+}
+
+}  // namespace
+}  // namespace trustcap
+
+namespace trustcap {
+namespace {
+
+// What the judge reads once the dissector is freed: everything it found.
+TEST(ConnectionFacts, KeepWhatTheDissectorFoundAfterItIsGone) {
+    ConnectionFacts facts;
+    {
+        Feeder feeder;
+        feeder.send(to_server, connect_request, 4);
+        feeder.send(to_client, joined({text("HTTP/1.1 200 Connection established\r\n\r\n"), alert_record}), 5);
+        feeder.send(to_server, ByteVector{0x17, 0x03, 0x03, 0x00, 0x03, 1, 2, 3}, 6);
+        feeder.send(to_server, ByteVector{0xff, 0xff, 0xff, 0xff, 0xff}, 7);
+        facts = facts_of(feeder.dissector);
+        EXPECT_EQ(feeder.dissector.tls().messages().size(), facts.tls.messages.size());
+        EXPECT_EQ(feeder.dissector.held_bytes() > facts.held_bytes(), true) << "the facts keep no buffers";
+    }
+    EXPECT_TRUE(facts.carries_tls);
+    EXPECT_FALSE(facts.lost_interest);
+    ASSERT_TRUE(facts.http);
+    EXPECT_EQ("CONNECT", facts.http->request.method);
+    ASSERT_TRUE(facts.http->response);
+    EXPECT_EQ(200, facts.http->response->status);
+    ASSERT_EQ(2u, facts.tls.messages.size());
+    EXPECT_EQ(TlsMessageKind::alert, facts.tls.messages[0].kind);
+    EXPECT_EQ(5u, facts.tls.messages[0].frame);
+    EXPECT_EQ(TlsMessageKind::application_data, facts.tls.messages[1].kind);
+    const TlsDirectionFacts& device = facts.tls.side(to_server);
+    EXPECT_EQ(1u, device.application_records);
+    EXPECT_EQ(3u, device.application_bytes);
+    EXPECT_EQ(13u, device.bytes_received);
+    EXPECT_TRUE(device.malformed);
+    ASSERT_TRUE(facts.tls.not_tls);
+    EXPECT_EQ(7u, facts.tls.not_tls->frame);
+    EXPECT_TRUE(facts.tls.not_tls->after_records);
+    EXPECT_EQ(7u, facts.tls.side(to_client).bytes_received);
+    EXPECT_FALSE(facts.tls.side(to_client).malformed);
 }
 
 }  // namespace

@@ -173,13 +173,14 @@ TEST(FlowRetention, UndecidedTlsIsKeptUntilMemoryRanShortOrWhenItWasLetGoEarly) 
     undecided.on_data(Direction::server_to_client, 0, server_alert, 5, Timestamp{});
     ASSERT_TRUE(undecided.carries_tls());
     ASSERT_FALSE(undecided.is_of_interest());
+    const ConnectionFacts undecided_facts = facts_of(undecided);
     TcpFlow flow = unanswered_syn(3, "10.0.0.1", "198.51.100.7");
     established(flow);
     const JudgingContext context = attempts_on_443();
     MemoryBudget budget{ample_budget};
     FlowRetention retention(1000, budget);
     auto decide_tls = [&](const TcpFlow& judged) {
-        return retention.decide(FlowEvidence{&judged, &undecided, {}}, context, judged.held_bytes());
+        return retention.decide(FlowEvidence{&judged, &undecided_facts, {}}, context, judged.held_bytes());
     };
 
     EXPECT_EQ(FlowRetention::Decision::keep, decide_tls(flow));

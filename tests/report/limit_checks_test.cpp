@@ -25,7 +25,7 @@ TcpFlow flow_with_id(std::uint64_t id) {
 
 TEST(LimitChecks, NothingHitNothingSaid) {
     const ConnectionDissector connection;
-    EXPECT_TRUE(assess_dissection_limits(flow_with_id(1), connection, TlsSummary{}).empty());
+    EXPECT_TRUE(assess_dissection_limits(flow_with_id(1), facts_of(connection), TlsSummary{}).empty());
 }
 
 TEST(LimitChecks, AnHttpHeadPastTheLimitNamesTheFigureAndFrame) {
@@ -35,7 +35,7 @@ TEST(LimitChecks, AnHttpHeadPastTheLimitNamesTheFigureAndFrame) {
     const std::vector<std::uint8_t> padding(max_http_head_bytes, 'a');
     connection.on_data(Direction::client_to_server, 0, head, 4, Timestamp{});
     connection.on_data(Direction::client_to_server, head.size(), padding, 9, Timestamp{});
-    const std::vector<Finding> findings = assess_dissection_limits(flow_with_id(3), connection, TlsSummary{});
+    const std::vector<Finding> findings = assess_dissection_limits(flow_with_id(3), facts_of(connection), TlsSummary{});
     const Finding* finding = find(findings, "http.head_too_long");
     ASSERT_NE(finding, nullptr);
     EXPECT_EQ(finding->flow, 3U);
@@ -56,7 +56,7 @@ TEST(LimitChecks, ALongChainAndARefusedKeyAreEachAFinding) {
     hostile.refused_key = "its RSA public exponent has 3071 bits, more than 33 bits";
     chain.certificates = {ordinary, hostile, hostile};
     tls.server_chain = chain;
-    const std::vector<Finding> findings = assess_dissection_limits(flow_with_id(2), ConnectionDissector{}, tls);
+    const std::vector<Finding> findings = assess_dissection_limits(flow_with_id(2), ConnectionFacts{}, tls);
 
     const Finding* long_chain = find(findings, "tls.chain_too_long");
     ASSERT_NE(long_chain, nullptr);
@@ -76,7 +76,7 @@ TEST(LimitChecks, ALongChainAndARefusedKeyAreEachAFinding) {
 TEST(LimitChecks, AChainAtTheLimitIsNotALimitHit) {
     TlsSummary tls;
     tls.client_chain.emplace().sent = max_certificates_per_chain;
-    EXPECT_TRUE(assess_dissection_limits(flow_with_id(2), ConnectionDissector{}, tls).empty());
+    EXPECT_TRUE(assess_dissection_limits(flow_with_id(2), ConnectionFacts{}, tls).empty());
 }
 
 TEST(CaptureLimitChecks, FragmentLimitsNameEachLimitWithItsFigureAndFirstFrame) {

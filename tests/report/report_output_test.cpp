@@ -188,7 +188,8 @@ TEST(Timeline, LabelsEveryHttpExchangeInOrder) {
     const std::vector<std::uint8_t> answered_bytes(answered.begin(), answered.end());
     connection.on_data(Direction::client_to_server, 0, sent_bytes, 4, Timestamp{});
     connection.on_data(Direction::server_to_client, 0, answered_bytes, 5, Timestamp{});
-    auto rows = build_timeline(flow, &connection, TlsSummary{});
+    const ConnectionFacts facts = facts_of(connection);
+    auto rows = build_timeline(flow, &facts, TlsSummary{});
     ASSERT_EQ(2u, rows.size());
     EXPECT_EQ("HTTP", rows[0].protocol);
     EXPECT_EQ("POST /one HTTP/1.1, POST /two HTTP/1.1", rows[0].info);

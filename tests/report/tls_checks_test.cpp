@@ -87,7 +87,8 @@ struct Connection {
     TlsAssessment judge(const HttpExchange* tunnel = nullptr) {
         CertificateCache certificates;
         summary = summarize_tls(tls.messages(), {}, certificates, 0, "");
-        return assess_tls(TlsContext{flow, tls, summary, StepStatus::pass, false, true, tunnel});
+        const TlsFacts facts = facts_of(tls);
+        return assess_tls(TlsContext{flow, facts, summary, StepStatus::pass, false, true, tunnel});
     }
 
     TlsSummary summary;

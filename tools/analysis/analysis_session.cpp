@@ -1,11 +1,14 @@
 #include "analysis_session.h"
 
 #include <algorithm>
+#include <optional>
+#include <unordered_map>
 
 #include "capture/flow_tracker.h"
 #include "capture/packet_decoder.h"
 #include "capture/tcp_stream_numbering.h"
 #include "dissect/certificate_verifier.h"
+#include "dissect/connection_facts.h"
 #include "dissect/dns_message.h"
 #include "dissect/dns_transactions.h"
 #include "dissect/tls_summary.h"
@@ -93,14 +96,19 @@ struct AnalysisSession::State {
     }
 
     // The name the device meant to reach: the server's certificate must match it.
-    std::string requested_name(const TcpFlow& flow, const ConnectionDissector& connection) const {
+    std::string requested_name(const TcpFlow& flow, const ConnectionFacts& connection) const {
         return identify_flow(flow.server, names_of_connection(flow, &connection, dns), options.targets).requested_name;
     }
 
+    [[nodiscard]] const ConnectionFacts* facts_of_finished(const TcpFlow& flow) const {
+        auto found = finished_connections.find(flow.id);
+        return found == finished_connections.end() ? nullptr : &found->second;
+    }
+
     FlowEvidence evidence_of(const TcpFlow& flow) const {
-        FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
-        if (evidence.connection && evidence.connection->carries_tls() && !evidence.connection->lost_interest())
-            evidence.tls = summarize_tls(evidence.connection->tls().messages(), {&trust, &licensing_trust}, certificates,
+        FlowEvidence evidence{&flow, facts_of_finished(flow), {}};
+        if (evidence.connection && evidence.connection->carries_tls && !evidence.connection->lost_interest)
+            evidence.tls = summarize_tls(evidence.connection->tls.messages, {&trust, &licensing_trust}, certificates,
                                          flow.first_time.seconds, requested_name(flow, *evidence.connection));
         return evidence;
     }
@@ -115,22 +123,32 @@ struct AnalysisSession::State {
         return context;
     }
 
-    // Whether a finished flow's record is kept for the report (see FlowRetention).
+    // Whether a finished flow's record is kept for the report (see
+    // FlowRetention). Its dissectors are done: what they found is kept, as a
+    // value, only with the record.
     bool retain(const TcpFlow& flow) {
-        FlowEvidence evidence{&flow, dissectors.find(flow.id), {}};
-        if (retention.decide(evidence, judging, held_bytes(flow)) == FlowRetention::Decision::keep) return true;
+        std::optional<ConnectionFacts> facts;
+        if (const ConnectionDissector* dissector = dissectors.find(flow.id)) facts = facts_of(*dissector);
+        dissectors.forget(flow.id);
+        FlowEvidence evidence{&flow, facts ? &*facts : nullptr, {}};
+        const std::size_t held = flow.held_bytes() + (facts ? facts->held_bytes() : 0);
+        if (retention.decide(evidence, judging, held) == FlowRetention::Decision::keep) {
+            if (facts) finished_connections.emplace(flow.id, std::move(*facts));
+            return true;
+        }
         let_go(flow);
         return false;
     }
 
     // What keeping a finished flow for the report costs.
     [[nodiscard]] std::size_t held_bytes(const TcpFlow& flow) const {
-        return flow.held_bytes() + dissectors.held_bytes(flow.id);
+        const ConnectionFacts* facts = facts_of_finished(flow);
+        return flow.held_bytes() + (facts ? facts->held_bytes() : 0);
     }
 
     void let_go(const TcpFlow& flow) {
         for (const FlowDirection& side : flow.directions) forgotten_cap_evictions += side.reassembly.cap_evictions;
-        dissectors.forget(flow.id);
+        finished_connections.erase(flow.id);
     }
 
     // Live capture: judges a flow as it finishes; keeps the flows that are reported.
@@ -140,7 +158,7 @@ struct AnalysisSession::State {
         // Once a flow is identified, the final report leaves unidentified attempts out.
         if (report && report->identified_by == NamingSource::attempt && identified_flow_judged) report.reset();
         if (!report) {
-            retention.count_not_reported(FlowEvidence{&flow, dissectors.find(flow.id), {}}, held_bytes(flow));
+            retention.count_not_reported(FlowEvidence{&flow, facts_of_finished(flow), {}}, held_bytes(flow));
             let_go(flow);
             return false;
         }
@@ -161,7 +179,8 @@ struct AnalysisSession::State {
     std::set<std::uint16_t> followed;
     std::set<std::uint16_t> attempt_ports;
     DnsTransactionTable dns;
-    FlowDissectors dissectors;
+    FlowDissectors dissectors;  // of the connections still open
+    std::unordered_map<std::uint64_t, ConnectionFacts> finished_connections;  // of the finished flows kept, by flow id
     FlowTracker tracker;
     PacketDecoder decoder;
     std::optional<TcpStreamNumbering> wireshark_streams;

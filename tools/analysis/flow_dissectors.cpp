@@ -45,12 +45,6 @@ const ConnectionDissector* FlowDissectors::find(std::uint64_t flow_id) const {
     return found == dissectors_.end() ? nullptr : found->second.get();
 }
 
-std::size_t FlowDissectors::held_bytes(std::uint64_t flow_id) const {
-    if (auto found = dissectors_.find(flow_id); found != dissectors_.end()) return found->second->held_bytes();
-    if (auto found = dns_dissectors_.find(flow_id); found != dns_dissectors_.end()) return found->second->held_bytes();
-    return 0;
-}
-
 void FlowDissectors::forget(std::uint64_t flow_id) {
     dissectors_.erase(flow_id);
     dns_dissectors_.erase(flow_id);

@@ -12,9 +12,9 @@
 
 namespace trustcap {
 
-// Owns every connection's dissector for the whole run (the flow table drops
-// its consumers when a flow ends; the report needs them afterwards) and hands
-// the flow table a consumer that feeds the right one.
+// Owns the dissectors of the connections still open and hands the flow table
+// a consumer that feeds the right one. When a flow finishes, the session takes
+// what its dissector found (facts_of) and forgets the dissector.
 class FlowDissectors {
 public:
     using Factory = std::function<std::unique_ptr<ConnectionDissector>(const TcpFlow& flow)>;
@@ -25,10 +25,8 @@ public:
 
     std::unique_ptr<StreamConsumer> consumer_for(const TcpFlow& flow);
     [[nodiscard]] const ConnectionDissector* find(std::uint64_t flow_id) const;
-    // Frees a finished flow's dissector.
+    // Frees a finished flow's dissectors.
     void forget(std::uint64_t flow_id);
-    // What a flow's dissector holds (see StreamConsumer::held_bytes).
-    [[nodiscard]] std::size_t held_bytes(std::uint64_t flow_id) const;
 
 private:
     Factory make_dissector_;

@@ -1,0 +1,74 @@
+#include "dissect/connection_facts.h"
+
+namespace trustcap {
+namespace {
+
+std::size_t exchange_bytes(const HttpExchange& exchange) {
+    const HttpRequestHead& request = exchange.request;
+    std::size_t held = request.method.capacity() + request.target.capacity() + request.version.capacity() +
+                       request.host.capacity() + request.proxy_authorization_scheme.capacity();
+    if (const auto& response = exchange.response)
+        held += response->version.capacity() + response->reason.capacity() +
+                response->proxy_authenticate_scheme.capacity();
+    return held;
+}
+
+std::size_t message_bytes(const TlsMessage& message) {
+    std::size_t held = message.certificates.capacity() * sizeof(std::vector<std::uint8_t>);
+    for (const std::vector<std::uint8_t>& certificate : message.certificates) held += certificate.capacity();
+    if (const auto& hello = message.client_hello) {
+        held += hello->server_name.capacity() + hello->alpn.capacity() * sizeof(std::string) +
+                (hello->supported_versions.capacity() + hello->cipher_suites.capacity() + hello->extensions.capacity()) *
+                    sizeof(std::uint16_t);
+        for (const std::string& protocol : hello->alpn) held += protocol.capacity();
+    }
+    return held;
+}
+
+}  // namespace
+
+std::size_t ConnectionFacts::held_bytes() const {
+    std::size_t bytes = sizeof(*this) + tls.messages.capacity() * sizeof(TlsMessage);
+    for (const TlsMessage& message : tls.messages) bytes += message_bytes(message);
+    if (tls.not_tls) bytes += tls.not_tls->looks_like.capacity();
+    if (http) bytes += exchange_bytes(*http);
+    bytes += later_http.capacity() * sizeof(HttpExchange);
+    for (const HttpExchange& exchange : later_http) bytes += exchange_bytes(exchange);
+    return bytes;
+}
+
+TlsFacts facts_of(const TlsStreamDissector& tls) {
+    TlsFacts facts;
+    facts.messages = tls.messages();
+    facts.messages_dropped = tls.messages_dropped();
+    facts.oversized_handshake_messages = tls.oversized_handshake_messages();
+    facts.certificates_not_kept = tls.certificates_not_kept();
+    facts.messages_not_kept = tls.messages_not_kept();
+    facts.not_tls = tls.not_tls();
+    for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
+        TlsDirectionFacts& side = facts.directions[static_cast<std::size_t>(direction)];
+        side.lost_sync = tls.lost_sync(direction);
+        side.damaged_messages = tls.damaged_messages(direction);
+        side.malformed = tls.malformed(direction);
+        side.bytes_received = tls.bytes_received(direction);
+        side.application_records = tls.application_records(direction);
+        side.application_bytes = tls.application_bytes(direction);
+    }
+    return facts;
+}
+
+ConnectionFacts facts_of(const ConnectionDissector& connection) {
+    ConnectionFacts facts;
+    facts.tls = facts_of(connection.tls());
+    facts.carries_tls = connection.carries_tls();
+    facts.lost_interest = connection.lost_interest();
+    facts.of_interest = connection.is_of_interest();
+    facts.http = connection.http();
+    facts.later_http = connection.later_http();
+    facts.later_http_not_kept = connection.later_http_not_kept();
+    facts.answers_unread_after = connection.answers_unread_after();
+    facts.http_head_too_long = connection.http_head_too_long();
+    return facts;
+}
+
+}  // namespace trustcap
