@@ -7,6 +7,7 @@
 
 #include "capture/stream_consumer.h"
 #include "capture/timestamp.h"
+#include "dissect/tls_alert.h"
 
 namespace trustcap {
 
@@ -63,8 +64,11 @@ struct TlsServerHello {
 
 struct TlsAlert {
     bool encrypted = false;  // level and description are then unknown
-    std::uint8_t level = 0;        // 1 warning, 2 fatal
-    std::uint8_t description = 0;  // RFC 8446 6.2 / RFC 5246 7.2 codes
+    std::uint8_t level = 0;        // a TlsAlertLevel, or any other byte that came
+    std::uint8_t description = 0;  // a TlsAlertDescription, or any other byte that came
+
+    [[nodiscard]] bool is(TlsAlertLevel wanted) const { return level == wire_value(wanted); }
+    [[nodiscard]] bool is(TlsAlertDescription wanted) const { return description == wire_value(wanted); }
 };
 
 // One TLS message (or record, for non-handshake content) as trustcap saw it.

@@ -1,5 +1,6 @@
 #include "dissect/tls_names.h"
 
+#include "dissect/tls_alert.h"
 #include "dissect/tls_grease.h"
 
 #include <array>
@@ -35,81 +36,81 @@ constexpr unsigned tls13_draft_prefix = 0x7F;
 constexpr unsigned tls13_facebook_draft_prefix = 0xFB;
 
 // Wireshark's ssl_31_alert_description.
-constexpr std::array<NamedCode<std::uint8_t>, 35> alert_descriptions = {{
-    {0, "Close Notify"},
-    {1, "End of Early Data"},
-    {10, "Unexpected Message"},
-    {20, "Bad Record MAC"},
-    {21, "Decryption Failed"},
-    {22, "Record Overflow"},
-    {30, "Decompression Failure"},
-    {40, "Handshake Failure"},
-    {41, "No Certificate"},
-    {42, "Bad Certificate"},
-    {43, "Unsupported Certificate"},
-    {44, "Certificate Revoked"},
-    {45, "Certificate Expired"},
-    {46, "Certificate Unknown"},
-    {47, "Illegal Parameter"},
-    {48, "Unknown CA"},
-    {49, "Access Denied"},
-    {50, "Decode Error"},
-    {51, "Decrypt Error"},
-    {60, "Export Restriction"},
-    {70, "Protocol Version"},
-    {71, "Insufficient Security"},
-    {80, "Internal Error"},
-    {86, "Inappropriate Fallback"},
-    {90, "User Canceled"},
-    {100, "No Renegotiation"},
-    {109, "Missing Extension"},
-    {110, "Unsupported Extension"},
-    {111, "Certificate Unobtainable"},
-    {112, "Unrecognized Name"},
-    {113, "Bad Certificate Status Response"},
-    {114, "Bad Certificate Hash Value"},
-    {115, "Unknown PSK Identity"},
-    {116, "Certificate Required"},
-    {120, "No application Protocol"},
+constexpr std::array<NamedCode<TlsAlertDescription>, 35> alert_descriptions = {{
+    {TlsAlertDescription::close_notify, "Close Notify"},
+    {TlsAlertDescription::end_of_early_data, "End of Early Data"},
+    {TlsAlertDescription::unexpected_message, "Unexpected Message"},
+    {TlsAlertDescription::bad_record_mac, "Bad Record MAC"},
+    {TlsAlertDescription::decryption_failed, "Decryption Failed"},
+    {TlsAlertDescription::record_overflow, "Record Overflow"},
+    {TlsAlertDescription::decompression_failure, "Decompression Failure"},
+    {TlsAlertDescription::handshake_failure, "Handshake Failure"},
+    {TlsAlertDescription::no_certificate, "No Certificate"},
+    {TlsAlertDescription::bad_certificate, "Bad Certificate"},
+    {TlsAlertDescription::unsupported_certificate, "Unsupported Certificate"},
+    {TlsAlertDescription::certificate_revoked, "Certificate Revoked"},
+    {TlsAlertDescription::certificate_expired, "Certificate Expired"},
+    {TlsAlertDescription::certificate_unknown, "Certificate Unknown"},
+    {TlsAlertDescription::illegal_parameter, "Illegal Parameter"},
+    {TlsAlertDescription::unknown_ca, "Unknown CA"},
+    {TlsAlertDescription::access_denied, "Access Denied"},
+    {TlsAlertDescription::decode_error, "Decode Error"},
+    {TlsAlertDescription::decrypt_error, "Decrypt Error"},
+    {TlsAlertDescription::export_restriction, "Export Restriction"},
+    {TlsAlertDescription::protocol_version, "Protocol Version"},
+    {TlsAlertDescription::insufficient_security, "Insufficient Security"},
+    {TlsAlertDescription::internal_error, "Internal Error"},
+    {TlsAlertDescription::inappropriate_fallback, "Inappropriate Fallback"},
+    {TlsAlertDescription::user_canceled, "User Canceled"},
+    {TlsAlertDescription::no_renegotiation, "No Renegotiation"},
+    {TlsAlertDescription::missing_extension, "Missing Extension"},
+    {TlsAlertDescription::unsupported_extension, "Unsupported Extension"},
+    {TlsAlertDescription::certificate_unobtainable, "Certificate Unobtainable"},
+    {TlsAlertDescription::unrecognized_name, "Unrecognized Name"},
+    {TlsAlertDescription::bad_certificate_status_response, "Bad Certificate Status Response"},
+    {TlsAlertDescription::bad_certificate_hash_value, "Bad Certificate Hash Value"},
+    {TlsAlertDescription::unknown_psk_identity, "Unknown PSK Identity"},
+    {TlsAlertDescription::certificate_required, "Certificate Required"},
+    {TlsAlertDescription::no_application_protocol, "No application Protocol"},
 }};
 
 // RFC 5246 7.2, RFC 8446 6.2 (and the RFCs that added codes since).
-constexpr std::array<NamedCode<std::uint8_t>, 35> alert_ids = {{
-    {0, "close_notify"},
-    {10, "unexpected_message"},
-    {20, "bad_record_mac"},
-    {21, "decryption_failed"},
-    {22, "record_overflow"},
-    {30, "decompression_failure"},
-    {40, "handshake_failure"},
-    {41, "no_certificate"},
-    {42, "bad_certificate"},
-    {43, "unsupported_certificate"},
-    {44, "certificate_revoked"},
-    {45, "certificate_expired"},
-    {46, "certificate_unknown"},
-    {47, "illegal_parameter"},
-    {48, "unknown_ca"},
-    {49, "access_denied"},
-    {50, "decode_error"},
-    {51, "decrypt_error"},
-    {60, "export_restriction"},
-    {70, "protocol_version"},
-    {71, "insufficient_security"},
-    {80, "internal_error"},
-    {86, "inappropriate_fallback"},
-    {90, "user_canceled"},
-    {100, "no_renegotiation"},
-    {109, "missing_extension"},
-    {110, "unsupported_extension"},
-    {111, "certificate_unobtainable"},
-    {112, "unrecognized_name"},
-    {113, "bad_certificate_status_response"},
-    {114, "bad_certificate_hash_value"},
-    {115, "unknown_psk_identity"},
-    {116, "certificate_required"},
-    {120, "no_application_protocol"},
-    {121, "ech_required"},
+constexpr std::array<NamedCode<TlsAlertDescription>, 35> alert_ids = {{
+    {TlsAlertDescription::close_notify, "close_notify"},
+    {TlsAlertDescription::unexpected_message, "unexpected_message"},
+    {TlsAlertDescription::bad_record_mac, "bad_record_mac"},
+    {TlsAlertDescription::decryption_failed, "decryption_failed"},
+    {TlsAlertDescription::record_overflow, "record_overflow"},
+    {TlsAlertDescription::decompression_failure, "decompression_failure"},
+    {TlsAlertDescription::handshake_failure, "handshake_failure"},
+    {TlsAlertDescription::no_certificate, "no_certificate"},
+    {TlsAlertDescription::bad_certificate, "bad_certificate"},
+    {TlsAlertDescription::unsupported_certificate, "unsupported_certificate"},
+    {TlsAlertDescription::certificate_revoked, "certificate_revoked"},
+    {TlsAlertDescription::certificate_expired, "certificate_expired"},
+    {TlsAlertDescription::certificate_unknown, "certificate_unknown"},
+    {TlsAlertDescription::illegal_parameter, "illegal_parameter"},
+    {TlsAlertDescription::unknown_ca, "unknown_ca"},
+    {TlsAlertDescription::access_denied, "access_denied"},
+    {TlsAlertDescription::decode_error, "decode_error"},
+    {TlsAlertDescription::decrypt_error, "decrypt_error"},
+    {TlsAlertDescription::export_restriction, "export_restriction"},
+    {TlsAlertDescription::protocol_version, "protocol_version"},
+    {TlsAlertDescription::insufficient_security, "insufficient_security"},
+    {TlsAlertDescription::internal_error, "internal_error"},
+    {TlsAlertDescription::inappropriate_fallback, "inappropriate_fallback"},
+    {TlsAlertDescription::user_canceled, "user_canceled"},
+    {TlsAlertDescription::no_renegotiation, "no_renegotiation"},
+    {TlsAlertDescription::missing_extension, "missing_extension"},
+    {TlsAlertDescription::unsupported_extension, "unsupported_extension"},
+    {TlsAlertDescription::certificate_unobtainable, "certificate_unobtainable"},
+    {TlsAlertDescription::unrecognized_name, "unrecognized_name"},
+    {TlsAlertDescription::bad_certificate_status_response, "bad_certificate_status_response"},
+    {TlsAlertDescription::bad_certificate_hash_value, "bad_certificate_hash_value"},
+    {TlsAlertDescription::unknown_psk_identity, "unknown_psk_identity"},
+    {TlsAlertDescription::certificate_required, "certificate_required"},
+    {TlsAlertDescription::no_application_protocol, "no_application_protocol"},
+    {TlsAlertDescription::ech_required, "ech_required"},
 }};
 
 // Wireshark's ssl_31_handshake_type.
@@ -196,18 +197,20 @@ std::string tls_handshake_type_name(std::uint8_t handshake_type) {
 }
 
 std::string tls_alert_level_name(std::uint8_t level) {
-    if (level == 1) return "Warning";
-    if (level == 2) return "Fatal";
+    switch (static_cast<TlsAlertLevel>(level)) {
+        case TlsAlertLevel::warning: return "Warning";
+        case TlsAlertLevel::fatal: return "Fatal";
+    }
     return "Unknown";
 }
 
 std::string tls_alert_description_name(std::uint8_t description) {
-    const auto* name = find_name(alert_descriptions, description);
+    const auto* name = find_name(alert_descriptions, static_cast<TlsAlertDescription>(description));
     return name ? std::string(*name) : std::string("Unknown");
 }
 
 std::string tls_alert_id(std::uint8_t description) {
-    const auto* name = find_name(alert_ids, description);
+    const auto* name = find_name(alert_ids, static_cast<TlsAlertDescription>(description));
     return name ? std::string(*name) : "alert_" + std::to_string(description);
 }
 

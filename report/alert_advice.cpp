@@ -1,32 +1,10 @@
 #include "report/alert_advice.h"
 
+#include "dissect/tls_alert.h"
 #include "report/ios_xe_fixes.h"
 
 namespace trustcap {
 namespace {
-
-namespace alert {
-constexpr std::uint8_t unexpected_message = 10;
-constexpr std::uint8_t bad_record_mac = 20;
-constexpr std::uint8_t handshake_failure = 40;
-constexpr std::uint8_t bad_certificate = 42;
-constexpr std::uint8_t unsupported_certificate = 43;
-constexpr std::uint8_t certificate_revoked = 44;
-constexpr std::uint8_t certificate_expired = 45;
-constexpr std::uint8_t certificate_unknown = 46;
-constexpr std::uint8_t illegal_parameter = 47;
-constexpr std::uint8_t unknown_ca = 48;
-constexpr std::uint8_t access_denied = 49;
-constexpr std::uint8_t decode_error = 50;
-constexpr std::uint8_t decrypt_error = 51;
-constexpr std::uint8_t protocol_version = 70;
-constexpr std::uint8_t insufficient_security = 71;
-constexpr std::uint8_t internal_error = 80;
-constexpr std::uint8_t user_canceled = 90;
-constexpr std::uint8_t unrecognized_name = 112;
-constexpr std::uint8_t certificate_required = 116;
-constexpr std::uint8_t no_application_protocol = 120;
-}  // namespace alert
 
 // The guides' debugs after a TLS failure: the device's own account of the handshake.
 const std::vector<std::string> handshake_debugs = {
@@ -56,8 +34,8 @@ const std::vector<std::string> server_trust_fix = then(
 }  // namespace
 
 AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server, bool public_server) {
-    switch (description) {
-        case alert::unknown_ca:
+    switch (static_cast<TlsAlertDescription>(description)) {
+        case TlsAlertDescription::unknown_ca:
             if (sent_by_server)
                 return {Severity::error, "rejected the device's certificate",
                         "the server does not accept the device's certificate: it is expired, self-signed by a "
@@ -71,58 +49,58 @@ AlertAdvice advice_for_alert(std::uint8_t description, bool sent_by_server, bool
                     "the device does not trust the server's certificate chain: usually a firewall or proxy "
                     "decrypting TLS and presenting its own certificate",
                     interception_fix};
-        case alert::bad_certificate:
-        case alert::certificate_unknown:
-        case alert::unsupported_certificate:
+        case TlsAlertDescription::bad_certificate:
+        case TlsAlertDescription::certificate_unknown:
+        case TlsAlertDescription::unsupported_certificate:
             if (sent_by_server)
                 return {Severity::error, "rejected the device's certificate", "the server rejected the device's certificate",
                         device_certificate_fix};
             return {Severity::error, "rejected the server's certificate", "the device rejected the server's certificate",
                     server_trust_fix};
-        case alert::certificate_expired:
+        case TlsAlertDescription::certificate_expired:
             if (sent_by_server)
                 return {Severity::error, "rejected the device's certificate", "the device's certificate has expired",
                         device_certificate_fix};
             return {Severity::error, "", "the server's certificate has expired (or the device's clock is wrong)",
                     {"show clock detail", "configure terminal", "ntp server <ntp-server>", "end",
                      "Check the server's certificate dates"}};
-        case alert::certificate_revoked:
+        case TlsAlertDescription::certificate_revoked:
             return {Severity::error, "", "a certificate in the exchange is revoked",
                     sent_by_server ? device_certificate_fix : server_trust_fix};
-        case alert::certificate_required:
+        case TlsAlertDescription::certificate_required:
             return {Severity::error, "asked for the device's certificate and got none",
                     "the server requires a client certificate and the device sent none",
                     device_certificate_fix};
-        case alert::handshake_failure:
-        case alert::insufficient_security:
+        case TlsAlertDescription::handshake_failure:
+        case TlsAlertDescription::insufficient_security:
             return {Severity::error, "",
                     "no cipher suite or TLS version in common, or the server refused the device's certificate",
                     {"show ip http client secure status", "configure terminal",
                      "ip http client secure-ciphersuite <ciphersuites>", "end"}};
-        case alert::protocol_version:
+        case TlsAlertDescription::protocol_version:
             return {Severity::error, "", "the device offered only TLS versions the other side does not accept",
                     {"Upgrade IOS XE: the licensing server requires TLS 1.2 or later",
                      "show ip http client secure status"}};
-        case alert::decrypt_error:
-        case alert::bad_record_mac:
+        case TlsAlertDescription::decrypt_error:
+        case TlsAlertDescription::bad_record_mac:
             return {Severity::error, "",
                     "a signature or record did not verify: a wrong private key for the certificate, or a "
                     "middlebox altering the TLS stream",
                     {"show crypto pki certificates <TP>",
                      "If the trustpoint's key pair does not match its certificate, enroll the trustpoint again"}};
-        case alert::access_denied:
+        case TlsAlertDescription::access_denied:
             return {Severity::error, "", "the server refuses this device", {"show license status", "Check the device's registration on the server"}};
-        case alert::unrecognized_name:
+        case TlsAlertDescription::unrecognized_name:
             return {Severity::warning, "", "the server does not know the name in the SNI", {"configure terminal", "license smart url default", "end"}};
-        case alert::unexpected_message:
-        case alert::illegal_parameter:
-        case alert::decode_error:
-        case alert::internal_error:
+        case TlsAlertDescription::unexpected_message:
+        case TlsAlertDescription::illegal_parameter:
+        case TlsAlertDescription::decode_error:
+        case TlsAlertDescription::internal_error:
             return {Severity::error, "", "the TLS implementation on the other side failed, or a middlebox altered the "
                                      "handshake", {}};
-        case alert::user_canceled:
+        case TlsAlertDescription::user_canceled:
             return {Severity::warning, "", "the sender cancelled the handshake", {}};
-        case alert::no_application_protocol:
+        case TlsAlertDescription::no_application_protocol:
             return {Severity::error, "", "no application protocol (ALPN) in common", {}};
         default:
             return {Severity::error, "", "the sender ended the handshake", {}};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "dissect/tls_alert.h"
 #include "dissect/tls_names.h"
 #include "report/alert_advice.h"
 #include "report/answer_wait.h"
@@ -16,10 +17,6 @@
 namespace trustcap {
 namespace {
 
-constexpr std::uint8_t alert_level_warning = 1;
-constexpr std::uint8_t alert_close_notify = 0;
-constexpr std::uint8_t alert_user_canceled = 90;
-constexpr std::uint8_t alert_no_renegotiation = 100;
 constexpr std::uint16_t https_port = 443;
 
 
@@ -40,18 +37,18 @@ const TlsMessage* last_of(const std::vector<TlsMessage>& messages, Direction dir
 }
 
 bool is_close_notify(const TlsMessage& message) {
-    return message.alert && !message.alert->encrypted && message.alert->description == alert_close_notify;
+    return message.alert && !message.alert->encrypted && message.alert->is(TlsAlertDescription::close_notify);
 }
 
 bool is_warning(const TlsMessage& message) {
-    return message.alert && !message.alert->encrypted && message.alert->level == alert_level_warning;
+    return message.alert && !message.alert->encrypted && message.alert->is(TlsAlertLevel::warning);
 }
 
 // Warnings that say something about the exchange; close_notify and the like
 // are part of a normal close.
 bool warning_worth_reporting(const TlsAlert& alert) {
-    return alert.description != alert_close_notify && alert.description != alert_user_canceled &&
-           alert.description != alert_no_renegotiation;
+    return !alert.is(TlsAlertDescription::close_notify) && !alert.is(TlsAlertDescription::user_canceled) &&
+           !alert.is(TlsAlertDescription::no_renegotiation);
 }
 
 std::string seconds_text(double seconds) {
@@ -98,7 +95,7 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
                             {alert.frame});
     }
     AlertAdvice advice = advice_for_alert(alert.alert->description, from_server, context.expect_public_chain);
-    bool warning = alert.alert->level == alert_level_warning;
+    bool warning = alert.alert->is(TlsAlertLevel::warning);
     std::string name = tls_alert_description_name(alert.alert->description);
     std::string level = warning ? "warning" : "fatal";
     std::string explanation;
@@ -678,7 +675,8 @@ TlsAssessment assess_tls(const TlsContext& context) {
                 "In TLS 1.3 the server checks the device's certificate after the device's Finished, so its alert is "
                 "encrypted and the handshake looks complete to the device. Inferred from the record's size and "
                 "position: the alert itself cannot be read.",
-                {server_alert->frame}, advice_for_alert(48, true).fix));
+                {server_alert->frame},
+                advice_for_alert(wire_value(TlsAlertDescription::unknown_ca), true).fix));
             judge_certificates();
             return result;
         }

@@ -33,7 +33,7 @@ void write_tls12_alert_protocol_version(const std::filesystem::path& file, const
     const SslCtxPtr server = make_server_context({TlsVersion::tls12, &pki.smartreceiver(), pki.root_ca().get()});
     InMemoryTls tls(device.get(), server.get(), smartreceiver_host, smartreceiver_host);
     record_tls_handshake(capture.recorder(), tls, gap::local_reaction);
-    require_alert_sent(tls, Side::server, tls_alert::protocol_version);
+    require_alert_sent(tls, Side::server, trustcap::TlsAlertDescription::protocol_version);
     record_server_close_after_alert(capture);
 }
 
@@ -45,7 +45,7 @@ void write_tls12_alert_certificate_expired(const std::filesystem::path& file, co
     const SslCtxPtr server = make_server_context({TlsVersion::tls12, &pki.smartreceiver(), pki.root_ca().get()});
     InMemoryTls tls(device.get(), server.get(), smartreceiver_host, smartreceiver_host);
     record_tls_handshake(capture.recorder(), tls, gap::local_reaction);
-    require_alert_sent(tls, Side::server, tls_alert::certificate_expired);
+    require_alert_sent(tls, Side::server, trustcap::TlsAlertDescription::certificate_expired);
     record_server_close_after_alert(capture);
 }
 
@@ -70,7 +70,7 @@ void write_tls13_server_rejects_device_certificate(const std::filesystem::path& 
     record_stream_bytes(recorder, Side::client, tls.write(Side::client, smart_transport_request()),
                         gap::local_reaction);
     record_stream_bytes(recorder, Side::server, tls.advance(Side::server), tls_gap::server_answer);
-    require_alert_sent(tls, Side::server, tls_alert::certificate_expired);
+    require_alert_sent(tls, Side::server, trustcap::TlsAlertDescription::certificate_expired);
     if (!tls.advance(Side::client).empty() || !tls.failed(Side::client)) {
         throw std::logic_error("the device did not take the server's alert as fatal");
     }

@@ -56,7 +56,7 @@ void write_tls12_device_clock_behind_rejected(const std::filesystem::path& file,
     const SslCtxPtr server = make_server_context({TlsVersion::tls12, &pki.smartreceiver(), pki.root_ca().get()});
     InMemoryTls tls(device.get(), server.get(), smartreceiver_host, smartreceiver_host);
     record_tls_handshake(capture.recorder(), tls, gap::local_reaction);
-    require_alert_sent(tls, Side::client, tls_alert::bad_certificate);
+    require_alert_sent(tls, Side::client, trustcap::TlsAlertDescription::bad_certificate);
 
     TcpConversation& conversation = capture.conversation();
     capture.recorder().record(conversation.fin(Side::client), gap::back_to_back);

@@ -12,12 +12,6 @@ namespace pcapgen {
 
 using namespace std::chrono_literals;
 
-namespace {
-
-constexpr std::uint8_t alert_unknown_ca = 48;
-
-}  // namespace
-
 void write_tls12_expired_device_certificate(const std::filesystem::path& file, const LabPki& pki)
 {
     DirectLicensingCapture capture(file);
@@ -28,7 +22,7 @@ void write_tls12_expired_device_certificate(const std::filesystem::path& file, c
     const SslCtxPtr server = make_server_context(server_settings);
     InMemoryTls tls(device.get(), server.get(), smartreceiver_host, smartreceiver_host);
     record_tls_handshake(capture.recorder(), tls, gap::local_reaction);
-    require_alert_sent(tls, Side::server, alert_unknown_ca);
+    require_alert_sent(tls, Side::server, trustcap::TlsAlertDescription::unknown_ca);
 
     TcpConversation& conversation = capture.conversation();
     capture.recorder().record(conversation.fin(Side::server), gap::back_to_back);
@@ -44,7 +38,7 @@ void write_tls12_server_unknown_ca(const std::filesystem::path& file, const LabP
         make_server_context({TlsVersion::tls12, &pki.intercepted_smartreceiver(), pki.root_ca().get()});
     InMemoryTls tls(device.get(), firewall.get(), smartreceiver_host, smartreceiver_host);
     record_tls_handshake(capture.recorder(), tls, gap::local_reaction);
-    require_alert_sent(tls, Side::client, alert_unknown_ca);
+    require_alert_sent(tls, Side::client, trustcap::TlsAlertDescription::unknown_ca);
 
     TcpConversation& conversation = capture.conversation();
     capture.recorder().record(conversation.fin(Side::client), gap::back_to_back);

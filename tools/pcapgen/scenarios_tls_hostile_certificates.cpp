@@ -17,7 +17,6 @@ namespace pcapgen {
 
 namespace {
 
-constexpr std::uint8_t alert_unknown_ca = 48;
 constexpr int hostile_modulus_bits = 3072;  // the largest modulus OpenSSL lets carry an exponent this wide
 constexpr int hostile_exponent_bits = 3071;
 // Copies of the certificate after the leaf: 16 certificates, as many as trustcap reads of a chain, so that the
@@ -122,7 +121,7 @@ void write_tls12_huge_rsa_exponent_chain(const std::filesystem::path& file, cons
     const SslCtxPtr server = make_server_context({TlsVersion::tls12, &hostile, pki.root_ca().get()});
     InMemoryTls tls(device.get(), server.get(), smartreceiver_host, smartreceiver_host);
     record_tls_handshake(capture.recorder(), tls, gap::local_reaction);
-    require_alert_sent(tls, Side::client, alert_unknown_ca);
+    require_alert_sent(tls, Side::client, trustcap::TlsAlertDescription::unknown_ca);
 
     TcpConversation& conversation = capture.conversation();
     capture.recorder().record(conversation.fin(Side::client), gap::back_to_back);

@@ -125,7 +125,7 @@ void write_tls13_client_alert_in_clear(const std::filesystem::path& file, const 
     if (alert.size() != unprotected_alert_record_size || alert.front() != tls_content_type_alert) {
         throw std::logic_error("OpenSSL no longer sends this alert unprotected");
     }
-    require_alert_sent(tls, Side::client, tls_alert::unknown_ca);
+    require_alert_sent(tls, Side::client, trustcap::TlsAlertDescription::unknown_ca);
     record_stream_bytes(recorder, Side::client, alert, tls_gap::device_crypto);
     // The CertificateVerify and Finished records are still unread in the device's socket: closing it sends a
     // RST-ACK instead of a FIN.

@@ -5,6 +5,8 @@
 #include "tls_exchanges.h"
 #include "tls_scenario_steps.h"
 
+#include "dissect/tls_alert.h"
+
 #include <chrono>
 #include <stdexcept>
 
@@ -41,7 +43,7 @@ void write_tls12_interception_fortinet(const std::filesystem::path& file, const 
     const SslCtxPtr firewall = make_server_context(firewall_settings);
     InMemoryTls tls(device.get(), firewall.get(), smartreceiver_host, smartreceiver_host);
     record_tls_handshake(recorder, tls, gap::local_reaction);
-    require_alert_sent(tls, Side::client, tls_alert::unknown_ca);
+    require_alert_sent(tls, Side::client, trustcap::TlsAlertDescription::unknown_ca);
 
     TcpConversation& conversation = capture.conversation();
     recorder.record(conversation.fin(Side::client), gap::back_to_back);
@@ -65,8 +67,9 @@ void write_tls13_client_abort(const std::filesystem::path& file, const LabPki& p
     if (tls.advance(Side::client).size() != unprotected_alert_record_size) {
         throw std::logic_error("OpenSSL no longer sends this alert unprotected; use its own record");
     }
-    require_alert_sent(tls, Side::client, tls_alert::unknown_ca);
-    const std::uint8_t alert[] = {tls_alert_level_fatal, tls_alert::unknown_ca};
+    require_alert_sent(tls, Side::client, trustcap::TlsAlertDescription::unknown_ca);
+    const std::uint8_t alert[] = {wire_value(trustcap::TlsAlertLevel::fatal),
+                                  wire_value(trustcap::TlsAlertDescription::unknown_ca)};
     // OpenSSL derives the device's handshake traffic secret on the device side only for its next flight; the
     // server side has it already, and it is the same secret.
     const Bytes sealed_alert =

@@ -126,7 +126,7 @@ void write_tls12_unknown_ca_three_attempts(const std::filesystem::path& file, co
         record_handshake(recorder, gap_before_syn);
         InMemoryTls tls(device.get(), server.get(), smartreceiver_host, smartreceiver_host);
         record_tls_handshake(recorder, tls, gap::local_reaction);
-        require_alert_sent(tls, Side::server, tls_alert::unknown_ca);
+        require_alert_sent(tls, Side::server, trustcap::TlsAlertDescription::unknown_ca);
         recorder.record(conversation.fin(Side::server), gap::back_to_back);
         recorder.record(conversation.fin(Side::client), gap::local_reaction);
         recorder.record(conversation.ack(Side::server), gap::round_trip);

@@ -10,6 +10,8 @@
 #include "tls_record_framing.h"
 #include "tls_scenario_steps.h"
 
+#include "dissect/tls_alert.h"
+
 #include <openssl/err.h>
 
 #include <chrono>
@@ -21,10 +23,6 @@ namespace pcapgen {
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr std::uint8_t alert_handshake_failure = 40;
-constexpr std::uint8_t alert_unrecognized_name = 112;
-constexpr std::uint8_t tls_alert_level_warning = 1;
 
 // The device gives up on a Client Hello nobody answers after 20 s, as in the unanswered scenarios.
 constexpr auto device_gives_up_after = 20'000'611'408ns;
@@ -142,8 +140,9 @@ void write_tls12_warning_alert_unrecognized_name(const std::filesystem::path& fi
     const Bytes flight = tls.advance(Side::server);
     const auto records = split_tls_records(flight);
     const std::span<const std::uint8_t> alert = records.front();
-    if (alert.size() != 7 || alert[0] != tls_content_type_alert || alert[5] != tls_alert_level_warning ||
-        alert[6] != alert_unrecognized_name) {
+    if (alert.size() != 7 || alert[0] != tls_content_type_alert ||
+        alert[5] != wire_value(trustcap::TlsAlertLevel::warning) ||
+        alert[6] != wire_value(trustcap::TlsAlertDescription::unrecognized_name)) {
         throw std::logic_error("the server did not begin with a warning unrecognized_name alert");
     }
     record_stream_bytes(recorder, Side::server, alert, tls_gap::server_answer);
@@ -186,8 +185,9 @@ void write_sslv3_client_hello_refused(const std::filesystem::path& file, const L
     record_stream_bytes(recorder, Side::client, hello, gap::local_reaction);
     const SslCtxPtr server = make_server_context({TlsVersion::tls12, &pki.smartreceiver(), pki.root_ca().get()});
     const Bytes refusal = openssl_server_refusal(server.get(), hello);
-    const Bytes expected_refusal{tls_content_type_alert, 0x03, 0x00, 0x00, 0x02, tls_alert_level_fatal,
-                                 alert_handshake_failure};
+    const Bytes expected_refusal{tls_content_type_alert, 0x03, 0x00, 0x00, 0x02,
+                                 wire_value(trustcap::TlsAlertLevel::fatal),
+                                 wire_value(trustcap::TlsAlertDescription::handshake_failure)};
     if (refusal != expected_refusal) {
         throw std::logic_error("OpenSSL no longer refuses SSL 3.0 with a fatal handshake_failure alert");
     }

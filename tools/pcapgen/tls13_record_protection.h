@@ -8,7 +8,6 @@
 namespace pcapgen {
 
 inline constexpr std::uint8_t tls_content_type_alert = 21;
-inline constexpr std::uint8_t tls_alert_level_fatal = 2;
 
 // A TLS 1.3 record protected with TLS_AES_128_GCM_SHA256 (RFC 8446 section 5.2): `plaintext` of `content_type`,
 // sealed with the key and IV derived from `traffic_secret` as the `sequence_number`th record under that secret;

@@ -76,10 +76,10 @@ void record_handshake_flight(FlowRecorder& recorder, InMemoryTls& tls, Side send
     }
 }
 
-void require_alert_sent(const InMemoryTls& tls, Side side, std::uint8_t description)
+void require_alert_sent(const InMemoryTls& tls, Side side, trustcap::TlsAlertDescription description)
 {
-    if (!tls.failed(side) || tls.alert_sent(side) != description) {
-        throw std::logic_error("expected alert " + std::to_string(description) + " was not sent; sent " +
+    if (!tls.failed(side) || tls.alert_sent(side) != wire_value(description)) {
+        throw std::logic_error("expected alert " + std::to_string(wire_value(description)) + " was not sent; sent " +
                                std::to_string(tls.alert_sent(side).value_or(0)));
     }
 }

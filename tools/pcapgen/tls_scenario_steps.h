@@ -9,6 +9,8 @@
 #include "standard_exchanges.h"
 #include "tls_contexts.h"
 
+#include "dissect/tls_alert.h"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -18,14 +20,6 @@
 namespace pcapgen {
 
 inline constexpr std::string_view smartreceiver_host = "smartreceiver.cisco.com";
-
-// TLS alert descriptions (RFC 8446 section 6).
-namespace tls_alert {
-inline constexpr std::uint8_t bad_certificate = 42;
-inline constexpr std::uint8_t certificate_expired = 45;
-inline constexpr std::uint8_t unknown_ca = 48;
-inline constexpr std::uint8_t protocol_version = 70;
-}  // namespace tls_alert
 
 // What a direct capture starts with and whom the device connects to; by default the lookup of
 // smartreceiver.cisco.com and the connection to 146.112.59.25:443, from 2024-03-12T09:15:00Z.
@@ -80,6 +74,6 @@ void record_healthy_tls_session(FlowRecorder& recorder, InMemoryTls& tls);
 void record_handshake_flight(FlowRecorder& recorder, InMemoryTls& tls, Side sender, std::chrono::nanoseconds gap);
 
 // Throws unless `side` failed the handshake after sending alert `description`.
-void require_alert_sent(const InMemoryTls& tls, Side side, std::uint8_t description);
+void require_alert_sent(const InMemoryTls& tls, Side side, trustcap::TlsAlertDescription description);
 
 }  // namespace pcapgen
