@@ -108,6 +108,31 @@ TEST(AnalysisSession, HandsEachFlowToTheListenerAsItFinishes) {
     EXPECT_TRUE(std::adjacent_find(judged.begin(), judged.end()) == judged.end()) << "a flow judged twice";
 }
 
+// With only the server's half captured, what the dissectors read is half a
+// conversation: the server's alert is not judged as the reason TLS failed.
+TEST(AnalysisSession, AOneSidedCaptureJudgesNoStepFromTheHalfItHas) {
+    SessionRun run = open_run("tls12-server-unknown-ca.pcap", lab_options());
+    ASSERT_TRUE(run.session);
+    const std::vector<std::uint8_t> server_address{146, 112, 59, 25};
+    RawFrame frame;
+    std::uint64_t fed = 0;
+    while (run.file->next(frame) == CaptureFile::ReadStatus::frame) {
+        // Ethernet, IPv4: the source address at bytes 26 to 29.
+        if (frame.data.size() < 30 || !std::equal(server_address.begin(), server_address.end(), frame.data.begin() + 26))
+            continue;
+        run.session->add(frame);
+        ++fed;
+    }
+    ASSERT_GT(fed, 3u);
+    Report report = run.session->finish(CaptureSummary{});
+    ASSERT_EQ(1u, report.flows.size());
+    const FlowReport& flow = report.flows.front();
+    EXPECT_EQ((std::vector<std::string>{"capture.one_sided"}), ids_of(flow.findings));
+    ASSERT_EQ(5u, flow.steps.size());
+    EXPECT_EQ(StepStatus::unknown, flow.steps[2].status) << flow.steps[2].detail;
+    EXPECT_EQ("only one direction was captured", flow.steps[2].detail);
+}
+
 TEST(AnalysisSession, RefusesACaBundleItCannotRead) {
     AnalysisOptions options;
     options.ca_bundles = {pcaps + "no-such-bundle.pem"};
