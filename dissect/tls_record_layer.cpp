@@ -68,22 +68,35 @@ std::string describe_record_header(Bytes header) {
            version.data() + ", length " + std::to_string(fields.length) + ")";
 }
 
-std::string describe_non_tls(Bytes first_bytes) {
+NonTlsContent classify_non_tls(Bytes first_bytes) {
     static constexpr std::array<std::string_view, 7> http_methods = {"GET ",     "POST ",    "PUT ",   "HEAD ",
                                                                      "CONNECT ", "OPTIONS ", "DELETE "};
     for (auto method : http_methods) {
-        if (starts_with(first_bytes, method)) return "HTTP request";
+        if (starts_with(first_bytes, method)) return NonTlsContent::http_request;
     }
-    if (starts_with(first_bytes, "HTTP/")) return "HTTP response";
-    if (starts_with(first_bytes, "SSH-")) return "SSH";
+    if (starts_with(first_bytes, "HTTP/")) return NonTlsContent::http_response;
+    if (starts_with(first_bytes, "SSH-")) return NonTlsContent::ssh;
     if (first_bytes.size() >= 4 && is_digit(first_bytes[0]) && is_digit(first_bytes[1]) && is_digit(first_bytes[2]) &&
         (first_bytes[3] == ' ' || first_bytes[3] == '-')) {
-        return "SMTP/FTP banner";
+        return NonTlsContent::numbered_banner;
     }
     const bool printable = std::all_of(first_bytes.begin(), first_bytes.end(), [](std::uint8_t byte) {
         return (byte >= 0x20 && byte < 0x7F) || byte == '\r' || byte == '\n' || byte == '\t';
     });
-    return printable ? "plain text" : "unknown binary data";
+    return printable ? NonTlsContent::plain_text : NonTlsContent::binary;
+}
+
+const char* non_tls_content_name(NonTlsContent content) {
+    switch (content) {
+        case NonTlsContent::http_request: return "HTTP request";
+        case NonTlsContent::http_response: return "HTTP response";
+        case NonTlsContent::ssh: return "SSH";
+        case NonTlsContent::numbered_banner: return "SMTP/FTP banner";
+        case NonTlsContent::plain_text: return "plain text";
+        case NonTlsContent::binary: return "unknown binary data";
+        case NonTlsContent::damaged_record_header: return "a record header that is not TLS";
+    }
+    return "unknown binary data";
 }
 
 }  // namespace trustcap

@@ -59,8 +59,22 @@ std::uint16_t sslv2_client_hello_version(Bytes header);
 // "a record header that is not TLS (content type 20, version 0xFFFF, length 65281)"
 std::string describe_record_header(Bytes header);
 
-// What a stream's first bytes look like: "HTTP request", "HTTP response",
-// "SSH", "SMTP/FTP banner", "plain text" or "unknown binary data".
-std::string describe_non_tls(Bytes first_bytes);
+// What bytes that are not TLS look like.
+enum class NonTlsContent : std::uint8_t {
+    http_request,
+    http_response,
+    ssh,
+    numbered_banner,  // "220 " or "220-": SMTP, FTP
+    plain_text,
+    binary,
+    damaged_record_header,  // after valid records
+};
+
+// "HTTP request", "HTTP response", "SSH", "SMTP/FTP banner", "plain text",
+// "unknown binary data", "a record header that is not TLS".
+const char* non_tls_content_name(NonTlsContent content);
+
+// What a stream's first bytes that are not TLS look like.
+NonTlsContent classify_non_tls(Bytes first_bytes);
 
 }  // namespace trustcap

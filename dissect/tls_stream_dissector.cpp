@@ -160,9 +160,10 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
             start_sslv2_hello(direction, BodyUse::sslv2_server_hello);
         } else if (first_record) {
             // Not TLS already; the bytes still to come only name it better.
-            note_not_tls(direction, describe_non_tls(header), false);
+            const NonTlsContent content = classify_non_tls(header);
+            note_not_tls(direction, content, non_tls_content_name(content));
         } else {
-            note_not_tls(direction, describe_record_header(header), true);
+            note_not_tls(direction, NonTlsContent::damaged_record_header, describe_record_header(header));
             stop(state, ReadStatus::malformed);
         }
     }
@@ -195,15 +196,18 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
         if (state.body_remaining == 0) finish_record(direction);
     }
 
-    void note_not_tls(Direction direction, std::string looks_like, bool after_records) {
+    void note_not_tls(Direction direction, NonTlsContent content, std::string looks_like) {
         if (not_tls) return;
-        not_tls = NotTls{direction, side(direction).header_first_frame, std::move(looks_like), after_records};
+        const bool after_records = content == NonTlsContent::damaged_record_header;
+        not_tls = NotTls{direction, content, side(direction).header_first_frame, std::move(looks_like), after_records};
     }
 
     void give_up_as_not_tls(Direction direction) {
         DirectionState& state = side(direction);
-        if (not_tls && not_tls->direction == direction && !not_tls->after_records)
-            not_tls->looks_like = describe_non_tls(Bytes(state.header.data(), state.header_filled));
+        if (not_tls && not_tls->direction == direction && !not_tls->after_records) {
+            not_tls->content = classify_non_tls(Bytes(state.header.data(), state.header_filled));
+            not_tls->looks_like = non_tls_content_name(not_tls->content);
+        }
         stop(state, ReadStatus::not_tls);
     }
 

@@ -10,6 +10,7 @@
 #include "capture/byte_reader.h"
 #include "capture/stream_consumer.h"
 #include "dissect/tls_message.h"
+#include "dissect/tls_record_layer.h"
 
 namespace trustcap {
 
@@ -40,9 +41,10 @@ struct TlsLimitHit {
 // header after valid records (a corrupt stream).
 struct NotTls {
     Direction direction = Direction::client_to_server;
+    NonTlsContent content = NonTlsContent::binary;
     std::uint64_t frame = 0;  // where those bytes start
-    // "HTTP request", "HTTP response", "SSH", "SMTP/FTP banner", "unknown binary data", ...;
-    // after valid records: "a record header that is not TLS (content type 20, version 0xFFFF, length 65281)"
+    // non_tls_content_name(content), or after valid records the header's fields:
+    // "a record header that is not TLS (content type 20, version 0xFFFF, length 65281)"
     std::string looks_like;
     bool after_records = false;
 };

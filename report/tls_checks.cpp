@@ -515,7 +515,7 @@ TlsAssessment assess_tls(const TlsContext& context) {
     StepResult& step = result.handshake;
     const auto& not_tls = context.tls.not_tls;
     if (not_tls && context.flow.side(Direction::client_to_server).syn_frames.empty() &&
-        not_tls->looks_like == "unknown binary data") {
+        not_tls->content == NonTlsContent::binary) {
         step.status = StepStatus::not_seen;
         step.detail = "the capture starts inside the connection's byte stream; its records cannot be found";
         result.appdata.status = StepStatus::unknown;

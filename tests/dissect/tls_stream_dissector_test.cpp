@@ -601,6 +601,21 @@ TEST(TlsStreamDissectorNotTls, NamesWhatTheBytesLookLike) {
     EXPECT_EQ(http->frame, 1U);
 }
 
+// The judge decides by the kind, never by the words.
+TEST(TlsStreamDissectorNotTls, ClassifiesWhatTheBytesAre) {
+    EXPECT_EQ(not_tls_of("GET / HTTP/1.1\r\n")->content, NonTlsContent::http_request);
+    EXPECT_EQ(not_tls_of("HTTP/1.1 200 OK\r\n", server)->content, NonTlsContent::http_response);
+    EXPECT_EQ(not_tls_of("SSH-2.0-OpenSSH_9.2\r\n", server)->content, NonTlsContent::ssh);
+    EXPECT_EQ(not_tls_of("220 mail.example.com ESMTP\r\n", server)->content, NonTlsContent::numbered_banner);
+    EXPECT_EQ(not_tls_of("hello there, licensing\n")->content, NonTlsContent::plain_text);
+    EXPECT_EQ(not_tls_of(std::string("\x00\x01\x02\x03\xFF\xFE\x10\x20\x30", 9))->content, NonTlsContent::binary);
+    for (NonTlsContent content : {NonTlsContent::http_request, NonTlsContent::binary})
+        EXPECT_EQ(not_tls_of(content == NonTlsContent::binary ? std::string("\x00\x01\x02\x03\xFF\xFE\x10\x20\x30", 9)
+                                                              : std::string("GET / HTTP/1.1\r\n"))
+                      ->looks_like,
+                  non_tls_content_name(content));
+}
+
 TEST(TlsStreamDissectorNotTls, ReportedOnceAndStopsThatDirection) {
     Feeder feeder;
     const std::string request = "GET / HTTP/1.1\r\n\r\n";
@@ -624,6 +639,7 @@ TEST(TlsStreamDissectorNotTls, GarbageAfterValidRecordsIsMalformed) {
     EXPECT_FALSE(feeder.dissector.lost_sync(client));
     ASSERT_TRUE(feeder.dissector.not_tls());
     EXPECT_TRUE(feeder.dissector.not_tls()->after_records);
+    EXPECT_EQ(feeder.dissector.not_tls()->content, NonTlsContent::damaged_record_header);
     EXPECT_EQ(feeder.dissector.not_tls()->frame, 2U);
     EXPECT_EQ(feeder.dissector.not_tls()->looks_like,
               "a record header that is not TLS (content type 71, version 0x4554, length 8239)");
