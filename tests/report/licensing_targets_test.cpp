@@ -79,6 +79,19 @@ TEST(DnsChecks, UnansweredAndServfailAreReportedOtherNamesAreNot) {
     EXPECT_EQ((std::vector<std::string>{"dns.no_answer", "dns.servfail"}), ids);
 }
 
+// No response and an answer without an address are two findings, not one id for both.
+TEST(DnsChecks, AnAnswerWithoutAnAddressIsNotAMissingAnswer) {
+    DnsTransactionTable table;
+    table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 1, {});
+    table.add(message(true, dns_rcode::no_error, "smartreceiver.cisco.com"), resolver, device, 2, {});
+    auto findings = assess_dns(table, {});
+    ASSERT_EQ(1u, findings.size());
+    EXPECT_EQ("dns.no_address", findings[0].id);
+    EXPECT_EQ(FindingKind::dns_no_address, findings[0].kind);
+    EXPECT_EQ((std::vector<std::uint64_t>{1, 2}), findings[0].frames);
+    EXPECT_NE(std::string::npos, findings[0].summary.find("holds no address (NOERROR)")) << findings[0].summary;
+}
+
 TEST(DnsChecks, AFailureFollowedBySuccessIsOnlyAWarning) {
     DnsTransactionTable table;
     table.add(message(false, 0, "smartreceiver.cisco.com"), device, resolver, 1, {});

@@ -158,6 +158,21 @@ TEST(TlsChecksAlerts, FatalAlertEndsTheHandshake) {
     EXPECT_EQ(only(result.findings, "tls.alert.handshake_failure").severity, Severity::error);
 }
 
+// After Change Cipher Spec an alert is encrypted: its own kind, not an inferred TLS 1.3 alert.
+TEST(TlsChecksAlerts, AnEncryptedAlertEndsTheHandshakeUnderItsOwnId) {
+    Connection connection;
+    send_hello(connection);
+    connection.send(from_server, 8, hello_second, server_hello());
+    connection.send(from_device, 12, hello_second + 1, finished_flight());
+    connection.send(from_server, 14, hello_second + 1, concat({record(20, {1}), record(21, ByteVector(26, 0x7E))}));
+    TlsAssessment result = connection.judge();
+    EXPECT_EQ(result.handshake.status, StepStatus::fail);
+    const Finding& encrypted = only(result.findings, "tls.encrypted_alert");
+    EXPECT_EQ(FindingKind::tls_encrypted_alert, encrypted.kind);
+    EXPECT_EQ(encrypted.frames, (Frames{14}));
+    EXPECT_EQ((std::vector<std::string>{"tls.encrypted_alert"}), ids(result.findings));
+}
+
 // --- a Client Hello that gets no answer ------------------------------------
 
 TEST(TlsChecksUnansweredHello, DeviceGivesUpAfterSilence) {
