@@ -53,12 +53,6 @@ Endpoint busiest_server(const HttpsServerCounts& https_servers) {
         ->first;
 }
 
-Finding capture_finding(FindingKind kind, Severity severity, std::string summary, std::string explanation,
-                        std::vector<std::uint64_t> frames, std::vector<std::string> fix) {
-    return Finding{kind, severity, std::nullopt, std::move(summary), std::move(explanation),
-                   std::move(frames), std::move(fix)};
-}
-
 // Which of IpFragmentReassembler's limits dropped datagrams, with the figure
 // and the first frame each time.
 std::optional<Finding> fragment_limit_finding(const IpFragmentReassembler::Counters& counters) {
@@ -79,8 +73,8 @@ std::optional<Finding> fragment_limit_finding(const IpFragmentReassembler::Count
                               " MiB of fragments held at once");
     if (causes.empty()) return std::nullopt;
     std::string summary = "IP fragments were not reassembled: " + joined(causes, "; ");
-    return capture_finding(
-        FindingKind::capture_fragment_limit, Severity::warning, std::move(summary),
+    return Finding(
+        FindingKind::capture_fragment_limit, std::nullopt, std::move(summary),
         "trustcap reassembles IP fragments within fixed limits so that a capture cannot make it hold unbounded "
         "memory. Fragments like these are rare in licensing traffic and typical of fragmentation attacks; the "
         "datagrams they carried are missing from the report.",
@@ -115,14 +109,13 @@ std::optional<Finding> memory_limit_finding(const CaptureSummary& capture) {
     if (holes > 0) causes.push_back(std::to_string(holes) + " stream holes were given up");
     if (causes.empty()) return std::nullopt;
     std::string summary = "trustcap's memory limits were reached: " + joined(causes, "; ");
-    return capture_finding(
-        FindingKind::capture_memory_limit, Severity::warning, std::move(summary),
-        "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
-        "memory. The flows concerned may show steps as missing that are in the capture, and dropped flows "
-        "are not in the report at all.",
-        frames,
-        {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE",
-         "or give trustcap more memory: trustcap --max-memory <MiB> --max-flows <N> FILE"});
+    return Finding(FindingKind::capture_memory_limit, std::nullopt, std::move(summary),
+                   "The capture holds more concurrent connections or more out-of-order data than trustcap keeps in "
+                   "memory. The flows concerned may show steps as missing that are in the capture, and dropped flows "
+                   "are not in the report at all.",
+                   frames,
+                   {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE",
+                    "or give trustcap more memory: trustcap --max-memory <MiB> --max-flows <N> FILE"});
 }
 
 }  // namespace
@@ -135,26 +128,24 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
     const std::vector<std::uint64_t> last_frame_read =
         capture.frames > 0 ? std::vector<std::uint64_t>{capture.frames} : std::vector<std::uint64_t>{};
     if (!capture.complete && capture.live) {
-        findings.push_back(capture_finding(
-            FindingKind::capture_stopped, Severity::error,
+        findings.push_back(Finding(
+            FindingKind::capture_stopped, std::nullopt,
             "The live capture stopped early after frame " + std::to_string(capture.frames) + ": " + capture.damage,
             "Reading the interface or writing the -w file failed, so the run ended before it was asked to. "
             "Everything captured until then is reported.",
             last_frame_read,
             {"Check the interface is still up (ip link) and the -w file's disk has room (df), then run again"}));
     } else if (!capture.complete && capture.interrupted) {
-        findings.push_back(capture_finding(
-            FindingKind::capture_interrupted, Severity::warning,
+        findings.push_back(Finding(
+            FindingKind::capture_interrupted, std::nullopt,
             "The reading stopped after frame " + std::to_string(capture.frames) + ": " + capture.damage,
             "trustcap was asked to stop (Ctrl-C, kill) before the capture ended. Everything read until then is "
             "reported; a connection still open at that point is judged as it stands.",
-            last_frame_read,
-            {"Let the capture end (tcpdump -c N, or stop the writer) to have all of it read"}));
+            last_frame_read, {"Let the capture end (tcpdump -c N, or stop the writer) to have all of it read"}));
     } else if (!capture.complete) {
-        findings.push_back(capture_finding(
-            FindingKind::capture_truncated_file, Severity::error,
-            "The capture file is damaged after frame " + std::to_string(capture.frames) + ": " +
-                capture.damage,
+        findings.push_back(Finding(
+            FindingKind::capture_truncated_file, Severity::error, std::nullopt,
+            "The capture file is damaged after frame " + std::to_string(capture.frames) + ": " + capture.damage,
             "The file ends inside a packet record or is corrupt from there on, usually because the copy from "
             "the device was cut short or the capture was not stopped before export. Everything up to the damage "
             "is reported; whatever came after is not.",
@@ -163,35 +154,35 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
              "dir flash:<file>.pcap", "Copy the file again and compare its size with the one dir shows"}));
     }
     if (capture.malformed_packets > 0) {
-        findings.push_back(capture_finding(
-            FindingKind::capture_malformed_packets, Severity::info,
-            std::to_string(capture.malformed_packets) + " frames could not be decoded (first: " +
-                capture.first_malformed_reason + ")",
-            "Their headers are shorter or longer than they claim. They were skipped; if they belong to the "
-            "licensing connection, steps they carried show as missing.",
-            capture.first_malformed_frames, {}));
+        findings.push_back(
+            Finding(FindingKind::capture_malformed_packets, Severity::info, std::nullopt,
+                    std::to_string(capture.malformed_packets) +
+                        " frames could not be decoded (first: " + capture.first_malformed_reason + ")",
+                    "Their headers are shorter or longer than they claim. They were skipped; if they belong to the "
+                    "licensing connection, steps they carried show as missing.",
+                    capture.first_malformed_frames, {}));
     }
     if (auto finding = memory_limit_finding(capture)) findings.push_back(std::move(*finding));
     if (auto finding = fragment_limit_finding(capture.ip_fragments)) findings.push_back(std::move(*finding));
     if (capture.kernel_drops > 0) {
-        findings.push_back(capture_finding(
-            FindingKind::capture_kernel_drops, Severity::warning,
+        findings.push_back(Finding(
+            FindingKind::capture_kernel_drops, std::nullopt,
             "The capture lost " + std::to_string(capture.kernel_drops) + " packets before trustcap saw them",
-            "The kernel or the interface dropped packets (pcap_stats): steps carried by them may show as missing.",
-            {}, {"Give trustcap live a larger kernel buffer (-B, in MiB) or a narrower --filter"}));
+            "The kernel or the interface dropped packets (pcap_stats): steps carried by them may show as missing.", {},
+            {"Give trustcap live a larger kernel buffer (-B, in MiB) or a narrower --filter"}));
     }
     std::vector<Finding> dns_findings = assess_dns(dns, targets);
     findings.insert(findings.end(), dns_findings.begin(), dns_findings.end());
     if (no_flow_checked && !has_licensing_query(dns, targets)) {
         std::string seen = what_was_seen(https_servers, dns);
-        findings.push_back(capture_finding(
-            FindingKind::capture_no_licensing_traffic, Severity::error,
-            "No connection to a licensing server and no lookup of its name in " +
-                std::to_string(capture.frames) + " frames (" + std::to_string(other_tcp_flows) +
-                " other TCP flows)",
+        findings.push_back(Finding(
+            FindingKind::capture_no_licensing_traffic, std::nullopt,
+            "No connection to a licensing server and no lookup of its name in " + std::to_string(capture.frames) +
+                " frames (" + std::to_string(other_tcp_flows) + " other TCP flows)",
             "The capture holds no attempt by the device to reach smartreceiver.cisco.com, tools.cisco.com or a "
             "server named with --server. Either the capture ran while the device was not trying, or it was taken "
-            "on an interface the licensing traffic does not cross." + seen,
+            "on an interface the licensing traffic does not cross." +
+                seen,
             {},
             then(https_servers.empty()
                      ? std::vector<std::string>{}
@@ -202,19 +193,19 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
                   "monitor capture <name> start", "license smart sync all"})));
         const std::optional<std::string> resolved = first_resolved_name(dns);
         findings.push_back(
-            resolved ? capture_finding(
-                           FindingKind::dns_no_query, Severity::warning, "The device never looked up smartreceiver.cisco.com",
-                           "A name server answers in this capture (" + *resolved +
-                               " resolved), yet no one asked for the licensing server: if the device asked that "
-                               "name, its DNS works and it is not set to reach Cisco directly (a CSLU, an SSM "
-                               "On-Prem or a proxy by address), or it did not try.",
-                           {}, {"show running-config | include license smart", "show license status"})
-                     : capture_finding(
-                           FindingKind::dns_no_query, Severity::warning, "The device never looked up smartreceiver.cisco.com",
-                           "Neither a DNS query for the licensing server nor a connection to it is in the capture: "
-                           "the device may have no name server configured, or it did not try at all.",
-                           {}, {"configure terminal", "ip name-server <dns-server>",
-                                "ip domain lookup source-interface <interface>", "end", "license smart sync all"}));
+            resolved
+                ? Finding(FindingKind::dns_no_query, std::nullopt, "The device never looked up smartreceiver.cisco.com",
+                          "A name server answers in this capture (" + *resolved +
+                              " resolved), yet no one asked for the licensing server: if the device asked that "
+                              "name, its DNS works and it is not set to reach Cisco directly (a CSLU, an SSM "
+                              "On-Prem or a proxy by address), or it did not try.",
+                          {}, {"show running-config | include license smart", "show license status"})
+                : Finding(FindingKind::dns_no_query, std::nullopt, "The device never looked up smartreceiver.cisco.com",
+                          "Neither a DNS query for the licensing server nor a connection to it is in the capture: "
+                          "the device may have no name server configured, or it did not try at all.",
+                          {},
+                          {"configure terminal", "ip name-server <dns-server>",
+                           "ip domain lookup source-interface <interface>", "end", "license smart sync all"}));
     }
     return findings;
 }
@@ -231,19 +222,22 @@ std::optional<Finding> assess_summarised_attempts(const SummarisedAttempts& atte
         busiest += (busiest.empty() ? "" : ", ") + target.server.to_string() + " (" +
                    std::to_string(target.connections) + ")";
     }
-    return capture_finding(
-        FindingKind::capture_attempts_summarised, Severity::warning,
-        std::to_string(attempts.count) + " more connection attempts from " + devices + " to " + targets +
-            " (frames " + std::to_string(attempts.first_frame) + " to " + std::to_string(attempts.last_frame) +
+    return Finding(
+        FindingKind::capture_attempts_summarised, std::nullopt,
+        std::to_string(attempts.count) + " more connection attempts from " + devices + " to " + targets + " (frames " +
+            std::to_string(attempts.first_frame) + " to " + std::to_string(attempts.last_frame) +
             ") are counted, not listed",
         "So many connections never got past the TCP handshake or carried no TLS or HTTP that only the first of "
-        "them are listed one by one: " + std::to_string(attempts.no_answer) + " got no answer, " +
-            std::to_string(attempts.refused) + " were refused with a reset, " + std::to_string(attempts.unreachable) +
+        "them are listed one by one: " +
+            std::to_string(attempts.no_answer) + " got no answer, " + std::to_string(attempts.refused) +
+            " were refused with a reset, " + std::to_string(attempts.unreachable) +
             " were answered with an ICMP error, " + std::to_string(attempts.connected) +
             " were accepted but carried nothing. A SYN flood or a scan on the captured link looks like this; "
-            "busiest servers: " + busiest + ".",
-        attempts.first_frame == attempts.last_frame ? std::vector<std::uint64_t>{attempts.first_frame}
-                                                    : std::vector<std::uint64_t>{attempts.first_frame, attempts.last_frame},
+            "busiest servers: " +
+            busiest + ".",
+        attempts.first_frame == attempts.last_frame
+            ? std::vector<std::uint64_t>{attempts.first_frame}
+            : std::vector<std::uint64_t>{attempts.first_frame, attempts.last_frame},
         {"Narrow the capture to the device: trustcap --filter 'host <device-ip>' FILE"});
 }
 

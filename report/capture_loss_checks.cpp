@@ -69,7 +69,7 @@ void account_for_capture_loss(FlowReport& report, const FlowEvidence& evidence, 
                                " while this connection was open: what is missing may be among them.";
     }
     report.findings.push_back(Finding{
-        FindingKind::capture_drops_hide_step, Severity::warning, report.id,
+        FindingKind::capture_drops_hide_step, report.id,
         "The capture lost " + lost_text + " while this connection was open; step " + hidden_steps +
             " cannot be judged",
         "The kernel or the interface dropped packets (pcap_stats) between the connection's first packet and the "

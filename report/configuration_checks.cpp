@@ -23,7 +23,7 @@ std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentit
     }
     if (identity.kind == ServerKind::legacy) {
         findings.push_back(Finding{
-            FindingKind::legacy_tools_cisco_com, Severity::warning, flow.id,
+            FindingKind::legacy_tools_cisco_com, flow.id,
             "The device talks to tools.cisco.com: traditional Smart Licensing / Call Home",
             "Since IOS XE 17.3.2, Smart Licensing Using Policy reports to smartreceiver.cisco.com; a device still "
             "sending to tools.cisco.com has an old transport or URL configured.",
@@ -36,7 +36,7 @@ std::vector<Finding> assess_configuration(const TcpFlow& flow, const FlowIdentit
     if (!targets.proxies.empty() && direct && licensing) {
         const NamedEndpoint& proxy = targets.proxies.front();
         findings.push_back(Finding{
-            FindingKind::proxy_bypassed, Severity::error, flow.id,
+            FindingKind::proxy_bypassed, flow.id,
             "The device went straight to " + flow.server.to_string() + " instead of through the proxy " +
                 proxy.to_string(),
             "The proxy named with --proxy was not used: the device has no proxy configured, or another transport.",

@@ -78,7 +78,7 @@ void judge_unanswered(const TcpFlow& flow, const HttpExchange& exchange, TlsAsse
     }
     step.status = StepStatus::fail;
     step.detail = request + " got no answer";
-    result.findings.push_back(Finding{FindingKind::app_no_response, Severity::error, flow.id,
+    result.findings.push_back(Finding{FindingKind::app_no_response, flow.id,
                                       "The device sent " + request + " (frame " +
                                           std::to_string(exchange.request_frame) + ") and no HTTP answer came back",
                                       "The server accepted the connection but did not answer the request.",
@@ -98,7 +98,7 @@ void judge_error_status(const TcpFlow& flow, const HttpExchange& exchange, std::
                                          : "Request " + std::to_string(number) + " of " + std::to_string(count);
     HttpErrorAdvice advice = advice_for(flow, exchange);
     result.findings.push_back(Finding{
-        FindingKind::app_http_error, Severity::error, flow.id,
+        FindingKind::app_http_error, flow.id,
         "The server answered " + request + " (frame " + std::to_string(exchange.request_frame) + ") with " + answer +
             " (frame " + std::to_string(exchange.response_frame) + ")",
         which + " on this connection was refused with HTTP " + answer + ": most likely " + advice.likely_cause + ".",

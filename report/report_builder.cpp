@@ -170,7 +170,7 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         std::sort(frames.begin(), frames.end());
         frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
         std::string name = report.server_name.empty() ? flow.server.to_string() : report.server_name;
-        report.findings.push_back(Finding{FindingKind::flow_healthy, Severity::info, flow.id,
+        report.findings.push_back(Finding{FindingKind::flow_healthy, flow.id,
                                           "The exchange with " + name + " worked",
                                           "The device's request and the server's answer are in the capture, and no "
                                           "step before them failed.",

@@ -20,11 +20,6 @@ std::string seconds_text(double seconds) {
     return text;
 }
 
-Finding finding(FindingKind kind, Severity severity, const TcpFlow& flow, std::string summary,
-                std::string explanation, std::vector<std::uint64_t> frames, std::vector<std::string> fix = {}) {
-    return Finding{kind, severity, flow.id, std::move(summary), std::move(explanation), std::move(frames), std::move(fix)};
-}
-
 std::string server_text(const TcpFlow& flow) { return flow.server.to_string(); }
 
 // Packets from the device other than its SYNs and resets: it went on as if it had the SYN-ACK.
@@ -66,14 +61,13 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             step.status = StepStatus::fail;
             step.frames = {first_syn, synack, reset->frame};
             step.detail = "the device answered the SYN-ACK with a reset";
-            result.findings.push_back(finding(
-                FindingKind::tcp_reset, Severity::error, flow,
+            result.findings.push_back(Finding(
+                FindingKind::tcp_reset, flow.id,
                 "The device answered the SYN-ACK from " + server_text(flow) + " with a reset (frame " +
                     std::to_string(reset->frame) + ")",
                 "The device's TCP stack refused the server's answer: it no longer had the connection (it gave up "
                 "before the SYN-ACK came) or the SYN-ACK did not match its SYN.",
-                {reset->frame},
-                {"show tcp brief all"}));
+                {reset->frame}, {"show tcp brief all"}));
             if (auto forged = forged_reset_finding(flow, {reset, Direction::client_to_server}, Severity::error))
                 result.findings.push_back(*forged);
         } else {
@@ -88,16 +82,16 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         step.status = StepStatus::fail;
         step.frames = {first_syn, rst};
         step.detail = "the server answered the SYN with a reset (connection refused)";
-        result.findings.push_back(finding(
-            FindingKind::tcp_rst_to_syn, Severity::error, flow,
-            "Connection to " + server_text(flow) + " refused: the SYN was answered with a reset (frame " +
-                std::to_string(rst) + ")",
-            "Nothing accepts connections on this address and port, or a firewall answers for it with a reset. "
-            "The device cannot reach the licensing server's HTTPS service.",
-            {first_syn, rst},
-            {"Check that the address the device resolves for the licensing server is right:", "show hosts",
-             "show running-config | include ip name-server",
-             "Check firewalls in the path for a reject rule on TCP port " + std::to_string(flow.server.port)}));
+        result.findings.push_back(
+            Finding(FindingKind::tcp_rst_to_syn, flow.id,
+                    "Connection to " + server_text(flow) + " refused: the SYN was answered with a reset (frame " +
+                        std::to_string(rst) + ")",
+                    "Nothing accepts connections on this address and port, or a firewall answers for it with a reset. "
+                    "The device cannot reach the licensing server's HTTPS service.",
+                    {first_syn, rst},
+                    {"Check that the address the device resolves for the licensing server is right:", "show hosts",
+                     "show running-config | include ip name-server",
+                     "Check firewalls in the path for a reject rule on TCP port " + std::to_string(flow.server.port)}));
         if (auto forged = forged_reset_finding(flow, {reset, Direction::server_to_client}, Severity::error))
             result.findings.push_back(*forged);
         return;
@@ -111,21 +105,21 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         std::string what = icmp_error_text(error.v6, error.type, error.code);
         step.detail = "ICMP " + what + " from " + error.sender.to_string();
         bool filtered = icmp_is_administrative(error.v6, error.type, error.code);
-        result.findings.push_back(finding(
-            FindingKind::tcp_icmp_unreachable, Severity::error, flow,
-            "The SYN to " + server_text(flow) + " was answered by " + error.sender.to_string() + " with ICMP " +
-                what + " (frame " + std::to_string(error.frame) + ")",
+        result.findings.push_back(Finding(
+            FindingKind::tcp_icmp_unreachable, flow.id,
+            "The SYN to " + server_text(flow) + " was answered by " + error.sender.to_string() + " with ICMP " + what +
+                " (frame " + std::to_string(error.frame) + ")",
             filtered ? "A router or firewall at " + error.sender.to_string() +
-                           " filters this connection and says so (ICMP type " + std::to_string(error.type) +
-                           ", code " + std::to_string(error.code) + ")."
+                           " filters this connection and says so (ICMP type " + std::to_string(error.type) + ", code " +
+                           std::to_string(error.code) + ")."
                      : "The network could not deliver the SYN: " + error.sender.to_string() + " reported ICMP type " +
                            std::to_string(error.type) + ", code " + std::to_string(error.code) + ".",
             icmp_frames,
-            filtered ? std::vector<std::string>{"Permit TCP " + std::to_string(flow.server.port) + " from the device to " +
-                                                    flow.server.ip.to_string() + " on the filter at " +
-                                                    error.sender.to_string()}
-                     : std::vector<std::string>{"Check the route to " + flow.server.ip.to_string() +
-                                                " from the device: show ip route " + flow.server.ip.to_string()}));
+            filtered
+                ? std::vector<std::string>{"Permit TCP " + std::to_string(flow.server.port) + " from the device to " +
+                                           flow.server.ip.to_string() + " on the filter at " + error.sender.to_string()}
+                : std::vector<std::string>{"Check the route to " + flow.server.ip.to_string() +
+                                           " from the device: show ip route " + flow.server.ip.to_string()}));
         return;
     }
     if (const TcpReset* reset = client.closing_reset()) {
@@ -133,10 +127,10 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         step.status = StepStatus::fail;
         step.frames = {first_syn, rst};
         step.detail = "the device abandoned its attempt with a reset before any answer";
-        result.findings.push_back(finding(
-            FindingKind::tcp_reset, Severity::error, flow,
-            "The device reset its own connection attempt to " + server_text(flow) + " at frame " +
-                std::to_string(rst) + ", before any answer",
+        result.findings.push_back(Finding(
+            FindingKind::tcp_reset, flow.id,
+            "The device reset its own connection attempt to " + server_text(flow) + " at frame " + std::to_string(rst) +
+                ", before any answer",
             std::string("The device gave up waiting for the SYN-ACK and aborted the attempt. ") +
                 (server.packets == 0 ? "Nothing from the server was captured: the SYN was probably dropped on the "
                                        "way, or the answer did not come back this way."
@@ -162,33 +156,33 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
         step.frames = {first_syn};
         step.detail = "the capture ends " + seconds_text(watched) + " after the SYN, before the device would " +
                       "retransmit it (" + seconds_text(answer_wait_seconds) + " initial timer)";
-        result.findings.push_back(finding(
-            FindingKind::capture_ended_mid_flow, Severity::warning, flow,
+        result.findings.push_back(Finding(
+            FindingKind::capture_ended_mid_flow, flow.id,
             "The capture ends " + seconds_text(watched) + " after the SYN to " + server_text(flow) +
                 ", too soon to say that no answer came",
             "A SYN-ACK usually comes within a round trip, but a device waits up to " +
                 seconds_text(answer_wait_seconds) + " before it retransmits its SYN; the capture stopped first.",
-            {flow.last_frame}, {"Stop the capture only after the device has logged the outcome:",
-                                "monitor capture <name> stop"}));
+            {flow.last_frame},
+            {"Stop the capture only after the device has logged the outcome:", "monitor capture <name> stop"}));
         return;
     }
     step.status = StepStatus::fail;
     step.frames = client.syn_frames;
     double waited = elapsed_seconds(flow.first_time, flow.last_time);
     step.detail = "no SYN-ACK to " + counted(attempts, "SYN") + " over " + seconds_text(waited);
-    result.findings.push_back(finding(
-        FindingKind::tcp_no_synack, Severity::error, flow,
-        "No answer from " + server_text(flow) + ": " + counted(attempts, "SYN") + " (" +
-            counted(attempts - 1, "retransmission") + ") and no SYN-ACK",
-        "The device's connection attempts got no answer at all: something in the path drops them silently "
-        "(a firewall DROP rule, a missing route or NAT), or the server is down. The device logs "
-        "\"Connection timed out\".",
-        client.syn_frames,
-        then(reachability_test(flow.server.ip.to_string(), flow.server.port),
-             then({"Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port) + " to " +
-                       flow.server.ip.to_string(),
-                   "Make the device's HTTP client use the interface that has the route out:"},
-                  configuration({"ip http client source-interface <interface>"})))));
+    result.findings.push_back(
+        Finding(FindingKind::tcp_no_synack, flow.id,
+                "No answer from " + server_text(flow) + ": " + counted(attempts, "SYN") + " (" +
+                    counted(attempts - 1, "retransmission") + ") and no SYN-ACK",
+                "The device's connection attempts got no answer at all: something in the path drops them silently "
+                "(a firewall DROP rule, a missing route or NAT), or the server is down. The device logs "
+                "\"Connection timed out\".",
+                client.syn_frames,
+                then(reachability_test(flow.server.ip.to_string(), flow.server.port),
+                     then({"Check firewalls in the path for a rule dropping TCP " + std::to_string(flow.server.port) +
+                               " to " + flow.server.ip.to_string(),
+                           "Make the device's HTTP client use the interface that has the route out:"},
+                          configuration({"ip http client source-interface <interface>"})))));
 }
 
 void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
@@ -203,8 +197,8 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
     std::sort(cut_frames.begin(), cut_frames.end());
     std::sort(missing_frames.begin(), missing_frames.end());
     if (cut_packets > 0) {
-        result.findings.push_back(finding(
-            FindingKind::capture_truncated_packets, Severity::warning, flow,
+        result.findings.push_back(Finding(
+            FindingKind::capture_truncated_packets, flow.id,
             counted(cut_packets, "packet") + " of this connection were cut short by the capture's packet length limit",
             "The capture kept only the start of these packets, so certificates and records in them cannot be read.",
             cut_frames,
@@ -213,8 +207,8 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
              "Off the device, capture without a snap length (tcpdump -s 0)"}));
     }
     if (!missing_frames.empty()) {
-        result.findings.push_back(finding(
-            FindingKind::capture_missing_segments, Severity::warning, flow,
+        result.findings.push_back(Finding(
+            FindingKind::capture_missing_segments, flow.id,
             "Bytes of this connection were acknowledged but never captured",
             "The receiver acknowledged data that is not in the capture (dropped by the capture, not by the "
             "network). What those bytes carried cannot be checked.",
@@ -225,8 +219,8 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
         const TcpStreamReassembler::Counters& stream = flow.side(direction).reassembly;
         if (stream.inconsistent_retransmissions == 0) continue;
         std::string who = direction == Direction::client_to_server ? "device" : "server";
-        result.findings.push_back(finding(
-            FindingKind::tcp_data_injected, Severity::warning, flow,
+        result.findings.push_back(Finding(
+            FindingKind::tcp_data_injected, flow.id,
             "Bytes of the " + who + "'s stream were captured twice with different content (frame " +
                 std::to_string(stream.first_inconsistent_frame) + ")",
             "A retransmission carries other bytes than the first copy of the same sequence numbers. A stack resends "
@@ -239,12 +233,12 @@ void assess_capture_quality(const TcpFlow& flow, TcpAssessment& result) {
     }
     if (result.one_sided) {
         bool client_missing = flow.side(Direction::client_to_server).packets == 0;
-        result.findings.push_back(finding(
-            FindingKind::capture_one_sided, Severity::warning, flow,
-            std::string("Only the ") + (client_missing ? "server's" : "device's") +
-                " packets of this connection were captured",
-            "The other direction is missing, so the steps it would show cannot be checked.",
-            {flow.first_frame}, {"Capture both directions:", "monitor capture <name> interface <interface> both"}));
+        result.findings.push_back(
+            Finding(FindingKind::capture_one_sided, flow.id,
+                    std::string("Only the ") + (client_missing ? "server's" : "device's") +
+                        " packets of this connection were captured",
+                    "The other direction is missing, so the steps it would show cannot be checked.", {flow.first_frame},
+                    {"Capture both directions:", "monitor capture <name> interface <interface> both"}));
     }
 }
 

@@ -40,7 +40,7 @@ std::string reset_context(const TcpFlow& flow, const TeardownContext& context, D
 
 void ended_mid_flow(const TcpFlow& flow, TeardownAssessment& result) {
     result.findings.push_back(Finding{
-        FindingKind::capture_ended_mid_flow, Severity::warning, flow.id,
+        FindingKind::capture_ended_mid_flow, flow.id,
         "The capture ends before the connection to " + flow.server.to_string() + " was fully closed (last packet: frame " +
             std::to_string(flow.last_frame) + ")",
         "The last packet of this connection is frame " + std::to_string(flow.last_frame) +
@@ -74,7 +74,7 @@ void judge_reset(const TcpFlow& flow, const TeardownContext& context, const Clos
         step.detail = "closed abortively: reset by " + sender + " at frame " + std::to_string(reset.frame) + " " +
                       context_text;
         result.findings.push_back(Finding{
-            FindingKind::tcp_abortive_close, Severity::warning, flow.id,
+            FindingKind::tcp_abortive_close, flow.id,
             capitalized(sender) + " closed the connection with a reset at frame " + std::to_string(reset.frame) + ", " +
                 context_text,
             context.exchange_completed
@@ -89,7 +89,7 @@ void judge_reset(const TcpFlow& flow, const TeardownContext& context, const Clos
         step.frames = {reset.frame};
         step.detail = "reset by " + sender + " at frame " + std::to_string(reset.frame) + " " + context_text;
         result.findings.push_back(Finding{
-            FindingKind::tcp_reset, Severity::error, flow.id,
+            FindingKind::tcp_reset, flow.id,
             capitalized(sender) + " reset the connection at frame " + std::to_string(reset.frame) + ", " + context_text,
             closing.sender == Direction::server_to_client
                 ? "The server side aborted the connection before the exchange was over. A reset sent by a firewall "
@@ -143,7 +143,7 @@ TeardownAssessment assess_teardown(const TcpFlow& flow, const TeardownContext& c
             std::string who = side_name(closing->sender);
             step.detail += "; then a reset from the " + who + " at frame " + std::to_string(closing->reset->frame);
             result.findings.push_back(Finding{
-                FindingKind::tcp_abortive_close, Severity::warning, flow.id,
+                FindingKind::tcp_abortive_close, flow.id,
                 "The " + who + " sent a reset at frame " + std::to_string(closing->reset->frame) + ", after both FINs",
                 "Both sides had closed: the reset only answered bytes that came after a close. It did not stop the "
                 "licensing exchange.",

@@ -57,12 +57,6 @@ std::string seconds_text(double seconds) {
     return text;
 }
 
-Finding flow_finding(const TcpFlow& flow, FindingKind kind, Severity severity, std::string summary,
-                     std::string explanation, std::vector<std::uint64_t> frames, std::vector<std::string> fix = {}) {
-    return Finding{kind, severity, flow.id, std::move(summary), std::move(explanation), std::move(frames),
-                   std::move(fix)};
-}
-
 std::string certificate_text(const CertificateSummary& certificate, const Timestamp& at) {
     std::string validity = "valid " + readable_utc(Timestamp{certificate.not_before, 0}) + " to " +
                            readable_utc(Timestamp{certificate.not_after, 0});
@@ -87,12 +81,12 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
     std::string who = side_name(alert.direction);
     bool from_server = alert.direction == Direction::server_to_client;
     if (alert.alert->encrypted) {
-        return flow_finding(flow, FindingKind::tls_encrypted_alert, Severity::error,
-                            "The " + who + " sent an encrypted TLS alert during the handshake (frame " +
-                                std::to_string(alert.frame) + ")",
-                            "An alert after Change Cipher Spec is encrypted, so its reason cannot be read; it ended "
-                            "the handshake.",
-                            {alert.frame});
+        return Finding(FindingKind::tls_encrypted_alert, flow.id,
+                       "The " + who + " sent an encrypted TLS alert during the handshake (frame " +
+                           std::to_string(alert.frame) + ")",
+                       "An alert after Change Cipher Spec is encrypted, so its reason cannot be read; it ended "
+                       "the handshake.",
+                       {alert.frame});
     }
     AlertAdvice advice = advice_for_alert(alert.alert->description, from_server, context.expect_public_chain);
     bool warning = alert.alert->is(TlsAlertLevel::warning);
@@ -142,7 +136,7 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
                               : "The " + who + " " + advice.what_happened + " (" + name + " alert, frame " +
                                     std::to_string(alert.frame) + ")";
     if (effect == AlertEffect::warning_ignored) summary += "; the handshake went on";
-    return flow_finding(flow, FindingKind::tls_alert_named, severity, summary, explanation, {alert.frame}, advice.fix)
+    return Finding(FindingKind::tls_alert_named, severity, flow.id, summary, explanation, {alert.frame}, advice.fix)
         .named(tls_alert_id(alert.alert->description));
 }
 
@@ -216,11 +210,11 @@ void assess_clock(const TlsContext& context, ClockError error, bool handshake_co
     if (!handshake_completed)
         explanation += " Judged by that clock, the server's certificate is out of date, which is why the handshake "
                        "failed.";
-    result.findings.push_back(flow_finding(
-        context.flow, FindingKind::tls_clock_wrong, handshake_completed ? Severity::warning : Severity::error,
-        "The capture's clock is wrong: its time (" + readable_utc(at) + ") is " + when,
-        explanation, {summary.server_chain->frame},
-        then({"show clock detail", "show ntp associations"}, configuration({"ntp server <ntp-server>"}))));
+    result.findings.push_back(
+        Finding(FindingKind::tls_clock_wrong, handshake_completed ? Severity::warning : Severity::error,
+                context.flow.id, "The capture's clock is wrong: its time (" + readable_utc(at) + ") is " + when,
+                explanation, {summary.server_chain->frame},
+                then({"show clock detail", "show ntp associations"}, configuration({"ntp server <ntp-server>"}))));
 }
 
 // Signs that something between the device and the server answers for the
@@ -241,8 +235,8 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
         if (!product) product = inspection_product(certificate.issuer);
 
     if (dates_only && !clock_wrong) {
-        result.findings.push_back(flow_finding(
-            context.flow, FindingKind::tls_untrusted_chain, device_accepted ? Severity::warning : Severity::error,
+        result.findings.push_back(Finding(
+            FindingKind::tls_untrusted_chain, device_accepted ? Severity::warning : Severity::error, context.flow.id,
             "The server's certificate chain was out of date at the capture's time: " + verification->result,
             "Apart from its dates the chain leads to " + verification->anchor + " (" + verification->anchor_origin +
                 "). The server presented " + certificate_text(leaf, context.flow.first_time) +
@@ -251,12 +245,13 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
             frames, {"show clock detail"}));
     }
     if (untrusted) {
-        result.findings.push_back(flow_finding(
-            context.flow, FindingKind::tls_untrusted_chain, device_accepted ? Severity::warning : Severity::error,
+        result.findings.push_back(Finding(
+            FindingKind::tls_untrusted_chain, device_accepted ? Severity::warning : Severity::error, context.flow.id,
             "The server's certificate chain does not lead to the licensing server's CAs: " + verification->result,
             "Judged at the capture's time, as the device judges it: against the CAs that sign Cisco's licensing "
             "servers (IdenTrust Commercial Root CA 1; QuoVadis Root CA 2 before 2021) and the --ca-bundle files, not "
-            "this machine's trust store. The server presented " + certificate_text(leaf, context.flow.first_time) + "." +
+            "this machine's trust store. The server presented " +
+                certificate_text(leaf, context.flow.first_time) + "." +
                 (device_accepted ? " The device accepted it and completed the handshake, so its own trust store holds "
                                    "that issuer."
                                  : ""),
@@ -269,12 +264,12 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
                                            "proxy"}));
     }
     if (mismatch) {
-        result.findings.push_back(flow_finding(
-            context.flow, FindingKind::tls_name_mismatch, Severity::error,
-            "The server's certificate does not name " + summary.server_name,
-            "The certificate the server presented (" + leaf.subject + ") is for another name than the one the device "
-            "asked for.",
-            frames));
+        result.findings.push_back(Finding(FindingKind::tls_name_mismatch, context.flow.id,
+                                          "The server's certificate does not name " + summary.server_name,
+                                          "The certificate the server presented (" + leaf.subject +
+                                              ") is for another name than the one the device "
+                                              "asked for.",
+                                          frames));
     }
     if (!untrusted && !mismatch && !product) return;
 
@@ -294,8 +289,8 @@ void assess_chain(const TlsContext& context, bool device_accepted, bool clock_wr
         explanation += " The device accepted the chain, so the inspection CA is in its trust store and licensing works "
                        "through the inspection for now; the licensing server no longer sees the device's own "
                        "certificate.";
-    result.findings.push_back(flow_finding(
-        context.flow, FindingKind::tls_interception, device_accepted ? Severity::warning : Severity::error,
+    result.findings.push_back(Finding(
+        FindingKind::tls_interception, device_accepted ? Severity::warning : Severity::error, context.flow.id,
         "TLS to " + (summary.server_name.empty() ? context.flow.server.to_string() : summary.server_name) +
             " is intercepted by " + who,
         explanation, frames,
@@ -340,8 +335,8 @@ void assess_client_certificate(const TlsContext& context, bool handshake_complet
     } else {
         answer = " The capture does not show the server's answer to it.";
     }
-    result.findings.push_back(flow_finding(
-        context.flow, FindingKind::tls_client_cert_expired, severity, summary,
+    result.findings.push_back(Finding(
+        FindingKind::tls_client_cert_expired, severity, context.flow.id, summary,
         "The device presented " + certificate_text(leaf, at) + "." + answer, frames,
         then({"show crypto pki trustpoints", "show clock detail"},
              configuration({"ip http client secure-trustpoint <TP>", "ip http client source-interface <interface>"}))));
@@ -391,8 +386,8 @@ void assess_application_data(const TlsContext& context, TlsAssessment& result) {
     step.status = StepStatus::fail;
     step.frames = {request->frame};
     step.detail = "the device's request got no answer before " + until;
-    result.findings.push_back(flow_finding(
-        context.flow, FindingKind::app_no_response, Severity::error,
+    result.findings.push_back(Finding(
+        FindingKind::app_no_response, context.flow.id,
         "The device sent its request (frame " + std::to_string(request->frame) + ") and nothing came back before " +
             until,
         "The server accepted the TLS connection but did not answer the request; on the device "
@@ -414,15 +409,15 @@ void judge_not_tls(const TlsContext& context, const NotTls& not_tls, const TlsMe
               "nothing after them can be read. A middlebox altered the stream, or the capture file is damaged."
             : "Something other than the licensing server's HTTPS service answers on this port, or the device talks "
               "to a proxy without CONNECT.";
-    result.findings.push_back(flow_finding(
-        context.flow, FindingKind::tls_not_tls, Severity::error,
-        not_tls.after_records ? "After valid TLS records the " + who + " sent " + not_tls.looks_like + " (frame " +
-                                    std::to_string(not_tls.frame) + ")"
-                              : "The " + who + " sent " + not_tls.looks_like + " where TLS was expected (frame " +
-                                    std::to_string(not_tls.frame) + ")",
-        explanation, {not_tls.frame},
-        {"If a proxy is in use, name it to the device:",
-         "configure terminal", "license smart proxy address <proxy>", "license smart proxy port <port>", "end"}));
+    result.findings.push_back(
+        Finding(FindingKind::tls_not_tls, context.flow.id,
+                not_tls.after_records ? "After valid TLS records the " + who + " sent " + not_tls.looks_like +
+                                            " (frame " + std::to_string(not_tls.frame) + ")"
+                                      : "The " + who + " sent " + not_tls.looks_like +
+                                            " where TLS was expected (frame " + std::to_string(not_tls.frame) + ")",
+                explanation, {not_tls.frame},
+                {"If a proxy is in use, name it to the device:", "configure terminal",
+                 "license smart proxy address <proxy>", "license smart proxy port <port>", "end"}));
     result.appdata.status = StepStatus::not_applicable;
     result.appdata.detail = "no TLS";
 }
@@ -480,11 +475,10 @@ bool judge_unanswered_hello(const TlsContext& context, const TlsMessage& hello, 
                         "signature)",
                     "show logging | include timed out"});
     }
-    result.findings.push_back(flow_finding(
-        flow, FindingKind::tls_client_hello_unanswered, Severity::error,
-        "The device's Client Hello (frame " + std::to_string(hello.frame) + ") got no answer " + from + " in " +
-            seconds_text(waited) + ending,
-        explanation, step.frames, fix));
+    result.findings.push_back(Finding(FindingKind::tls_client_hello_unanswered, flow.id,
+                                      "The device's Client Hello (frame " + std::to_string(hello.frame) +
+                                          ") got no answer " + from + " in " + seconds_text(waited) + ending,
+                                      explanation, step.frames, fix));
     return true;
 }
 
@@ -605,8 +599,8 @@ TlsAssessment assess_tls(const TlsContext& context) {
             fail(*abort_frame, "the device gave up right after the server's encrypted flight");
             if (abort_alert && abort_alert->alert && !abort_alert->alert->encrypted)
                 result.findings.push_back(alert_finding(context, *abort_alert, AlertEffect::ended_handshake));
-            result.findings.push_back(flow_finding(
-                context.flow, FindingKind::tls13_client_abort, Severity::error,
+            result.findings.push_back(Finding(
+                FindingKind::tls13_client_abort, context.flow.id,
                 "The device aborted the TLS 1.3 handshake right after the server's encrypted flight (frame " +
                     std::to_string(*abort_frame) + ")",
                 "TLS 1.3 encrypts the server's certificate, so it cannot be read here. The device probably rejected "
@@ -668,15 +662,14 @@ TlsAssessment assess_tls(const TlsContext& context) {
         bool answers_device_close = server_alert && device_close && device_close->frame < server_alert->frame;
         if (server_alert && !answers_device_close && (!server_went_on || server_went_on->frame > server_alert->frame)) {
             fail(server_alert->frame, "the server ended the session with an alert-sized encrypted record (inferred)");
-            result.findings.push_back(flow_finding(
-                context.flow, FindingKind::tls_alert_inferred, Severity::error,
+            result.findings.push_back(Finding(
+                FindingKind::tls_alert_inferred, context.flow.id,
                 "The server probably rejected the device's certificate: one alert-sized encrypted record (frame " +
                     std::to_string(server_alert->frame) + ") right after the device's Finished, then it closed",
                 "In TLS 1.3 the server checks the device's certificate after the device's Finished, so its alert is "
                 "encrypted and the handshake looks complete to the device. Inferred from the record's size and "
                 "position: the alert itself cannot be read.",
-                {server_alert->frame},
-                advice_for_alert(wire_value(TlsAlertDescription::unknown_ca), true).fix));
+                {server_alert->frame}, advice_for_alert(wire_value(TlsAlertDescription::unknown_ca), true).fix));
             judge_certificates();
             return result;
         }
