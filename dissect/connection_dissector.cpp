@@ -72,20 +72,20 @@ std::size_t ConnectionDissector::held_bytes() const {
     std::size_t bytes = sizeof(*this) + client_head_.capacity() + server_head_.capacity() +
                         early_tunnel_bytes_.capacity() + evidence_frames_.capacity() * sizeof(std::uint64_t);
     if (tls_) bytes += tls_->held_bytes();
-    auto exchange_bytes = [](const HttpExchange& exchange) {
-        const HttpRequestHead& request = exchange.request;
-        std::size_t held = request.method.capacity() + request.target.capacity() + request.version.capacity() +
-                           request.host.capacity() + request.proxy_authorization_scheme.capacity();
-        if (const auto& response = exchange.response)
-            held += response->version.capacity() + response->reason.capacity() +
-                    response->proxy_authenticate_scheme.capacity();
-        return held;
-    };
-    if (http_) bytes += exchange_bytes(*http_);
+    if (http_) bytes += held_bytes_beyond(*http_);
     bytes += later_http_.capacity() * sizeof(HttpExchange);
     bytes += unkept_request_is_head_.size() * sizeof(bool);
-    for (const HttpExchange& exchange : later_http_) bytes += exchange_bytes(exchange);
+    for (const HttpExchange& exchange : later_http_) bytes += held_bytes_beyond(exchange);
     return bytes;
+}
+
+std::size_t held_bytes_beyond(const HttpExchange& exchange) {
+    const HttpRequestHead& request = exchange.request;
+    std::size_t held = request.method.capacity() + request.target.capacity() + request.version.capacity() +
+                       request.host.capacity() + request.proxy_authorization_scheme.capacity();
+    if (const auto& response = exchange.response)
+        held += response->version.capacity() + response->reason.capacity() + response->proxy_authenticate_scheme.capacity();
+    return held;
 }
 
 // Heads, and the bodies whose length they give, one after another: a

@@ -37,6 +37,9 @@ struct HttpHeadTooLong {
     std::uint64_t frame = 0;  // where it passed the limit
 };
 
+// What an exchange holds on the heap beyond its own size.
+std::size_t held_bytes_beyond(const HttpExchange& exchange);
+
 // Dissects one TCP connection whatever it carries: TLS directly, or an HTTP
 // request first — a CONNECT whose 200 answer turns the rest of both streams
 // into a TLS tunnel, or plain HTTP (CSLU). Frames where a message ends are

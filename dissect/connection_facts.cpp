@@ -1,39 +1,17 @@
 #include "dissect/connection_facts.h"
 
 namespace trustcap {
-namespace {
-
-std::size_t exchange_bytes(const HttpExchange& exchange) {
-    const HttpRequestHead& request = exchange.request;
-    std::size_t held = request.method.capacity() + request.target.capacity() + request.version.capacity() +
-                       request.host.capacity() + request.proxy_authorization_scheme.capacity();
-    if (const auto& response = exchange.response)
-        held += response->version.capacity() + response->reason.capacity() +
-                response->proxy_authenticate_scheme.capacity();
-    return held;
-}
-
-std::size_t message_bytes(const TlsMessage& message) {
-    std::size_t held = message.certificates.capacity() * sizeof(std::vector<std::uint8_t>);
-    for (const std::vector<std::uint8_t>& certificate : message.certificates) held += certificate.capacity();
-    if (const auto& hello = message.client_hello) {
-        held += hello->server_name.capacity() + hello->alpn.capacity() * sizeof(std::string) +
-                (hello->supported_versions.capacity() + hello->cipher_suites.capacity() + hello->extensions.capacity()) *
-                    sizeof(std::uint16_t);
-        for (const std::string& protocol : hello->alpn) held += protocol.capacity();
-    }
-    return held;
-}
-
-}  // namespace
 
 std::size_t ConnectionFacts::held_bytes() const {
     std::size_t bytes = sizeof(*this) + tls.messages.capacity() * sizeof(TlsMessage);
-    for (const TlsMessage& message : tls.messages) bytes += message_bytes(message);
+    for (const TlsMessage& message : tls.messages) {
+        bytes += held_bytes_beyond(message);
+        for (const std::vector<std::uint8_t>& certificate : message.certificates) bytes += certificate.capacity();
+    }
     if (tls.not_tls) bytes += tls.not_tls->looks_like.capacity();
-    if (http) bytes += exchange_bytes(*http);
+    if (http) bytes += held_bytes_beyond(*http);
     bytes += later_http.capacity() * sizeof(HttpExchange);
-    for (const HttpExchange& exchange : later_http) bytes += exchange_bytes(exchange);
+    for (const HttpExchange& exchange : later_http) bytes += held_bytes_beyond(exchange);
     return bytes;
 }
 

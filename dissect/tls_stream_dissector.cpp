@@ -557,14 +557,17 @@ std::size_t TlsStreamDissector::held_bytes() const {
     for (const DirectionState& direction : state.directions)
         bytes += direction.handshake_body.capacity() + direction.sslv2_body.capacity() +
                  direction.awaiting_record_end.capacity() * sizeof(std::size_t);
-    for (const TlsMessage& message : state.messages) {
-        bytes += message.certificates.capacity() * sizeof(std::vector<std::uint8_t>);
-        if (const auto& hello = message.client_hello) {
-            bytes += hello->server_name.capacity() + hello->alpn.capacity() * sizeof(std::string) +
-                     (hello->supported_versions.capacity() + hello->cipher_suites.capacity() +
-                      hello->extensions.capacity()) * sizeof(std::uint16_t);
-            for (const std::string& protocol : hello->alpn) bytes += protocol.capacity();
-        }
+    for (const TlsMessage& message : state.messages) bytes += held_bytes_beyond(message);
+    return bytes;
+}
+
+std::size_t held_bytes_beyond(const TlsMessage& message) {
+    std::size_t bytes = message.certificates.capacity() * sizeof(std::vector<std::uint8_t>);
+    if (const auto& hello = message.client_hello) {
+        bytes += hello->server_name.capacity() + hello->alpn.capacity() * sizeof(std::string) +
+                 (hello->supported_versions.capacity() + hello->cipher_suites.capacity() + hello->extensions.capacity()) *
+                     sizeof(std::uint16_t);
+        for (const std::string& protocol : hello->alpn) bytes += protocol.capacity();
     }
     return bytes;
 }

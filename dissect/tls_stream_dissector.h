@@ -49,6 +49,9 @@ struct NotTls {
     bool after_records = false;
 };
 
+// What a message holds on the heap beyond its own size, its certificates' DER bytes apart.
+std::size_t held_bytes_beyond(const TlsMessage& message);
+
 // Dissects both directions of one TLS connection from ordered stream bytes
 // (a StreamConsumer fed by the TCP reassembler, or by the CONNECT tunnel).
 // Pure: bytes in, TlsMessage events out, never reads past what it was given.
