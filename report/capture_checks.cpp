@@ -144,7 +144,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             last_frame_read, {"Let the capture end (tcpdump -c N, or stop the writer) to have all of it read"}));
     } else if (!capture.complete) {
         findings.push_back(Finding(
-            FindingKind::capture_truncated_file, Severity::error, std::nullopt,
+            FindingKind::capture_truncated_file, std::nullopt,
             "The capture file is damaged after frame " + std::to_string(capture.frames) + ": " + capture.damage,
             "The file ends inside a packet record or is corrupt from there on, usually because the copy from "
             "the device was cut short or the capture was not stopped before export. Everything up to the damage "
@@ -155,7 +155,7 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
     }
     if (capture.malformed_packets > 0) {
         findings.push_back(
-            Finding(FindingKind::capture_malformed_packets, Severity::info, std::nullopt,
+            Finding(FindingKind::capture_malformed_packets, std::nullopt,
                     std::to_string(capture.malformed_packets) +
                         " frames could not be decoded (first: " + capture.first_malformed_reason + ")",
                     "Their headers are shorter or longer than they claim. They were skipped; if they belong to the "

@@ -1,5 +1,6 @@
 #include "report/finding_kinds.h"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -111,11 +112,11 @@ constexpr std::array catalogue{
                     no_root_cause, "segments the capture missed"},
     FindingKindInfo{K::capture_ended_mid_flow, "capture.ended_mid_flow", F::capture, warning, absence, false, none, 0,
                     no_root_cause, "the capture ended while the connection was open"},
-    FindingKindInfo{K::capture_truncated_file, "capture.truncated_file", F::capture, warning, false, false, none, 0,
+    FindingKindInfo{K::capture_truncated_file, "capture.truncated_file", F::capture, error, false, false, none, 0,
                     no_root_cause, "the capture file ends in the middle of a packet"},
     FindingKindInfo{K::capture_no_licensing_traffic, "capture.no_licensing_traffic", F::capture, error, false, false, none, 0,
                     no_root_cause, "no licensing connection in the capture"},
-    FindingKindInfo{K::capture_malformed_packets, "capture.malformed_packets", F::capture, warning, false, false, none, 0,
+    FindingKindInfo{K::capture_malformed_packets, "capture.malformed_packets", F::capture, info, false, false, none, 0,
                     no_root_cause, "packets that could not be decoded"},
     FindingKindInfo{K::capture_memory_limit, "capture.memory_limit", F::capture, warning, false, false, none, 0, no_root_cause,
                     "a memory or table limit made trustcap let flows go"},
@@ -155,10 +156,16 @@ std::string finding_id(FindingKind kind, std::string_view name) {
 }
 
 std::optional<FindingKind> finding_kind_of(std::string_view id) {
+    auto is_name = [](std::string_view name) {
+        return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        });
+    };
     for (const FindingKindInfo& info : catalogue) {
         std::size_t placeholder = info.id.find("<name>");
         if (placeholder == std::string_view::npos ? id == info.id
-                                                  : id.size() > placeholder && id.starts_with(info.id.substr(0, placeholder)))
+                                                  : id.starts_with(info.id.substr(0, placeholder)) &&
+                                                        is_name(id.substr(placeholder)))
             return info.kind;
     }
     return std::nullopt;

@@ -83,9 +83,13 @@ struct FindingKindInfo {
     std::string_view id;
     FindingFamily family;
     Severity default_severity;
-    // The finding says a packet never came, so packets the capture lost may hold it.
+    // No frame shows the failure, only a packet's absence (a SYN-ACK, an
+    // answer, the rest of a connection), so packets the capture lost may hold
+    // it. Not so for a Client Hello left unanswered: the device's giving up
+    // shows; nor for capture-wide DNS findings, which no flow's losses explain.
     bool rests_on_absence;
     // Judged from what the dissectors read of both directions: void when only one was captured.
+    // (tls13.client_abort included: it needs the server's flight and the device's reply.)
     bool needs_both_directions;
     // The failed steps it can name the reason of, and its rank there: lower speaks first.
     StepSet explains;

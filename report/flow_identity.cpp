@@ -57,9 +57,7 @@ FlowIdentity identify_flow(const Endpoint& server, const ConnectionNames& names,
     for (const auto& candidate : candidates) candidate_names.push_back(candidate.first);
     const std::string& connect_host = names.connect_host;
     for (const NamedEndpoint& named : targets.servers) {
-        bool matches = connect_host.empty() ? named.matches(server, candidate_names)
-                                            : (!named.host.empty() && named.host == connect_host) ||
-                                                  (named.address && named.address->to_string() == connect_host);
+        bool matches = connect_host.empty() ? named.matches(server, candidate_names) : named.names_host(connect_host);
         if (!matches) continue;
         identity.kind = ServerKind::onprem;
         identity.named_by = NamingSource::server;

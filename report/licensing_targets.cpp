@@ -57,6 +57,14 @@ bool NamedEndpoint::matches(const Endpoint& endpoint, const std::vector<std::str
     return std::any_of(names.begin(), names.end(), [&](const std::string& name) { return lower(name) == host; });
 }
 
+bool NamedEndpoint::names_host(const std::string& text) const {
+    if (address) {
+        std::optional<IpAddress> given = IpAddress::parse(text);
+        return given && *given == *address;
+    }
+    return !host.empty() && lower(text) == host;
+}
+
 std::string NamedEndpoint::to_string() const {
     std::string text = address ? address->to_string() : host;
     if (address && !address->is_v4() && port) {

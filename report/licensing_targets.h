@@ -24,6 +24,8 @@ struct NamedEndpoint {
     // Parses "host", "host:port", "10.1.1.1", "10.1.1.1:8182", "[2001:db8::1]:443".
     static std::optional<NamedEndpoint> parse(const std::string& text);
     [[nodiscard]] bool matches(const Endpoint& endpoint, const std::vector<std::string>& names) const;
+    // Whether `host` (a name in any case, or an address) is this endpoint's host or address.
+    [[nodiscard]] bool names_host(const std::string& host) const;
     [[nodiscard]] std::string to_string() const;
 };
 

@@ -95,6 +95,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Report& report = outcome.report;
 
     require_json(to_json(report, tool_version), "the JSON report");
+    // Every finding carries its kind's id, a named kind's with its name filled in.
+    auto require_catalogued = [](const Finding& finding) {
+        if (finding_kind_of(finding.id) == finding.kind) return;
+        std::cerr << "a finding's id is not its kind's: " << finding.id << "\n";
+        std::abort();
+    };
+    for (const Finding& finding : report.findings) require_catalogued(finding);
+    for (const FlowReport& flow : report.flows)
+        for (const Finding& finding : flow.findings) require_catalogued(finding);
     require_terminal_safe(to_text(report, TextOptions{false}), "the text report");
     (void)to_text(report, TextOptions{true});
 

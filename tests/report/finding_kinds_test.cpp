@@ -66,6 +66,8 @@ TEST(FindingCatalogue, AnIdLeadsBackToItsKind) {
     EXPECT_EQ(FindingKind::tls_alert_inferred, finding_kind_of("tls.alert"));
     EXPECT_EQ("tls.alert.unknown_ca", finding_id(FindingKind::tls_alert_named, "unknown_ca"));
     EXPECT_FALSE(finding_kind_of("tls.alert."));
+    EXPECT_FALSE(finding_kind_of("tls.alert.<name>")) << "a named kind whose name was never filled in";
+    EXPECT_EQ(FindingKind::tls_alert_named, finding_kind_of("tls.alert.alert_99"));
     EXPECT_FALSE(finding_kind_of("tcp.resets"));
     EXPECT_THROW(finding_id(FindingKind::tls_alert_named), std::logic_error);
 }

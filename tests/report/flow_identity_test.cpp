@@ -81,6 +81,13 @@ TEST(FlowIdentity, ThroughAProxyTheConnectTargetCounts) {
     EXPECT_EQ(ServerKind::other, identity.kind) << "a --server matched by address is not the CONNECT target";
     EXPECT_EQ("www.example.com", identity.server_name);
 
+    names.connect_host = "SSM.Example.COM";
+    identity = identify_flow(proxy, names, with({"ssm.example.com"}, {"10.1.1.3:3128"}));
+    EXPECT_EQ(ServerKind::onprem, identity.kind) << "a host name in any case";
+    EXPECT_EQ(NamingSource::server, identity.named_by);
+    names.connect_host = "10.1.1.20";
+    EXPECT_EQ(ServerKind::onprem, identify_flow(proxy, names, with({"10.1.1.20"})).kind) << "an address";
+
     ConnectionNames nameless;
     identity = identify_flow(proxy, nameless, with({}, {"10.1.1.3:3128"}));
     EXPECT_EQ(ServerKind::licensing, identity.kind) << "a connection to the named proxy before its CONNECT was read";
