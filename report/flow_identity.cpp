@@ -5,23 +5,36 @@
 
 namespace trustcap {
 
+ConnectionNames device_names(const Endpoint& server, std::uint64_t first_frame, const std::string& sni,
+                             const std::string& connect_target, const DnsTransactionTable& dns) {
+    ConnectionNames names;
+    names.sni = sni;
+    if (!connect_target.empty()) names.connect_host = host_of_target(connect_target);
+    names.dns_names = dns.names_for(server.ip, first_frame);
+    return names;
+}
+
 ConnectionNames names_of_connection(const TcpFlow& flow, const ConnectionFacts* connection,
                                     const DnsTransactionTable& dns) {
-    ConnectionNames names;
-    names.dns_names = dns.names_for(flow.server.ip, flow.first_frame);
-    if (!connection) return names;
-    for (const TlsMessage& message : connection->tls.messages)
-        if (message.kind == TlsMessageKind::client_hello && message.client_hello &&
-            !message.client_hello->server_name.empty()) {
-            names.sni = message.client_hello->server_name;
-            break;
+    std::string sni;
+    std::string connect_target;
+    std::string http_target;
+    if (connection) {
+        for (const TlsMessage& message : connection->tls.messages)
+            if (message.kind == TlsMessageKind::client_hello && message.client_hello &&
+                !message.client_hello->server_name.empty()) {
+                sni = message.client_hello->server_name;
+                break;
+            }
+        if (const auto& http = connection->http) {
+            if (http->request.method == "CONNECT")
+                connect_target = http->request.target;
+            else
+                http_target = http->request.target;
         }
-    if (const auto& http = connection->http) {
-        if (http->request.method == "CONNECT")
-            names.connect_host = host_of_target(http->request.target);
-        else
-            names.http_target = http->request.target;
     }
+    ConnectionNames names = device_names(flow.server, flow.first_frame, sni, connect_target, dns);
+    names.http_target = std::move(http_target);
     return names;
 }
 

@@ -21,7 +21,13 @@ struct ConnectionNames {
     std::vector<std::string> certificate_names;  // the server certificate's, when the device named nothing
 };
 
-// What the connection's dissector and the DNS answers before it say; no certificate names.
+// The names the device gave a connection to `server`: its Client Hello's
+// server name, its CONNECT target, and the DNS answers for the server's
+// address before `first_frame`.
+ConnectionNames device_names(const Endpoint& server, std::uint64_t first_frame, const std::string& sni,
+                             const std::string& connect_target, const DnsTransactionTable& dns);
+
+// What a finished connection's dissector and the DNS answers before it say; no certificate names.
 ConnectionNames names_of_connection(const TcpFlow& flow, const ConnectionFacts* connection,
                                     const DnsTransactionTable& dns);
 

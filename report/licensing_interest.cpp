@@ -12,11 +12,8 @@ ConnectionDissector::InterestTest licensing_interest(const TcpFlow& flow, const 
     return [&dns, &targets, &checked_ports, server, first_frame](const std::string& server_name,
                                                                  const std::string& connect_target) {
         if (targets.all_flows || checked_ports.contains(server.port)) return true;
-        ConnectionNames names;
-        names.sni = server_name;
-        if (!connect_target.empty()) names.connect_host = host_of_target(connect_target);
-        names.dns_names = dns.names_for(server.ip, first_frame);
-        FlowIdentity identity = identify_flow(server, names, targets);
+        FlowIdentity identity =
+            identify_flow(server, device_names(server, first_frame, server_name, connect_target, dns), targets);
         return identity.kind != ServerKind::other || identity.configured_proxy;
     };
 }

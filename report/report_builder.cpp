@@ -52,7 +52,7 @@ bool is_unidentified_attempt(const FlowEvidence& evidence, const TcpAssessment& 
                              const std::set<std::uint16_t>& attempt_ports) {
     const TcpFlow& flow = *evidence.flow;
     if (!attempt_ports.contains(flow.server.port)) return false;
-    if (evidence.connection && (evidence.connection->carries_tls || evidence.connection->http)) return false;
+    if (carried_tls_or_http(evidence)) return false;
     bool reset = first_closing_reset(flow).has_value();
     return tcp.handshake.status == StepStatus::fail || reset || !flow.icmp_errors.empty();
 }

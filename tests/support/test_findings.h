@@ -15,8 +15,8 @@ inline Finding test_finding(std::string_view id, Severity severity, std::optiona
     std::optional<FindingKind> kind = finding_kind_of(id);
     if (!kind) throw std::invalid_argument("no finding kind has the id " + std::string(id));
     Finding finding{*kind, severity, flow, std::move(summary), std::move(explanation), std::move(frames), std::move(fix)};
-    if (finding_kind_info(*kind).id.find("<name>") != std::string_view::npos)
-        finding.named(id.substr(finding_kind_info(*kind).id.find("<name>")));
+    const std::size_t name_at = finding_kind_info(*kind).id.find("<name>");
+    if (name_at != std::string_view::npos) finding.named(id.substr(name_at));
     return finding;
 }
 

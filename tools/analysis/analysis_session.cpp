@@ -130,9 +130,9 @@ struct AnalysisSession::State {
         std::optional<ConnectionFacts> facts;
         if (const ConnectionDissector* dissector = dissectors.find(flow.id)) facts = facts_of(*dissector);
         dissectors.forget(flow.id);
-        FlowEvidence evidence{&flow, facts ? &*facts : nullptr, {}};
-        const std::size_t held = flow.held_bytes() + (facts ? facts->held_bytes() : 0);
-        if (retention.decide(evidence, judging, held) == FlowRetention::Decision::keep) {
+        const ConnectionFacts* found = facts ? &*facts : nullptr;
+        if (retention.decide(FlowEvidence{&flow, found, {}}, judging, held_bytes(flow, found)) ==
+            FlowRetention::Decision::keep) {
             if (facts) finished_connections.emplace(flow.id, std::move(*facts));
             return true;
         }
@@ -141,8 +141,7 @@ struct AnalysisSession::State {
     }
 
     // What keeping a finished flow for the report costs.
-    [[nodiscard]] std::size_t held_bytes(const TcpFlow& flow) const {
-        const ConnectionFacts* facts = facts_of_finished(flow);
+    static std::size_t held_bytes(const TcpFlow& flow, const ConnectionFacts* facts) {
         return flow.held_bytes() + (facts ? facts->held_bytes() : 0);
     }
 
@@ -158,7 +157,8 @@ struct AnalysisSession::State {
         // Once a flow is identified, the final report leaves unidentified attempts out.
         if (report && report->identified_by == NamingSource::attempt && identified_flow_judged) report.reset();
         if (!report) {
-            retention.count_not_reported(FlowEvidence{&flow, facts_of_finished(flow), {}}, held_bytes(flow));
+            const ConnectionFacts* facts = facts_of_finished(flow);
+            retention.count_not_reported(FlowEvidence{&flow, facts, {}}, held_bytes(flow, facts));
             let_go(flow);
             return false;
         }
