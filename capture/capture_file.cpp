@@ -59,6 +59,19 @@ std::unique_ptr<CaptureFile> CaptureFile::open(const std::string& path, std::str
         error = std::strerror(errno);
         return nullptr;
     }
+    return open_stream(file, from_stdin, error);
+}
+
+std::unique_ptr<CaptureFile> CaptureFile::open_descriptor(int descriptor, std::string& error) {
+    std::FILE* file = fdopen(descriptor, "rb");
+    if (file == nullptr) {
+        error = std::strerror(errno);
+        return nullptr;
+    }
+    return open_stream(file, false, error);
+}
+
+std::unique_ptr<CaptureFile> CaptureFile::open_stream(std::FILE* file, bool from_stdin, std::string& error) {
     const int descriptor = fileno(file);
     // Before the first byte is looked at: a buffer set later may drop what was read.
     auto buffer = std::make_unique_for_overwrite<char[]>(stdio_buffer_bytes);

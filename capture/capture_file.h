@@ -23,6 +23,8 @@ public:
 
     // Opens the file; on failure returns nullptr and sets `error` to one line.
     static std::unique_ptr<CaptureFile> open(const std::string& path, std::string& error);
+    // The same, from a descriptor opened earlier (with rights since given up); it is closed with the file.
+    static std::unique_ptr<CaptureFile> open_descriptor(int descriptor, std::string& error);
     ~CaptureFile();
     CaptureFile(const CaptureFile&) = delete;
     CaptureFile& operator=(const CaptureFile&) = delete;
@@ -43,6 +45,7 @@ public:
 
 private:
     CaptureFile(pcap_t* handle, std::unique_ptr<char[]> stdio_buffer, int precision_digits);
+    static std::unique_ptr<CaptureFile> open_stream(std::FILE* file, bool from_stdin, std::string& error);
 
     pcap_t* handle_;  // owns the FILE it reads
     std::unique_ptr<char[]> stdio_buffer_;

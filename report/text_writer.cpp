@@ -6,6 +6,7 @@
 
 #include "report/attempts.h"
 #include "report/diagnosis.h"
+#include "report/text_wrap.h"
 #include "report/time_format.h"
 #include "report/wire_text.h"
 #include "report/wireshark_filters.h"
@@ -24,6 +25,15 @@ constexpr const char* bold = "\033[1m";
 constexpr const char* reset = "\033[0m";
 constexpr const char* palette[] = {red, green, yellow, cyan, dim, bold, reset};
 }  // namespace ansi
+
+// At the start of a line that is never wrapped: a row of the timeline, a command to paste.
+constexpr char unwrapped_line = '\x1e';
+
+// Spaces that wrapping leaves alone, so that a filter or a command stays in one piece.
+std::string unbreakable(std::string text) {
+    std::replace(text.begin(), text.end(), ' ', unbreakable_space);
+    return text;
+}
 
 class Painter {
 public:
@@ -102,7 +112,7 @@ void write_finding(std::ostream& out, const Finding& finding, const Painter& pai
     out << indent << "        " << terminal_text(finding.explanation) << "\n";
     if (!finding.frames.empty())
         out << indent << "        Evidence: " << frames_label(finding.frames) << "   Wireshark: "
-            << frames_filter(finding.frames) << "\n";
+            << unbreakable(frames_filter(finding.frames)) << "\n";
     if (finding.fix.empty()) return;
     if (same_fix_as != nullptr) {
         out << indent << "        Fix: as for " << terminal_text(same_fix_as->id) << " above\n";
@@ -111,7 +121,9 @@ void write_finding(std::ostream& out, const Finding& finding, const Painter& pai
     // The block pastes at the device's prompt: a sentence becomes an IOS XE comment.
     out << indent << "        Fix:\n";
     for (const std::string& fix : finding.fix) {
-        out << indent << "          " << prompt_prefix(fix) << terminal_text(fix) << "\n";
+        const char* prefix = prompt_prefix(fix);
+        out << (*prefix == '\0' ? std::string(1, unwrapped_line) : "") << indent << "          " << prefix
+            << terminal_text(fix) << "\n";
     }
 }
 
@@ -132,11 +144,11 @@ void write_findings(std::ostream& out, const std::vector<Finding>& findings, con
 void write_timeline(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture) {
     Timestamp origin = capture.first_time.value_or(flow.start);
     out << "  Timeline (significant packets; Time is seconds since the first frame of the file)\n";
-    out << "  " << padded("No.", 8) << padded("Time", 14) << padded("Source", 18) << padded("Destination", 18)
+    out << unwrapped_line << "  " << padded("No.", 8) << padded("Time", 14) << padded("Source", 18) << padded("Destination", 18)
         << padded("Protocol", 9) << "Info\n";
     for (const TimelineRow& row : flow.timeline) {
         std::string number = std::to_string(row.frame);
-        out << "  " << padded(std::string(number.size() < 6 ? 6 - number.size() : 0, ' ') + number, 8)
+        out << unwrapped_line << "  " << padded(std::string(number.size() < 6 ? 6 - number.size() : 0, ' ') + number, 8)
             << padded(relative_seconds(row.time, origin, capture.precision_digits), 14)
             << padded(row.source.to_string(), 17) << " " << padded(row.destination.to_string(), 17) << " "
             << padded(terminal_text(row.protocol), 9) << terminal_text(row.info) << "\n";
@@ -203,7 +215,8 @@ void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary&
         out << "; through proxy " << flow.proxy->proxy.to_string() << " to " << terminal_text(flow.proxy->connect_target);
     out << "\n";
     out << "  Wireshark: "
-        << (flow.wireshark_stream ? stream_filter(flow) : conversation_filter(flow.client, flow.server)) << "\n";
+        << unbreakable(flow.wireshark_stream ? stream_filter(flow) : conversation_filter(flow.client, flow.server))
+        << "\n";
     if (flow.tls) write_tls(out, *flow.tls);
     if (flow.roles_guessed)
         out << "  (the capture starts mid-flow: which side is the device was inferred from the ports)\n";
@@ -281,17 +294,17 @@ void write_text(std::ostream& destination, const Report& report, const TextOptio
             out << "Flow " << flow.id << "  " << flow.client.to_string() << " \u2192 " << flow.server.to_string() << "  "
                 << (flow.healthy ? painter.paint("HEALTHY", ansi::green) : painter.paint("PROBLEM", ansi::red)) << "  "
                 << terminal_text(diagnose_flow(flow)) << ".\n";
-        destination << guarded(out.str(), options.color);
+        destination << guarded(wrap_lines(out.str(), options.width, unwrapped_line), options.color);
         return;
     }
     if (capture_findings) out << "\nCapture\n";
     write_findings(out, report.findings, painter, of_the_capture);
-    destination << guarded(out.str(), options.color);
+    destination << guarded(wrap_lines(out.str(), options.width, unwrapped_line), options.color);
     for (const FlowReport& flow : report.flows) {
         std::ostringstream flow_text;
         flow_text << "\n";
         write_flow(flow_text, flow, capture, painter);
-        destination << guarded(flow_text.str(), options.color);
+        destination << guarded(wrap_lines(flow_text.str(), options.width, unwrapped_line), options.color);
     }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <ostream>
 #include <string>
 
@@ -12,6 +13,9 @@ struct TextOptions {
     // The verdict, the diagnosis and the attempts, then a line per finding of
     // the capture and a line per flow: a first look.
     bool brief = false;
+    // Lines are wrapped to this many columns (see wrap_lines), except the
+    // timeline's rows and the commands of a fix; 0 wraps nothing.
+    std::size_t width = 0;
 };
 
 // The report for people: per flow a header, the step checklist, the findings

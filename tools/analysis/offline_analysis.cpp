@@ -39,7 +39,8 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
     // (tcpdump -w - without -U): a signal while it is awaited is handled too.
     std::optional<ReadInterruption> interruption;
     if (options.file == "-") interruption.emplace(STDIN_FILENO);
-    auto file = CaptureFile::open(options.file, error);
+    auto file = options.descriptor >= 0 ? CaptureFile::open_descriptor(options.descriptor, error)
+                                        : CaptureFile::open(options.file, error);
     if (!file) {
         outcome.error = interruption && interruption->cut()
                             ? std::string("reading stopped by ") + stop_signal_name(interruption->signal_number()) +

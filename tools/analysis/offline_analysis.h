@@ -16,6 +16,7 @@ namespace trustcap {
 
 struct AnalysisOptions {
     std::string file;                     // "-" for standard input
+    int descriptor = -1;                  // when not -1, the capture opened already, which `file` only names
     std::string filter;                   // BPF, applied per frame so numbering stays Wireshark's
     std::set<std::uint16_t> checked_ports;  // --port: every connection to these is checked
     LicensingTargets targets;             // --server, --proxy, --all-flows

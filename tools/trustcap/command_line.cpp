@@ -72,7 +72,7 @@ std::optional<std::string> check_extract_options(CommandLine& command, const CLI
 
 std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const std::string& version) {
     CommandLine command;
-    std::string positional_file;
+    std::vector<std::string> positional_files;
     std::string read_file;
     std::string format = "text";
     bool no_color = false;
@@ -87,7 +87,9 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         "licensing server, whether TCP, TLS, application data and teardown went through, and if not, why.",
         "trustcap"};
     app.set_version_flag("--version", version_text(version));
-    app.add_option("file", positional_file, "Capture file (pcap or pcapng); - reads standard input");
+    app.add_option("file", positional_files,
+                   "Capture file (pcap or pcapng, also gzip or zstd compressed); - reads standard input. Several "
+                   "files or folders: each capture is judged, then a summary table");
     app.add_option("-r,--read", read_file, "Capture file to read (as tcpdump -r)");
     app.add_option("--filter", command.analysis.filter, "BPF filter applied to every frame (frame numbers stay the file's)");
     app.add_option("--server", servers,
@@ -141,8 +143,15 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                                               "anything is parsed (default: ") +
                                   default_unprivileged_user + "; root keeps root, with a warning)";
     app.add_option("-Z,--user", command.user, user_help);
-    app.add_flag("--brief", command.brief,
-                 "Text report in brief: the verdict, the diagnosis, a line per capture finding and a line per flow");
+    CLI::Option* brief_option = app.add_flag(
+        "--brief", command.brief,
+        "Text report in brief: the verdict, the diagnosis, a line per capture finding and a line per flow (the "
+        "default for several captures)");
+    app.add_flag("--full", command.full, "Text report in full even for several captures")->excludes(brief_option);
+    app.add_option("-j,--jobs", command.jobs, "Several captures: judge this many at once (default: one per core)")
+        ->check(CLI::Range(1u, max_jobs));
+    app.add_option("--width", command.width,
+                   "Wrap the text report to this many columns (default: the terminal's, or 100; 0 never wraps)");
     CLI::Option* color_option =
         app.add_option("--color", color, "Colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
             ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -249,18 +258,38 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
             std::cerr << "trustcap: live: -W limits the files -C starts; give -C SIZE too\n";
             return 2;
         }
-        if (!positional_file.empty() || !read_file.empty()) {
+        if (!positional_files.empty() || !read_file.empty()) {
             std::cerr << "trustcap: live captures from an interface; give no capture file\n";
             return 2;
         }
-    } else if (!positional_file.empty() && !read_file.empty()) {
+    } else if (!positional_files.empty() && !read_file.empty()) {
         std::cerr << "trustcap: give the capture either as -r FILE or as an argument, not both\n";
         return 2;
     }
-    command.analysis.file = !read_file.empty() ? read_file : positional_file;
-    if (command.analysis.file.empty() && command.mode == Mode::file) {
+    if (!read_file.empty()) positional_files.push_back(read_file);
+    if (std::count(positional_files.begin(), positional_files.end(), "-") > 1) {
+        std::cerr << "trustcap: standard input (-) can be read once\n";
+        return 2;
+    }
+    command.several_captures = positional_files.size() > 1 || std::any_of(positional_files.begin(), positional_files.end(), [](const std::string& path) {
+        std::error_code not_known;
+        return path != "-" && std::filesystem::is_directory(path, not_known);
+    });
+    command.files = positional_files;
+    if (!command.several_captures && !positional_files.empty()) command.analysis.file = positional_files.front();
+    if (command.files.empty() && command.mode == Mode::file) {
         std::cerr << "trustcap: no capture file given (trustcap FILE, trustcap -r FILE, or - for standard input); "
                      "see trustcap --help\n";
+        return 2;
+    }
+    if (command.several_captures &&
+        (annotated_option->count() > 0 || !exported_flow.empty() || command.extracts.only_licensing)) {
+        std::cerr << "trustcap: --annotate, --export-flow and --only-licensing work on one capture\n";
+        return 2;
+    }
+    if (command.several_captures && format == "html") {
+        std::cerr << "trustcap: --format html makes a page for one capture; give one capture, or use text, json or "
+                     "ndjson for several\n";
         return 2;
     }
     if (annotated_option->count() > 0 || !exported_flow.empty() || command.extracts.only_licensing) {

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <optional>
-#include <variant>
+#include <cstddef>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "capture_extracts.h"
 #include "epc_commands.h"
@@ -16,6 +18,8 @@ enum class ColorChoice { automatic, always, never };
 
 enum class Mode { file, live, epc };
 
+inline constexpr unsigned max_jobs = 256;
+
 struct CommandLine {
     Mode mode = Mode::file;
     AnalysisOptions analysis;
@@ -26,6 +30,11 @@ struct CommandLine {
     std::string user;         // -Z: who to become once the inputs are open; empty: the default
     ColorChoice color = ColorChoice::automatic;
     bool brief = false;  // text: a line per flow and per capture finding
+    bool full = false;   // text: the whole report, even for several captures
+    std::vector<std::string> files;  // the captures and folders named (with -r's)
+    bool several_captures = false;   // more than one file, or a folder: each judged, then a summary
+    unsigned jobs = 0;               // several captures judged at once; 0: one per core
+    std::optional<std::size_t> width;  // --width; unset: the terminal's, or 100
     ExtractOptions extracts;  // --annotate, --export-flow: copies of the capture made from the report
 };
 

@@ -11,12 +11,10 @@
 
 #include "command_line.h"
 #include "output_file.h"
+#include "report_rendering.h"
+#include "several_captures.h"
 #include "status_line.h"
 #include "report/event_writer.h"
-#include "report/html_writer.h"
-#include "report/json_writer.h"
-#include "report/report_builder.h"
-#include "report/text_writer.h"
 #include "report/wire_text.h"
 #include "tools/analysis/live_analysis.h"
 #include "tools/analysis/offline_analysis.h"
@@ -36,18 +34,6 @@ using namespace trustcap;
 bool is_same_file(const std::string& written, const std::string& read) {
     std::error_code not_comparable;
     return !written.empty() && read != "-" && std::filesystem::equivalent(written, read, not_comparable);
-}
-
-void write_report(std::ostream& out, const Report& report, const CommandLine& command, bool to_terminal) {
-    switch (command.format) {
-        case OutputFormat::json: write_json(out, report, TRUSTCAP_VERSION); break;
-        case OutputFormat::ndjson: write_report_events(out, report, TRUSTCAP_VERSION); break;
-        case OutputFormat::html: write_html(out, report); break;
-        case OutputFormat::text:
-            write_text(out, report,
-                       TextOptions{colors_text(command.color, to_terminal, std::getenv("NO_COLOR")), command.brief});
-            break;
-    }
 }
 
 // --annotate and --export-flow, from the file read a second time; SIGINT and
@@ -122,6 +108,7 @@ int main(int argc, char** argv) {
     // A closed pipe is then an error like any other, so the extracts' temporary files are removed on the way out.
     if (command.extracts.any()) std::signal(SIGPIPE, SIG_IGN);
     if (auto warning = user_option_warning(command.user)) std::cerr << "trustcap: warning: " << terminal_text(*warning) << "\n";
+    if (command.several_captures) return judge_several_captures(command);
     ReportOutput output(command.output_file);
     std::string output_error;
     bool output_opened_without_root = geteuid() == 0 && !keeps_root(command.user);
@@ -164,11 +151,7 @@ int main(int argc, char** argv) {
     }
     std::ostream& out = output.stream();
     const Report& report = outcome.analysis.report;
-    if (!live && command.format == OutputFormat::ndjson)
-        for (const FlowReport& flow : report.flows)
-            write_flow_events(out, flow, is_licensing_flow(flow, command.analysis.checked_ports),
-                              report.capture.precision_digits);
-    write_report(out, report, command, output.to_terminal());
+    write_report(out, report, command, text_options(command, output.to_terminal(), false), !live);
     out.flush();
     if (!out) {
         std::cerr << "trustcap: cannot write the report"

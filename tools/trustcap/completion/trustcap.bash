@@ -34,12 +34,12 @@ _trustcap() {
             return ;;
         --filter | --server | --proxy | --port | --max-flows | --max-memory | -s | --snaplen | -B | --buffer-size | \
             --duration | -c | --count | --flow-timeout | -C | --file-size | -W | --file-count | --capture-name | \
-            --file | --address | --idtoken | --copy-to)
+            --file | --address | --idtoken | --copy-to | -j | --jobs | --width)
             return ;;
     esac
 
     local analysis="-r --read --filter --server --proxy --all-flows --ca-bundle --port --max-flows --max-memory
-        --format --brief -o --output -Z --user --color --no-color"
+        --format --brief --full --width -o --output -Z --user --color --no-color"
     case $subcommand in
         live)
             COMPREPLY=($(compgen -W "-i --interface -s --snaplen -B --buffer-size --duration -c --count
@@ -49,7 +49,7 @@ _trustcap() {
                 --copy-to --proxy --server -h --help" -- "$cur")) ;;
         *)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$analysis --annotate --only-licensing --export-flow -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "$analysis -j --jobs --annotate --only-licensing --export-flow -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "live epc" -- "$cur"))
                 _filedir '@(pcap|pcapng|cap|dmp|gz|zst)'

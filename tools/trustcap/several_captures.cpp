@@ -1,0 +1,173 @@
+#include "several_captures.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "captures_summary.h"
+#include "output_file.h"
+#include "parallel_judgement.h"
+#include "report_rendering.h"
+#include "report/wire_text.h"
+#include "tools/analysis/privileges.h"
+
+namespace trustcap {
+namespace {
+
+constexpr int exit_unusable = 2;
+
+// Started as root, every capture is opened before root is given up, as a single one is.
+std::vector<int> open_as_started(std::vector<CaptureInput>& inputs) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    std::vector<int> descriptors(inputs.size(), -1);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (!inputs[i].error.empty() || inputs[i].path == "-") continue;
+        // Not blocking, so that a FIFO without its writer yet does not hold up the others.
+        int descriptor = open(inputs[i].path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (descriptor < 0) {
+            inputs[i].error = std::strerror(errno);
+            continue;
+        }
+        fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK);
+        descriptors[i] = descriptor;
+    }
+    return descriptors;
+}
+
+JudgedCapture judge_capture(const CommandLine& command, const CaptureInput& input, int descriptor,
+                            const TextOptions& text) {
+    AnalysisOptions options = command.analysis;
+    options.file = input.path;
+    options.descriptor = descriptor;
+    AnalysisOutcome outcome = analyze_file(options, command.user);
+    JudgedCapture judged;
+    judged.path = input.path;
+    if (!outcome.usable) {
+        judged.error = outcome.error;
+        judged.verdict = "NOT READ";
+        return judged;
+    }
+    std::ostringstream report;
+    write_report(report, outcome.report, command, text, true);
+    judged.report = report.str();
+    judged.exit_status = outcome.report.healthy ? 0 : 1;
+    judged.verdict = outcome.report.healthy ? "HEALTHY" : "PROBLEM";
+    judged.devices = devices_of(outcome.report);
+    judged.diagnosis = outcome.report.diagnosis;
+    return judged;
+}
+
+class SeveralCapturesOutput {
+public:
+    SeveralCapturesOutput(const CommandLine& command, std::ostream& out, std::size_t width)
+        : command_(command), out_(out), width_(width) {}
+
+    void begin() {
+        if (command_.format == OutputFormat::json)
+            out_ << "{\"schema_version\":1,\"tool\":{\"name\":\"trustcap\",\"version\":\"" << TRUSTCAP_VERSION
+                 << "\"},\"captures\":[\n";
+    }
+
+    void add(JudgedCapture&& capture) {
+        if (!capture.error.empty())
+            std::cerr << "trustcap: " << terminal_text(capture.path) << ": " << terminal_text(capture.error) << "\n";
+        switch (command_.format) {
+            case OutputFormat::json: out_ << (captures_.empty() ? "" : ",\n") << capture_entry_json(capture); break;
+            case OutputFormat::ndjson:
+                out_ << capture_entry_json(JudgedCapture{capture.path, capture.exit_status, {}, capture.error,
+                                                         capture.devices, capture.verdict, capture.diagnosis},
+                                           "capture")
+                     << "\n"
+                     << capture.report;
+                break;
+            case OutputFormat::text:
+            case OutputFormat::html:
+                if (!capture.report.empty()) out_ << capture.report << "\n";
+                break;
+        }
+        out_.flush();
+        capture.report.clear();
+        captures_.push_back(std::move(capture));
+    }
+
+    int end(std::size_t skipped_in_folders) {
+        const int exit_status = worst_exit_status(captures_);
+        switch (command_.format) {
+            case OutputFormat::json:
+                out_ << "\n],\"summary\":" << summary_json(captures_, skipped_in_folders, exit_status) << "}\n";
+                break;
+            case OutputFormat::ndjson:
+                out_ << "{\"event\":\"summary\",\"summary\":" << summary_json(captures_, skipped_in_folders, exit_status)
+                     << "}\n";
+                break;
+            case OutputFormat::text:
+            case OutputFormat::html: write_summary_table(out_, captures_, skipped_in_folders, width_); break;
+        }
+        out_.flush();
+        return exit_status;
+    }
+
+private:
+    const CommandLine& command_;
+    std::ostream& out_;
+    std::size_t width_;
+    std::vector<JudgedCapture> captures_;
+};
+
+}  // namespace
+
+int judge_several_captures(const CommandLine& command) {
+    CaptureInputs inputs = expand_capture_inputs(command.files);
+    if (inputs.captures.empty()) {
+        std::cerr << "trustcap: no capture found in the folders given ("
+                  << inputs.skipped_in_folders << " files that are not captures)\n";
+        return exit_unusable;
+    }
+    std::vector<int> descriptors(inputs.captures.size(), -1);
+    if (geteuid() == 0 && !keeps_root(command.user)) descriptors = open_as_started(inputs.captures);
+    std::string error;
+    if (!drop_privileges(command.user, error)) {
+        std::cerr << "trustcap: " << terminal_text(error) << "\n";
+        return exit_unusable;
+    }
+    std::unique_ptr<OutputFile> output_file;
+    if (!command.output_file.empty()) {
+        output_file = OutputFile::open(command.output_file, error);
+        if (!output_file) {
+            std::cerr << "trustcap: " << terminal_text(error) << "\n";
+            return exit_unusable;
+        }
+    }
+    std::ostream& out = output_file ? output_file->stream() : std::cout;
+    const bool to_terminal = !output_file && isatty(STDOUT_FILENO) != 0;
+    const TextOptions text = text_options(command, to_terminal, true);
+    const unsigned jobs = command.jobs != 0 ? command.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+    SeveralCapturesOutput output(command, out, text.width);
+    output.begin();
+    out.flush();
+    judge_in_parallel(
+        inputs.captures, descriptors, jobs,
+        [&](const CaptureInput& input, int descriptor) { return judge_capture(command, input, descriptor, text); },
+        [&](JudgedCapture&& judged) { output.add(std::move(judged)); });
+    const int exit_status = output.end(inputs.skipped_in_folders);
+    if (!out) {
+        std::cerr << "trustcap: cannot write the report"
+                  << (command.output_file.empty() ? "" : " to " + terminal_text(command.output_file)) << "\n";
+        return exit_unusable;
+    }
+    return exit_status;
+}
+
+}  // namespace trustcap
