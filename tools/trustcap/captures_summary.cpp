@@ -76,8 +76,11 @@ void write_summary_table(std::ostream& out, const std::vector<JudgedCapture>& ca
         heading << "; " << counted(skipped_in_folders, "file", "files") << " in the folders not a capture, left out";
     out << wrap_lines(heading.str(), width, '\n') << "\n";
 
-    const std::size_t file_width = column_width(captures, "File", widest_file_column, file_cell);
-    const std::size_t device_width = column_width(captures, "Device", widest_device_column, device_cell);
+    // Not wrapped, no column is narrower than its widest cell.
+    const std::size_t unlimited = std::string::npos;
+    const std::size_t file_width = column_width(captures, "File", width == 0 ? unlimited : widest_file_column, file_cell);
+    const std::size_t device_width =
+        column_width(captures, "Device", width == 0 ? unlimited : widest_device_column, device_cell);
     const std::size_t verdict_width = column_width(captures, "Verdict", widest_file_column, verdict_cell);
     const std::size_t diagnosis_start = file_width + device_width + verdict_width + 3 * column_gap;
     const std::size_t diagnosis_width =

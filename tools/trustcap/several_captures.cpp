@@ -1,6 +1,8 @@
 #include "several_captures.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -39,20 +41,41 @@ std::vector<int> open_as_started(std::vector<CaptureInput>& inputs) {
             inputs[i].error = std::strerror(errno);
             continue;
         }
-        fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK);
+        struct stat status {};
+        if (fstat(descriptor, &status) == 0 && !S_ISFIFO(status.st_mode))
+            fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK);
         descriptors[i] = descriptor;
     }
     return descriptors;
 }
 
+// A FIFO opened ahead without blocking reads as empty until its writer
+// comes: it is waited for, as opening it would have waited.
+bool await_writer(int descriptor, std::string& error) {
+    struct stat status {};
+    if (descriptor < 0 || fstat(descriptor, &status) != 0 || !S_ISFIFO(status.st_mode)) return true;
+    pollfd waiting{descriptor, POLLIN, 0};
+    while (poll(&waiting, 1, -1) < 0) {
+        if (errno != EINTR) continue;
+        error = "not read: the run was stopped before its writer wrote";
+        return false;
+    }
+    fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK);
+    return true;
+}
+
 JudgedCapture judge_capture(const CommandLine& command, const CaptureInput& input, int descriptor,
                             const TextOptions& text) {
+    JudgedCapture judged;
+    judged.path = input.path;
+    if (!await_writer(descriptor, judged.error)) {
+        judged.verdict = "NOT READ";
+        return judged;
+    }
     AnalysisOptions options = command.analysis;
     options.file = input.path;
     options.descriptor = descriptor;
     AnalysisOutcome outcome = analyze_file(options, command.user);
-    JudgedCapture judged;
-    judged.path = input.path;
     if (!outcome.usable) {
         judged.error = outcome.error;
         judged.verdict = "NOT READ";
