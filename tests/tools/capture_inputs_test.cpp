@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +76,32 @@ TEST_F(CaptureInputsTest, ALinkToAFolderIsNotFollowed) {
     CaptureInputs inputs = expand_capture_inputs({(root_ / "walked").string()});
     ASSERT_EQ(inputs.captures.size(), 1u);
     EXPECT_EQ(inputs.captures[0].path, (root_ / "walked" / "b.pcap").string());
+}
+
+// Root lists every folder: the walk is made by an unprivileged child then.
+TEST_F(CaptureInputsTest, AFolderThatCannotBeListedIsAnInputThatSaysSo) {
+    write("a.pcap", pcap_header);
+    write("locked/b.pcap", pcap_header);
+    write("z.pcap", pcap_header);
+    fs::permissions(root_, fs::perms::all);
+    fs::permissions(root_ / "locked", fs::perms::none);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        constexpr uid_t nobody = 65534;
+        if (geteuid() == 0 && (setgid(nobody) != 0 || setuid(nobody) != 0)) _exit(3);
+        CaptureInputs inputs = expand_capture_inputs({root_.string()});
+        const bool as_said = inputs.captures.size() == 3 && inputs.captures[0].path == (root_ / "a.pcap").string() &&
+                             inputs.captures[1].path == (root_ / "locked").string() &&
+                             inputs.captures[1].error == "cannot list the folder: Permission denied" &&
+                             inputs.captures[2].path == (root_ / "z.pcap").string();
+        _exit(as_said ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    fs::permissions(root_ / "locked", fs::perms::owner_all);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "1: the walk did not list a.pcap, the locked folder with its error, z.pcap";
 }
 
 TEST(StartsAsCapture, TellsCapturesByTheirFirstBytes) {

@@ -19,31 +19,35 @@ constexpr std::uint16_t gzip_magic = 0x8b1f;            // as read little-endian
 
 bool is_hidden(const fs::path& path) { return path.filename().string().starts_with('.'); }
 
-void add_folder(const fs::path& folder, CaptureInputs& inputs) {
+// The captures in `folder` and its subfolders, and a folder that cannot be
+// listed as an input of its own that says so.
+void walk_folder(const fs::path& folder, std::vector<CaptureInput>& found, std::size_t& skipped) {
     std::error_code error;
-    fs::recursive_directory_iterator walk(folder, fs::directory_options::none, error);
-    if (error) {
-        inputs.captures.push_back({folder.string(), "cannot list the folder: " + error.message()});
-        return;
-    }
-    std::vector<std::string> found;
-    for (auto end = fs::recursive_directory_iterator(); walk != end; walk.increment(error)) {
-        if (error) break;
-        const fs::directory_entry& entry = *walk;
-        if (is_hidden(entry.path())) {
-            if (entry.is_directory(error)) walk.disable_recursion_pending();
-            continue;
-        }
-        if (!entry.is_regular_file(error)) continue;
-        if (starts_as_capture(entry.path().string())) {
-            found.push_back(entry.path().string());
-        } else {
-            ++inputs.skipped_in_folders;
+    fs::directory_iterator entries(folder, error);
+    for (auto end = fs::directory_iterator(); !error && entries != end; entries.increment(error)) {
+        const fs::directory_entry& entry = *entries;
+        if (is_hidden(entry.path())) continue;
+        std::error_code not_known;
+        const fs::file_status status = entry.symlink_status(not_known);
+        if (fs::is_directory(status)) {
+            walk_folder(entry.path(), found, skipped);
+        } else if (entry.is_regular_file(not_known)) {
+            if (starts_as_capture(entry.path().string())) {
+                found.push_back({entry.path().string(), {}});
+            } else {
+                ++skipped;
+            }
         }
     }
-    if (error) inputs.captures.push_back({folder.string(), "cannot list the folder: " + error.message()});
-    std::sort(found.begin(), found.end());
-    for (std::string& path : found) inputs.captures.push_back({std::move(path), {}});
+    if (error) found.push_back({folder.string(), "cannot list the folder: " + error.message()});
+}
+
+void add_folder(const fs::path& folder, CaptureInputs& inputs) {
+    std::vector<CaptureInput> found;
+    walk_folder(folder, found, inputs.skipped_in_folders);
+    std::sort(found.begin(), found.end(),
+              [](const CaptureInput& one, const CaptureInput& other) { return one.path < other.path; });
+    for (CaptureInput& input : found) inputs.captures.push_back(std::move(input));
 }
 
 }  // namespace
