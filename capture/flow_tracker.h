@@ -24,7 +24,7 @@ struct FlowTrackerLimits {
     std::size_t max_timeline_packets = 64;              // evidence packets kept per flow
     std::int64_t idle_timeout_seconds = 600;            // capture time without a packet
     std::size_t max_total_buffered_bytes = 256u << 20;  // out-of-order bytes over all flows
-    std::size_t max_memory_bytes = std::size_t{512} << 20;  // the flows' state in all (see MemoryBudget)
+    std::size_t max_memory_bytes = default_memory_budget_bytes;  // the flows' state in all (see MemoryBudget)
     TcpStreamReassembler::Limits reassembly;
 };
 

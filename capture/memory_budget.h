@@ -7,6 +7,10 @@
 
 namespace trustcap {
 
+// The connection state's budget unless told otherwise (--max-memory): with it
+// trustcap stays under 64 MiB resident on the captures of the benchmark.
+inline constexpr std::size_t default_memory_budget_bytes = std::size_t{32} << 20;
+
 // The bytes the connection state may hold in total: the flows in the table
 // with their streams and dissectors, and the finished flows kept for the
 // report. Each holder charges its own estimate (object sizes and buffer

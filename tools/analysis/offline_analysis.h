@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "capture/capture_file.h"
+#include "capture/memory_budget.h"
 #include "report/licensing_targets.h"
 #include "report/report.h"
 
@@ -22,7 +23,7 @@ struct AnalysisOptions {
     LicensingTargets targets;             // --server, --proxy, --all-flows
     std::vector<std::string> ca_bundles;  // --ca-bundle, added to the system's trust store
     std::size_t max_flows = 200'000;      // flow-table entries kept at once, and finished flows kept for the report
-    std::size_t max_memory_bytes = std::size_t{32} << 20;  // the flows' state in all (see MemoryBudget)
+    std::size_t max_memory_bytes = default_memory_budget_bytes;  // the flows' state in all (see MemoryBudget)
     // Number TCP conversations as Wireshark does on the same file: only when
     // every frame of the file is seen (no BPF filter, not a live capture).
     bool number_wireshark_streams = false;
