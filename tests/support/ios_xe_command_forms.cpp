@@ -89,6 +89,12 @@ const std::vector<CommandForm>& capture_script_forms() {
         form(R"(show monitor capture $V)", Mode::exec, "KB: EPC command reference"),
         form(R"(no monitor capture $V)", Mode::exec, "KB: EPC command reference"),
         form(R"(copy (?:flash|bootflash|usbflash0):\S+ \S+)", Mode::exec, "KB: file system commands"),
+        form(R"(copy scp: (?:flash|bootflash):guest-share/$V)", Mode::exec, "KB: file system commands"),
+        form(R"(iox)", Mode::configuration, "KB: Troubleshoot Guest Shell on Catalyst 9K, step 1"),
+        form(R"(show iox-service)", Mode::exec, "KB: Programmability Configuration Guide, Application Hosting"),
+        form(R"(guestshell enable)", Mode::exec, "KB: Programmability Configuration Guide, Guest Shell"),
+        form(R"(guestshell run (?:chmod 755 )?/(?:flash|bootflash)/guest-share/\S+(?: \S+)*)", Mode::exec,
+             "KB: Programmability Configuration Guide, Guest Shell (guestshell run)"),
     };
     return forms;
 }
