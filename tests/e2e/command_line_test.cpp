@@ -422,6 +422,12 @@ TEST(CommandLine, StartedAsRootOnAFileItReadsRootsFilesThenGivesUpRoot) {
     EXPECT_EQ(uid_of("daemon"), owner_of(report));
     fs::remove(report);
 
+    // A numeric uid that no account has: its gid is the same number.
+    ProcessResult as_number = run_process({trustcap_binary(), "-Z", "54321", "-o", report.string(), capture.string()});
+    EXPECT_LE(as_number.exit_status, 1) << as_number.standard_error;
+    EXPECT_EQ(54321u, owner_of(report));
+    fs::remove(report);
+
     ProcessResult as_root = run_process({trustcap_binary(), "-Z", "root", "-o", report.string(), capture.string()});
     EXPECT_LE(as_root.exit_status, 1) << as_root.standard_error;
     EXPECT_EQ(0u, owner_of(report));
