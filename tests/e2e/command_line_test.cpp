@@ -114,11 +114,18 @@ TEST(CommandLine, ColoursAsAskedAndAsNoColorSays) {
     EXPECT_TRUE(coloured("", "--color always", false));
     EXPECT_FALSE(coloured("", "--color=never", true));
     EXPECT_FALSE(coloured("", "--no-color", true));
+    // A bare --color is always, as with GNU ls; the capture after it stays the capture.
+    EXPECT_TRUE(coloured("", "--color", false));
+    EXPECT_TRUE(coloured("NO_COLOR=1", "--color", true));
+    EXPECT_FALSE(coloured("", "--color never", true));
+    EXPECT_TRUE(coloured("", "--format text --color", false));
     expect_one_line_error(run_process({trustcap_binary(), "--color=sometimes", generated + "complete-connection.pcap"}),
                           "--color");
     expect_one_line_error(
         run_process({trustcap_binary(), "--no-color", "--color=always", generated + "complete-connection.pcap"}),
         "excludes");
+    // After "--" every word is a file, "--color" too.
+    expect_one_line_error(run_process({trustcap_binary(), "--", "--color"}), "trustcap: --color: ");
 }
 
 // A capture compressed with gzip, as a file or through a pipe, is judged as
