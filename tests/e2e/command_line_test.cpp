@@ -79,6 +79,13 @@ TEST(CommandLine, HelpAndVersionExitZero) {
     ProcessResult help = run_process({trustcap_binary(), "--help"});
     EXPECT_EQ(0, help.exit_status);
     EXPECT_NE(std::string::npos, help.standard_output.find("--filter"));
+    EXPECT_NE(std::string::npos, help.standard_output.find("Exit status: 0 the licensing exchange worked"));
+    // epc judges nothing: its help says what its own exit status means.
+    ProcessResult epc_help = run_process({trustcap_binary(), "epc", "--help"});
+    EXPECT_EQ(0, epc_help.exit_status);
+    EXPECT_NE(std::string::npos, epc_help.standard_output.find("Exit status: 0 the commands were printed, 2 unusable"))
+        << epc_help.standard_output;
+    EXPECT_EQ(std::string::npos, epc_help.standard_output.find("licensing exchange worked")) << epc_help.standard_output;
     ProcessResult version = run_process({trustcap_binary(), "--version"});
     EXPECT_EQ(0, version.exit_status);
     std::istringstream lines(version.standard_output);

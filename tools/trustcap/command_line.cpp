@@ -209,6 +209,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
 
     CLI::App* epc = app.add_subcommand(
         "epc", "Print the device's commands (Embedded Packet Capture) that capture one licensing attempt");
+    epc->footer("Exit status: 0 the commands were printed, 2 unusable arguments (nothing printed).");
     EpcOptions& epc_options = command.epc;
     std::string idtoken;
     epc->add_option("-i,--interface", epc_options.interface,
