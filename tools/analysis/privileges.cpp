@@ -1,10 +1,12 @@
 #include "privileges.h"
 
 #include <grp.h>
-#include <linux/capability.h>
 #include <pwd.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#endif
 
 #include <cerrno>
 #include <charconv>
@@ -14,12 +16,19 @@
 namespace trustcap {
 namespace {
 
-bool drop_all_capabilities(std::string& error) {
+// Capabilities are Linux's; elsewhere a process not started as root has no
+// capture rights of its own to give up (the BSDs and macOS grant them by the
+// permissions of /dev/bpf*).
+bool drop_all_capabilities([[maybe_unused]] std::string& error) {
+#ifdef __linux__
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3]{};
     if (syscall(SYS_capset, &header, none) == 0) return true;
     error = std::string("cannot give up the capture capabilities: ") + std::strerror(errno);
     return false;
+#else
+    return true;
+#endif
 }
 
 struct Account {
