@@ -16,8 +16,9 @@ namespace {
 // for Configuring Embedded Packet Capture" (no logical ports, VRFs or management ports).
 // Web UI: the Catalyst 9800 smart licensing troubleshooting guide, "Packet Captures".
 // Guest Shell: Cisco's "Automate Catalyst 9000 Switches Using Python Scripts" and "Troubleshoot
-// Guest Shell on Catalyst 9K" (9300, 9400, 9500; not the 9200L, and application hosting not on
-// the 9200 at all). No Guest Shell documentation was found for the Catalyst 9800.
+// Guest Shell on Catalyst 9K" (9300, 9400, 9500). Not the 9200: no Guest Shell on the 9200L,
+// and the application hosting guide excludes the 9200 where the Python note lists it. No Guest
+// Shell documentation was found for the Catalyst 9800.
 constexpr std::array<EpcPlatform, 8> platforms{{
     {"9800-L", "Catalyst 9800-L", "bootflash", false, true, false},
     {"9800-40", "Catalyst 9800-40", "bootflash", false, true, false},
