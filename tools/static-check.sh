@@ -14,7 +14,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 [[ $(id -u) -eq 0 ]] || fail "run as root: the check uses chroot"
 command -v jq >/dev/null || fail "jq is not installed (tools/install-deps.sh)"
 
-cmake -S . -B "$build" -DTRUSTCAP_STATIC=ON -DBUILD_TESTING=OFF -DTRUSTCAP_WERROR=ON >/dev/null
+mkdir -p "$build"
+cmake -S . -B "$build" -DTRUSTCAP_STATIC=ON -DBUILD_TESTING=OFF -DTRUSTCAP_WERROR=ON >"$build/static-check-configure.log" 2>&1 ||
+    fail "configuring the static build: $(tail -20 "$build/static-check-configure.log")"
 cmake --build "$build" --target trustcap -j2 >"$build/static-check-build.log" 2>&1 ||
     fail "the static build: $(tail -20 "$build/static-check-build.log")"
 binary=$build/tools/trustcap/trustcap
@@ -29,7 +31,8 @@ strip -o "$root/trustcap" "$binary"
 chmod 755 "$root"
 
 # A flow, for comparison with its expected form: client and server, each
-# step's status (and frames where the expected file lists them), finding ids.
+# step's status and the finding ids (the frames are the verdict tests' part:
+# the static program is the same code).
 jq_flow='{client, server,
           steps: (.steps | to_entries | map({key, value: .value.status}) | from_entries),
           findings: ([.findings[].id] | sort)}'
