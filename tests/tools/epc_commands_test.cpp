@@ -376,7 +376,9 @@ TEST(EpcCommands, ACatalyst9000SwitchWithGuestShellGetsTheStepsToJudgeTheFileThe
         const std::string inside = "/" + storage + "/guest-share/";
         std::vector<std::string> in_order = {"! 5. On your computer, analyse the copied file:\n",
                                              "! 6. Or judge the file on the Catalyst 9",
-                                             "\nconfigure terminal\niox\nend\nshow iox-service\nguestshell enable\n",
+                                             "\nconfigure terminal\niox\napp-hosting appid guestshell\n"
+                                             " app-vnic management guest-interface 0\nend\n"
+                                             "show iox-service\nguestshell enable\n",
                                              "\ncopy " + storage + ":cssm.pcap " + share + "cssm.pcap\n",
                                              "\ncopy scp: " + share + "trustcap\n",
                                              "\nguestshell run chmod 755 " + inside + "trustcap\n",

@@ -340,7 +340,9 @@ void write_trustcap_command(Script& script, const EpcOptions& options, int block
 }
 
 // Guest Shell sees one directory of the device's storage, guest-share, under the storage's
-// name: flash:guest-share/ is /flash/guest-share/ inside it.
+// name: flash:guest-share/ is /flash/guest-share/ inside it. Cisco's Programmability
+// Configuration Guide asks for an application or management interface before guestshell
+// enable; the management port is the one every Catalyst 9300, 9400 and 9500 has.
 void write_guest_shell_alternative(Script& script, const EpcOptions& options, const EpcPlatform& platform, int block) {
     const std::string share = std::string(platform.storage) + ":guest-share/";
     const std::string share_inside = "/" + std::string(platform.storage) + "/guest-share/";
@@ -350,6 +352,8 @@ void write_guest_shell_alternative(Script& script, const EpcOptions& options, co
     script.comment("  a few minutes to start (show iox-service: running), and each copy asks questions.");
     script.command("configure terminal");
     script.command("iox");
+    script.command("app-hosting appid guestshell");
+    script.command(" app-vnic management guest-interface 0");
     script.command("end");
     script.command("show iox-service");
     script.command("guestshell enable");
