@@ -158,12 +158,27 @@ private:
     bool frame_ended_ = true;
 };
 
-ssize_t read_decoded(void* cookie, char* out, std::size_t size) { return static_cast<Decoder*>(cookie)->read(out, size); }
-
 int close_decoder(void* cookie) {
     delete static_cast<Decoder*>(cookie);
     return 0;
 }
+
+// A read-only FILE over the decoder: funopen on the BSDs and macOS, glibc's
+// (and musl's) fopencookie elsewhere.
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__)
+int read_decoded(void* cookie, char* out, int size) {
+    return static_cast<int>(static_cast<Decoder*>(cookie)->read(out, static_cast<std::size_t>(size)));
+}
+
+std::FILE* open_decoded_file(Decoder* decoder) { return funopen(decoder, read_decoded, nullptr, nullptr, close_decoder); }
+#else
+ssize_t read_decoded(void* cookie, char* out, std::size_t size) { return static_cast<Decoder*>(cookie)->read(out, size); }
+
+std::FILE* open_decoded_file(Decoder* decoder) {
+    cookie_io_functions_t functions{read_decoded, nullptr, nullptr, close_decoder};
+    return fopencookie(decoder, "rb", functions);
+}
+#endif
 
 }  // namespace
 
@@ -189,8 +204,7 @@ std::optional<DecompressedStream> open_decompressed(std::FILE* compressed, Compr
         delete decoder;
         return std::nullopt;
     }
-    cookie_io_functions_t functions{read_decoded, nullptr, nullptr, close_decoder};
-    std::FILE* file = fopencookie(decoder, "rb", functions);
+    std::FILE* file = open_decoded_file(decoder);
     if (file == nullptr) {
         error = "cannot open a decompressing stream";
         delete decoder;

@@ -28,8 +28,13 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveCaptureSettings& settin
     int activated = pcap_activate(handle);
     if (activated < 0) {
         error = settings.interface + ": " + pcap_geterr(handle);
-        if (activated == PCAP_ERROR_PERM_DENIED)
+        if (activated == PCAP_ERROR_PERM_DENIED) {
+#ifdef __linux__
             error += " (run as root, or give the binary CAP_NET_RAW and CAP_NET_ADMIN)";
+#else
+            error += " (run as root, or make /dev/bpf* readable by your user)";
+#endif
+        }
         pcap_close(handle);
         return nullptr;
     }

@@ -4,8 +4,10 @@
 #   2. the same with clang, warnings as errors;
 #   3. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 #      (any report aborts the test that triggered it);
-#   4. a short, seeded run of every fuzz target (tools/fuzz/run.sh).
-# TRUSTCAP_FUZZ_SECONDS sets the time per fuzz target (default 60; 0 skips step 4).
+#   4. the fully static trustcap in an empty chroot (tools/static-check.sh:
+#      only the program is built static, not the test suite);
+#   5. a short, seeded run of every fuzz target (tools/fuzz/run.sh).
+# TRUSTCAP_FUZZ_SECONDS sets the time per fuzz target (default 60; 0 skips step 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +30,8 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 cmake -S . -B build-sanitized -DTRUSTCAP_SANITIZE=ON -DTRUSTCAP_WERROR=OFF
 cmake --build build-sanitized -j2
 ctest --test-dir build-sanitized -j2 --output-on-failure
+
+tools/static-check.sh build-static
 
 if [[ $fuzz_seconds -gt 0 ]]; then
     tools/fuzz/run.sh --seconds "$fuzz_seconds"

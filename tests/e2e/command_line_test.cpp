@@ -79,6 +79,13 @@ TEST(CommandLine, HelpAndVersionExitZero) {
     ProcessResult help = run_process({trustcap_binary(), "--help"});
     EXPECT_EQ(0, help.exit_status);
     EXPECT_NE(std::string::npos, help.standard_output.find("--filter"));
+    EXPECT_NE(std::string::npos, help.standard_output.find("Exit status: 0 the licensing exchange worked"));
+    // epc judges nothing: its help says what its own exit status means.
+    ProcessResult epc_help = run_process({trustcap_binary(), "epc", "--help"});
+    EXPECT_EQ(0, epc_help.exit_status);
+    EXPECT_NE(std::string::npos, epc_help.standard_output.find("Exit status: 0 the commands were printed, 2 unusable"))
+        << epc_help.standard_output;
+    EXPECT_EQ(std::string::npos, epc_help.standard_output.find("licensing exchange worked")) << epc_help.standard_output;
     ProcessResult version = run_process({trustcap_binary(), "--version"});
     EXPECT_EQ(0, version.exit_status);
     std::istringstream lines(version.standard_output);
@@ -114,11 +121,18 @@ TEST(CommandLine, ColoursAsAskedAndAsNoColorSays) {
     EXPECT_TRUE(coloured("", "--color always", false));
     EXPECT_FALSE(coloured("", "--color=never", true));
     EXPECT_FALSE(coloured("", "--no-color", true));
+    // A bare --color is always, as with GNU ls; the capture after it stays the capture.
+    EXPECT_TRUE(coloured("", "--color", false));
+    EXPECT_TRUE(coloured("NO_COLOR=1", "--color", true));
+    EXPECT_FALSE(coloured("", "--color never", true));
+    EXPECT_TRUE(coloured("", "--format text --color", false));
     expect_one_line_error(run_process({trustcap_binary(), "--color=sometimes", generated + "complete-connection.pcap"}),
                           "--color");
     expect_one_line_error(
         run_process({trustcap_binary(), "--no-color", "--color=always", generated + "complete-connection.pcap"}),
         "excludes");
+    // After "--" every word is a file, "--color" too.
+    expect_one_line_error(run_process({trustcap_binary(), "--", "--color"}), "trustcap: --color: ");
 }
 
 // A capture compressed with gzip, as a file or through a pipe, is judged as
@@ -420,6 +434,12 @@ TEST(CommandLine, StartedAsRootOnAFileItReadsRootsFilesThenGivesUpRoot) {
     ProcessResult as_daemon = run_process({trustcap_binary(), "-Z", "daemon", "-o", report.string(), capture.string()});
     EXPECT_LE(as_daemon.exit_status, 1) << as_daemon.standard_error;
     EXPECT_EQ(uid_of("daemon"), owner_of(report));
+    fs::remove(report);
+
+    // A numeric uid that no account has: its gid is the same number.
+    ProcessResult as_number = run_process({trustcap_binary(), "-Z", "54321", "-o", report.string(), capture.string()});
+    EXPECT_LE(as_number.exit_status, 1) << as_number.standard_error;
+    EXPECT_EQ(54321u, owner_of(report));
     fs::remove(report);
 
     ProcessResult as_root = run_process({trustcap_binary(), "-Z", "root", "-o", report.string(), capture.string()});

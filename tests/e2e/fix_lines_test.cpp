@@ -57,6 +57,7 @@ TEST(FixLines, EveryCaptureScriptPastesAtTheDevicePrompt) {
         {"--interface", "Gi1", "--platform", "9800-CL", "--address", "smartreceiver.cisco.com=146.112.59.25"},
         {"--interface", "Gi1/0/1", "--platform", "C9300", "--proxy", "proxy.corp:8080", "--address",
          "proxy.corp=10.1.1.8"},
+        {"--interface", "Te1/0/1", "--platform", "C9500", "--server", "10.50.0.20:8182"},
     };
     for (const auto& options : option_sets) {
         std::vector<std::string> arguments{trustcap_binary(), "epc"};

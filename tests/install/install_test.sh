@@ -3,7 +3,8 @@
 # completion and its documentation where packaged tools keep theirs; the
 # manual page and the bash completion name every option the program has;
 # `cpack -G DEB` makes a package with the program and its library
-# dependencies declared.
+# dependencies declared, its manual page compressed and its copyright file
+# where Debian wants them.
 #   usage: install_test.sh BUILD_DIR SOURCE_DIR VERSION
 # Exits 77 (skipped) when a tool it needs is missing (tools/install-deps.sh installs them).
 set -euo pipefail
@@ -23,8 +24,8 @@ trap 'rm -rf "$scratch"' EXIT
 prefix=$scratch/usr
 cmake --install "$build" --prefix "$prefix" >"$scratch/install.log"
 
-for file in bin/trustcap share/man/man1/trustcap.1 share/bash-completion/completions/trustcap \
-            share/zsh/vendor-completions/_trustcap share/doc/trustcap/README.md share/doc/trustcap/LICENSE; do
+for file in bin/trustcap share/man/man1/trustcap.1.gz share/bash-completion/completions/trustcap \
+            share/zsh/vendor-completions/_trustcap share/doc/trustcap/README.md share/doc/trustcap/copyright; do
     [[ -f $prefix/$file ]] || fail "not installed: $file"
 done
 trustcap=$prefix/bin/trustcap
@@ -37,8 +38,17 @@ status=0
 [[ $status -eq 0 ]] || fail "the installed trustcap judged the healthy sample with exit status $status"
 grep -q "HEALTHY" "$scratch/report.txt" || fail "the healthy sample's report: $(head -3 "$scratch/report.txt")"
 
-# The manual page is valid man(7) markup with the version filled in.
-manual=$prefix/share/man/man1/trustcap.1
+# The manual page is compressed as Debian wants it (gzip -9n: no file name,
+# no time stamp, best compression), and is valid man(7) markup with the
+# version filled in.
+compressed=$prefix/share/man/man1/trustcap.1.gz
+gzip -t "$compressed" || fail "the manual page is not gzip data"
+read -r -a header < <(od -An -tu1 -N9 "$compressed")
+(( (header[3] & 8) == 0 )) || fail "the compressed manual page keeps its file name (gzip without -n)"
+(( header[4] + header[5] + header[6] + header[7] == 0 )) || fail "the compressed manual page keeps a time stamp"
+(( header[8] == 2 )) || fail "the manual page is not compressed with -9"
+manual=$scratch/trustcap.1
+gzip -dc "$compressed" >"$manual"
 warnings=$(groff -man -ww -z "$manual" 2>&1)
 [[ -z $warnings ]] || fail "groff warns about the manual page: $warnings"
 grep -q "trustcap $version" "$manual" || fail "the manual page does not carry version $version"
@@ -79,7 +89,18 @@ done
 package=$(ls "$scratch"/package/trustcap_"$version"_*.deb)
 contents=$(dpkg-deb -c "$package")
 grep -q '\./usr/bin/trustcap$' <<<"$contents" || fail "the package holds no /usr/bin/trustcap"
-grep -q '\./usr/share/man/man1/trustcap\.1$' <<<"$contents" || fail "the package holds no manual page"
+grep -q '\./usr/share/man/man1/trustcap\.1\.gz$' <<<"$contents" || fail "the package holds no compressed manual page"
+grep -q '\./usr/share/doc/trustcap/copyright$' <<<"$contents" || fail "the package holds no copyright file"
+# The copyright file is machine-readable (copyright-format 1.0): it names its
+# format, and the license of every Files paragraph has its own paragraph.
+copyright=$prefix/share/doc/trustcap/copyright
+[[ $(head -n 1 "$copyright") == "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" ]] ||
+    fail "the copyright file names no copyright-format: $(head -n 1 "$copyright")"
+grep -q '^Files: \*$' "$copyright" || fail "the copyright file has no Files: * paragraph"
+for license in $(awk '/^Files:/ {files = 1} files && /^License:/ {print $2; files = 0}' "$copyright"); do
+    awk -v wanted="License: $license" '$0 == wanted && getline text > 0 && text ~ /^ / {found = 1} END {exit !found}' \
+        "$copyright" || fail "the copyright file has no text for license $license"
+done
 depends=$(dpkg-deb -f "$package" Depends)
 for library in libpcap0.8 libssl3 zlib1g libzstd1 libstdc++6; do
     [[ $depends == *"$library"* ]] || fail "the package does not depend on $library: $depends"

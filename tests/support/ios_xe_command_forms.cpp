@@ -5,7 +5,7 @@
 namespace trustcap::testing {
 namespace {
 
-enum class Mode { exec, configuration, trustpoint };
+enum class Mode { exec, configuration, trustpoint, app_hosting };
 
 struct CommandForm {
     std::regex form;
@@ -89,6 +89,16 @@ const std::vector<CommandForm>& capture_script_forms() {
         form(R"(show monitor capture $V)", Mode::exec, "KB: EPC command reference"),
         form(R"(no monitor capture $V)", Mode::exec, "KB: EPC command reference"),
         form(R"(copy (?:flash|bootflash|usbflash0):\S+ \S+)", Mode::exec, "KB: file system commands"),
+        form(R"(copy scp: (?:flash|bootflash):guest-share/$V)", Mode::exec, "KB: file system commands"),
+        form(R"(iox)", Mode::configuration, "KB: Programmability Configuration Guide, Managing IOx; 222845 step 1"),
+        form(R"(show iox-service)", Mode::exec, "KB: Programmability Configuration Guide, Managing IOx"),
+        form(R"(app-hosting appid guestshell)", Mode::configuration,
+             "KB: Programmability Configuration Guide, Enabling Guest Shell on the Management Interface"),
+        form(R"(app-vnic management guest-interface \d+)", Mode::app_hosting,
+             "KB: Programmability Configuration Guide, Enabling Guest Shell on the Management Interface"),
+        form(R"(guestshell enable)", Mode::exec, "KB: Programmability Configuration Guide, Managing the Guest Shell"),
+        form(R"(guestshell run (?:chmod 755 )?/(?:flash|bootflash)/guest-share/\S+(?: \S+)*)", Mode::exec,
+             "KB: Programmability Configuration Guide (guestshell run); the guest-share path from public examples"),
     };
     return forms;
 }
@@ -148,11 +158,16 @@ std::optional<std::string> check(const std::vector<std::string>& lines, bool cap
                 break;
             case Mode::configuration:
                 if (mode == Mode::exec) return "a configuration command outside configure terminal: " + raw;
-                mode = line.starts_with("crypto pki trustpoint ") ? Mode::trustpoint : Mode::configuration;
+                mode = line.starts_with("crypto pki trustpoint ") ? Mode::trustpoint
+                       : line.starts_with("app-hosting appid ")   ? Mode::app_hosting
+                                                                  : Mode::configuration;
                 in_access_list = line.starts_with("ip access-list extended ");
                 break;
             case Mode::trustpoint:
                 if (mode != Mode::trustpoint) return "a trustpoint command outside crypto pki trustpoint: " + raw;
+                break;
+            case Mode::app_hosting:
+                if (mode != Mode::app_hosting) return "an app-hosting command outside app-hosting appid: " + raw;
                 break;
         }
     }

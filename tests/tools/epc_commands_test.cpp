@@ -230,7 +230,9 @@ TEST(EpcCommands, EveryLineIsCleanAndEveryCommentIsMarked) {
     options.proxies = {"proxy.corp:3128"};
     options.servers = {"10.50.0.10"};
     options.idtoken = "token";
+    options.platform = "C9500";  // with the Guest Shell block
     std::string text = epc_commands(options);
+    ASSERT_NE(std::string::npos, text.find("guestshell run"));
     ASSERT_FALSE(text.empty());
     EXPECT_EQ('\n', text.back());
     EXPECT_EQ(std::string::npos, text.find('\t'));
@@ -238,7 +240,9 @@ TEST(EpcCommands, EveryLineIsCleanAndEveryCommentIsMarked) {
     for (const std::string& line : lines_of(text)) {
         ASSERT_FALSE(line.empty());
         EXPECT_NE(' ', line.back()) << line;
-        EXPECT_LE(line.size(), 110u) << line;
+        if (line.starts_with('!')) {  // a command is as long as it must be
+            EXPECT_LE(line.size(), 110u) << line;
+        }
     }
 }
 
@@ -358,6 +362,56 @@ TEST(EpcCommands, OnlyA9800GetsTheWebUiBlock) {
     text = epc_commands(options);
     EXPECT_EQ(std::string::npos, text.find("Troubleshooting > Packet Capture"));
     EXPECT_TRUE(has_line(text, "! 5. On your computer, analyse the copied file:"));
+}
+
+TEST(EpcCommands, ACatalyst9000SwitchWithGuestShellGetsTheStepsToJudgeTheFileThere) {
+    const std::vector<std::pair<std::string, std::string>> switches = {
+        {"C9300", "flash"}, {"C9400", "bootflash"}, {"c9500", "bootflash"}};
+    for (const auto& [platform, storage] : switches) {
+        EpcOptions options = options_on("Gi1/0/48");
+        options.platform = platform;
+        options.proxies = {"10.1.1.8:3128"};
+        const std::string text = epc_commands(options);
+        const std::string share = storage + ":guest-share/";
+        const std::string inside = "/" + storage + "/guest-share/";
+        std::vector<std::string> in_order = {"! 5. On your computer, analyse the copied file:\n",
+                                             "! 6. Or judge the file on the Catalyst 9",
+                                             "\nconfigure terminal\niox\napp-hosting appid guestshell\n"
+                                             " app-vnic management guest-interface 0\nend\n"
+                                             "show iox-service\nguestshell enable\n",
+                                             "\ncopy " + storage + ":cssm.pcap " + share + "cssm.pcap\n",
+                                             "\ncopy scp: " + share + "trustcap\n",
+                                             "\nguestshell run chmod 755 " + inside + "trustcap\n",
+                                             "\nguestshell run " + inside + "trustcap --proxy 10.1.1.8:3128 " + inside +
+                                                 "cssm.pcap\n"};
+        std::size_t previous = 0;
+        for (const std::string& piece : in_order) {
+            std::size_t at = text.find(piece, previous);
+            ASSERT_NE(std::string::npos, at) << platform << ": " << piece;
+            previous = at;
+        }
+        EXPECT_EQ(previous + in_order.back().size(), text.size()) << platform << ": the Guest Shell block comes last";
+    }
+}
+
+TEST(EpcCommands, TheCaptureGoesToGuestShellFromWhereverItWasExported) {
+    EpcOptions options = options_on("Gi1/0/48");
+    options.platform = "C9300";
+    options.storage = "usbflash0";
+    options.file_name = "sync.pcap";
+    const std::string text = epc_commands(options);
+    EXPECT_TRUE(has_line(text, "copy usbflash0:sync.pcap flash:guest-share/sync.pcap"));
+    EXPECT_TRUE(has_line(text, "guestshell run /flash/guest-share/trustcap /flash/guest-share/sync.pcap"));
+}
+
+TEST(EpcCommands, NoGuestShellStepsWhereThePlatformHasNoneOrIsNotKnown) {
+    for (const char* platform : {"9800-L", "9800-40", "9800-80", "9800-CL", "C9200", ""}) {
+        EpcOptions options = options_on("Gi1/0/48");
+        options.platform = platform;
+        const std::string text = epc_commands(options);
+        EXPECT_EQ(std::string::npos, text.find("guest")) << platform;
+        EXPECT_EQ(std::string::npos, text.find("iox")) << platform;
+    }
 }
 
 TEST(CheckEpcOptions, A9200RefusesLogicalInterfacesAndItsManagementPort) {

@@ -19,7 +19,9 @@ std::optional<std::string> user_option_warning(const std::string& requested_user
 bool keeps_root(const std::string& user);
 
 // When running as root, becomes `user` (default_unprivileged_user when
-// empty; its group, no supplementary groups), unless `user` has uid 0. A
+// empty; its group, no supplementary groups), unless `user` has uid 0.
+// `user` is an account name or a uid; with no account database at all (an
+// empty chroot), the default user is uid and gid 65534. A
 // non-root process (one given capabilities with setcap) keeps its user and
 // gives up every capability instead. False and a one-line `error` when that
 // fails.

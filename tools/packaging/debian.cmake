@@ -3,7 +3,8 @@
 # (package dpkg-dev) from the libraries the binary links.
 set(CPACK_PACKAGE_NAME trustcap)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY ${PROJECT_DESCRIPTION})
+# Debian's synopsis: under 80 characters.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "why a Cisco device could not reach the Smart Licensing cloud")
 set(CPACK_PACKAGE_CONTACT "The trustcap authors")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_STRIP_FILES ON)
@@ -12,11 +13,12 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Server chains other than Cisco's licensing servers are verified against the system's bundle.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS ca-certificates)
+# Lines under 80 characters, as Debian's extended description wants them.
 string(CONCAT CPACK_PACKAGE_DESCRIPTION
-       "trustcap reads a packet capture (pcap or pcapng) of Cisco Smart Licensing "
-       "traffic, or captures on an interface, and tells for every connection to the "
-       "licensing server whether the TCP handshake, the TLS handshake, the request "
-       "and its answer, and the teardown went through; if not, why, with the frames "
-       "that show it and the IOS XE commands that fix it.")
+       "trustcap reads a packet capture (pcap or pcapng) of Cisco Smart Licensing\n"
+       "traffic, or captures on an interface, and tells for every connection to\n"
+       "the licensing server whether the TCP handshake, the TLS handshake, the\n"
+       "request and its answer, and the teardown went through; if not, why, with\n"
+       "the frames that show it and the IOS XE commands that fix it.")
 set(CPACK_GENERATOR DEB)
 include(CPack)

@@ -12,7 +12,9 @@
 #include <pcap/pcap.h>
 
 #include <iostream>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace trustcap {
 
@@ -66,6 +68,27 @@ std::optional<std::string> check_extract_options(CommandLine& command, const CLI
         same_path(command.extracts.exported_path, command.output_file))
         return "--export-flow " + number + " " + command.extracts.exported_path + ": that file is written already";
     return std::nullopt;
+}
+
+}  // namespace
+
+namespace {
+
+// As GNU ls, a bare --color means always. The word after it is its value only
+// when it is one (--color never, as CLI11 reads it); anything else there, a
+// capture file above all, stays an argument of its own. After "--" every word
+// is a file.
+std::vector<char*> with_bare_color_as_always(int argc, char** argv) {
+    static char always[] = "--color=always";
+    std::vector<char*> arguments(argv, argv + argc);
+    for (std::size_t at = 1; at < arguments.size(); ++at) {
+        const std::string_view word = arguments[at];
+        if (word == "--") break;
+        if (word != "--color") continue;
+        const std::string_view next = at + 1 < arguments.size() ? arguments[at + 1] : "";
+        if (next != "auto" && next != "always" && next != "never") arguments[at] = always;
+    }
+    return arguments;
 }
 
 }  // namespace
@@ -153,7 +176,9 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     app.add_option("--width", command.width,
                    "Wrap the text report to this many columns (default: the terminal's, or 100; 0 never wraps)");
     CLI::Option* color_option =
-        app.add_option("--color", color, "Colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
+        app.add_option("--color", color,
+                       "Colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never; "
+                       "--color alone is always")
             ->check(CLI::IsMember({"auto", "always", "never"}));
     app.add_flag("--no-color", no_color, "Never colour the text report (as --color=never)")->excludes(color_option);
     app.footer(
@@ -193,6 +218,7 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
 
     CLI::App* epc = app.add_subcommand(
         "epc", "Print the device's commands (Embedded Packet Capture) that capture one licensing attempt");
+    epc->footer("Exit status: 0 the commands were printed, 2 unusable arguments (nothing printed).");
     EpcOptions& epc_options = command.epc;
     std::string idtoken;
     epc->add_option("-i,--interface", epc_options.interface,
@@ -217,7 +243,8 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         ->allow_extra_args(false);
 
     try {
-        app.parse(argc, argv);
+        std::vector<char*> arguments = with_bare_color_as_always(argc, argv);
+        app.parse(static_cast<int>(arguments.size()), arguments.data());
     } catch (const CLI::CallForHelp& request) {
         return app.exit(request);
     } catch (const CLI::CallForVersion& request) {

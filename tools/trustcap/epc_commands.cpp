@@ -326,13 +326,42 @@ void write_web_ui_alternative(Script& script, const EpcOptions& options) {
     script.comment("    (Desktop, pcap) to save the file on your computer.");
 }
 
-void write_trustcap_command(Script& script, const EpcOptions& options, int block) {
-    std::string command = "trustcap";
+// trustcap with the options the capture was planned for, then the capture.
+std::string trustcap_command(const std::string& program, const EpcOptions& options, const std::string& capture) {
+    std::string command = program;
     for (const std::string& proxy : options.proxies) command += " --proxy " + proxy;
     for (const std::string& server : options.servers) command += " --server " + server;
-    command += " " + options.file_name;
+    return command + " " + capture;
+}
+
+void write_trustcap_command(Script& script, const EpcOptions& options, int block) {
     script.comment(std::to_string(block) + ". On your computer, analyse the copied file:");
-    script.comment("  " + command);
+    script.comment("  " + trustcap_command("trustcap", options, options.file_name));
+}
+
+// Guest Shell sees one directory of the device's storage, guest-share, under the storage's
+// name: flash:guest-share/ is /flash/guest-share/ inside it. Cisco's Programmability
+// Configuration Guide asks for an application or management interface before guestshell
+// enable; the management port is the one every Catalyst 9300, 9400 and 9500 has.
+void write_guest_shell_alternative(Script& script, const EpcOptions& options, const EpcPlatform& platform, int block) {
+    const std::string share = std::string(platform.storage) + ":guest-share/";
+    const std::string share_inside = "/" + std::string(platform.storage) + "/guest-share/";
+    script.comment(std::to_string(block) + ". Or judge the file on the " + std::string(platform.display_name) +
+                   " itself, in Guest Shell, with the static");
+    script.comment("  trustcap (README: \"On the switch\"). Enter these lines one at a time: IOx takes");
+    script.comment("  a few minutes to start (show iox-service: running), and each copy asks questions.");
+    script.command("configure terminal");
+    script.command("iox");
+    script.command("app-hosting appid guestshell");
+    script.command(" app-vnic management guest-interface 0");
+    script.command("end");
+    script.command("show iox-service");
+    script.command("guestshell enable");
+    script.command("copy " + storage_of(options) + ":" + options.file_name + " " + share + options.file_name);
+    script.command("copy scp: " + share + "trustcap");
+    script.command("guestshell run chmod 755 " + share_inside + "trustcap");
+    script.command("guestshell run " +
+                   trustcap_command(share_inside + "trustcap", options, share_inside + options.file_name));
 }
 
 // Why an "--address NAME=IP" is unusable, or nullopt.
@@ -430,7 +459,12 @@ std::string epc_commands(const EpcOptions& options) {
         write_web_ui_alternative(script, options);
         script.comment("");
     }
-    write_trustcap_command(script, options, web_ui ? 6 : 5);
+    const int computer_block = web_ui ? 6 : 5;
+    write_trustcap_command(script, options, computer_block);
+    if (platform && platform->guest_shell) {
+        script.comment("");
+        write_guest_shell_alternative(script, options, *platform, computer_block + 1);
+    }
     return script.text();
 }
 

@@ -2,7 +2,8 @@
 
 // What differs between the IOS XE platforms trustcap epc writes for: the file system a
 // capture is exported to, whether the capture point may sit on a logical interface, and
-// whether the web UI offers Packet Capture.
+// whether the web UI offers Packet Capture, and whether Guest Shell can judge the capture on
+// the device.
 
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@ struct EpcPlatform {
     std::string_view storage;            // where an export goes by default: "bootflash" or "flash"
     bool physical_ports_only = false;    // no SVI, port channel, subinterface or management port
     bool web_ui_packet_capture = false;  // Troubleshooting > Packet Capture
+    bool guest_shell = false;            // IOx Guest Shell, where the static trustcap runs
 };
 
 // The platform named (case does not matter, a leading "C" is optional), or nullopt.
