@@ -183,7 +183,8 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
     app.add_flag("--no-color", no_color, "Never colour the text report (as --color=never)")->excludes(color_option);
     app.footer(
         "Exit status: 0 the licensing exchange worked (each device's last attempt at each server got its answer), "
-        "1 it failed or cannot be judged (or nothing to check), 2 unusable input or arguments.");
+        "1 it failed or cannot be judged (or nothing to check), 2 unusable input or arguments; for several captures, "
+        "the worst of theirs.");
 
     CLI::App* live = app.add_subcommand(
         "live", "Capture on an interface (a span port) while the device retries, then report as for a file");
@@ -298,10 +299,12 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
         std::cerr << "trustcap: standard input (-) can be read once\n";
         return 2;
     }
-    command.several_captures = positional_files.size() > 1 || std::any_of(positional_files.begin(), positional_files.end(), [](const std::string& path) {
+    const auto is_folder = [](const std::string& path) {
         std::error_code not_known;
         return path != "-" && std::filesystem::is_directory(path, not_known);
-    });
+    };
+    command.several_captures =
+        positional_files.size() > 1 || std::any_of(positional_files.begin(), positional_files.end(), is_folder);
     command.files = positional_files;
     if (!command.several_captures && !positional_files.empty()) command.analysis.file = positional_files.front();
     if (command.files.empty() && command.mode == Mode::file) {
