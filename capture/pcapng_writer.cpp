@@ -46,9 +46,9 @@ std::uint64_t padded(std::uint64_t length) { return (length + 3) & ~std::uint64_
 
 template <typename Number>
 void append(std::vector<std::uint8_t>& block, Number value) {
-    std::uint8_t bytes[sizeof value];
-    std::memcpy(bytes, &value, sizeof value);
-    block.insert(block.end(), bytes, bytes + sizeof value);
+    const std::size_t at = block.size();
+    block.resize(at + sizeof value);
+    std::memcpy(block.data() + at, &value, sizeof value);
 }
 
 void append_padding(std::vector<std::uint8_t>& block, std::uint64_t unpadded_length) {

@@ -282,7 +282,7 @@ std::string description(const FlowReport& flow, const std::map<std::uint64_t, st
         if (std::ranges::any_of(flow.timeline, [marked](const TimelineRow& row) { return row.frame == marked; }))
             text += " Frame " + std::to_string(marked) + ": " + joined(marks, ", ") + ".";
     }
-    if (flow.timeline_omitted > 0) text += " " + counted(flow.timeline_omitted, "packet") + " not shown.";
+    if (flow.timeline_omitted > 0) text.append(" ").append(counted(flow.timeline_omitted, "packet")).append(" not shown.");
     return html_text(text);
 }
 

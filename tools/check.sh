@@ -5,7 +5,8 @@
 #   3. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer
 #      (any report aborts the test that triggered it);
 #   4. the fully static trustcap in an empty chroot (tools/static-check.sh:
-#      only the program is built static, not the test suite);
+#      only the program is built static, as a hardened Release build with
+#      warnings as errors, not the test suite);
 #   5. a short, seeded run of every fuzz target (tools/fuzz/run.sh).
 # TRUSTCAP_FUZZ_SECONDS sets the time per fuzz target (default 60; 0 skips step 5).
 set -euo pipefail

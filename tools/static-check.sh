@@ -15,7 +15,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 command -v jq >/dev/null || fail "jq is not installed (tools/install-deps.sh)"
 
 mkdir -p "$build"
-cmake -S . -B "$build" -DTRUSTCAP_STATIC=ON -DBUILD_TESTING=OFF -DTRUSTCAP_WERROR=ON >"$build/static-check-configure.log" 2>&1 ||
+# Built as a release is (optimised, with Debian's hardening flags), warnings
+# as errors: this is also the check that a hardened Release build passes.
+eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DTRUSTCAP_STATIC=ON -DBUILD_TESTING=OFF -DTRUSTCAP_WERROR=ON >"$build/static-check-configure.log" 2>&1 ||
     fail "configuring the static build: $(tail -20 "$build/static-check-configure.log")"
 cmake --build "$build" --target trustcap -j2 >"$build/static-check-build.log" 2>&1 ||
     fail "the static build: $(tail -20 "$build/static-check-build.log")"

@@ -27,7 +27,9 @@ std::unique_ptr<ReplacingFile> ReplacingFile::create(const std::string& path, st
         return nullptr;
     }
     const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
-    std::string name = (directory / ("." + target.filename().string() + ".trustcap-XXXXXX")).string();
+    std::string hidden_name(".");
+    hidden_name.append(target.filename().string()).append(".trustcap-XXXXXX");
+    std::string name = (directory / hidden_name).string();
     std::vector<char> temporary(name.begin(), name.end());
     temporary.push_back('\0');
     const int descriptor = target.filename().empty() ? -1 : ::mkstemp(temporary.data());
