@@ -86,6 +86,12 @@ void expect_flow(const Json& expected, const Json& actual) {
     }
     expect_findings(expected.at("findings"), actual.at("findings"), where);
     expect_identity(expected, actual, where);
+    // With --keylog: what the key log decrypted (tls.decryption).
+    if (expected.contains("tls_decryption")) {
+        ASSERT_TRUE(actual.at("tls").is_object() && actual.at("tls").contains("decryption")) << where << ": no tls.decryption";
+        for (const auto& [key, value] : expected.at("tls_decryption").items())
+            EXPECT_EQ(value, actual.at("tls").at("decryption").at(key)) << where << ": tls.decryption." << key;
+    }
 }
 
 class VerdictTest : public ::testing::TestWithParam<CorpusEntry> {};
