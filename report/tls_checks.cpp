@@ -141,13 +141,11 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
     Severity severity = advice.severity;
     if (a_warning) severity = Severity::warning;
     if (effect == AlertEffect::warning_then_close) severity = Severity::error;
+    const std::string where = "frame " + std::to_string(alert.frame) + (alert.decrypted ? ", decrypted with the key log" : "");
     std::string summary = advice.what_happened.empty() || a_warning
-                              ? "The " + who + " sent a " + level + " TLS alert: " + name + " (frame " +
-                                    std::to_string(alert.frame) + ")"
-                              : "The " + who + " " + advice.what_happened + " (" + name + " alert, frame " +
-                                    std::to_string(alert.frame) + ")";
+                              ? "The " + who + " sent a " + level + " TLS alert: " + name + " (" + where + ")"
+                              : "The " + who + " " + advice.what_happened + " (" + name + " alert, " + where + ")";
     if (effect == AlertEffect::warning_ignored) summary += "; the handshake went on";
-    if (alert.decrypted) summary += " (decrypted with the key log)";
     return Finding(FindingKind::tls_alert_named, severity, flow.id, summary, explanation, {alert.frame}, advice.fix)
         .named(tls_alert_id(alert.alert->description));
 }
