@@ -144,5 +144,18 @@ INSTANTIATE_TEST_SUITE_P(Pcaps, VerdictTest, ::testing::ValuesIn(capture_corpus(
 
 TEST(Corpus, IsNotEmpty) { EXPECT_GE(capture_corpus().size(), 20u); }
 
+// NAME.keylog.expected.json files are further runs of NAME.pcap, not files without a capture.
+TEST(Corpus, HoldsTheRunsWithAKeyLog) {
+    std::size_t runs = 0;
+    for (const CorpusEntry& entry : capture_corpus())
+        if (entry.expected.filename().string().ends_with(".keylog.expected.json")) {
+            ++runs;
+            EXPECT_EQ(entry.expected.parent_path() / (entry.capture.stem().string() + ".keylog.expected.json"),
+                      entry.expected);
+            EXPECT_TRUE(entry.test_name.ends_with("_keylog")) << entry.test_name;
+        }
+    EXPECT_GE(runs, 4u);
+}
+
 }  // namespace
 }  // namespace trustcap::testing
