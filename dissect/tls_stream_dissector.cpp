@@ -70,6 +70,10 @@ struct DirectionDecryption {
     std::optional<TlsRecordDecrypter> decrypter;
     std::vector<std::uint8_t> protected_record;
     bool reading_decrypted = false;  // the handshake bytes being read came from a decrypted record
+    // TLS 1.3: a record failed authentication after others of the connection
+    // were read: the rest of this direction can be neither read nor told by
+    // position and size, so it is left out.
+    bool left_out = false;
     bool finished_in_record = false;
     bool key_update_in_record = false;
 };
@@ -495,6 +499,7 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
 
     void finish_application_data(Direction direction) {
         DirectionState& state = side(direction);
+        if (const DirectionDecryption* decryption = keyed_side(direction); decryption && decryption->left_out) return;
         if (is_tls13() && server_hello_direction) {
             tls13_records.classify(direction, state.record_length, *server_hello_direction, cipher_suite, *this);
             return;
@@ -559,7 +564,11 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
     }
 
     // Reads a record gathered to decrypt. False when it failed authentication:
-    // it is then taken as an encrypted record, and so is the rest of its direction.
+    // it is then taken as an encrypted record, and so is the rest of its
+    // direction. In TLS 1.3, where encrypted records are told by their order,
+    // that is so only while nothing of the connection was read (the other
+    // direction is then not decrypted either, as without keys); after that the
+    // rest of the direction is left out.
     bool finish_protected_record(Direction direction) {
         DirectionState& state = side(direction);
         DirectionDecryption& decryption = *keyed_side(direction);
@@ -572,6 +581,12 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
             keyed->facts.failed_at_frame[index] = state.last_frame;
             decryption.decrypter.reset();
             state.body_use = BodyUse::skip;
+            if (!is_tls13()) return false;
+            if (keyed->facts.any_decrypted()) {
+                decryption.left_out = true;
+                return true;
+            }
+            keyed_side(opposite(direction))->decrypter.reset();
             return false;
         }
         ++keyed->facts.records_decrypted[index];

@@ -180,6 +180,48 @@ void expect_tls13_read(const Conversation& conversation) {
     for (const auto& message : messages) EXPECT_FALSE(message.inferred);
 }
 
+// One wrong TLS 1.3 secret: nothing of the connection was read when its first
+// record fails, so both directions are told by position and size, as without keys.
+TEST(TlsDecryption, Tls13WrongServerSecretFallsBackToTheInferenceForBothSides) {
+    const auto conversation = tls13("TLS_AES_128_GCM_SHA256");
+    ASSERT_TRUE(conversation.handshake_completed);
+    std::string wrong;
+    std::istringstream lines(conversation.key_log);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("SERVER_HANDSHAKE_TRAFFIC_SECRET")) line.back() = line.back() == '0' ? '1' : '0';
+        wrong += line + "\n";
+    }
+    const auto with_wrong_key = dissect(conversation, key_log_of(wrong));
+    const auto without_keys = dissect(conversation, nullptr);
+    EXPECT_EQ(kinds(with_wrong_key->messages(), client), kinds(without_keys->messages(), client));
+    EXPECT_EQ(kinds(with_wrong_key->messages(), server), kinds(without_keys->messages(), server));
+    const auto decryption = with_wrong_key->decryption();
+    ASSERT_TRUE(decryption);
+    EXPECT_TRUE(decryption->failed_at_frame[static_cast<std::size_t>(server)]);
+    EXPECT_FALSE(decryption->any_decrypted());
+}
+
+// A wrong application secret after the handshake was read: the rest of that side is left out, not guessed.
+TEST(TlsDecryption, Tls13WrongApplicationSecretLeavesTheRestOut) {
+    const auto conversation = tls13("TLS_AES_128_GCM_SHA256");
+    ASSERT_TRUE(conversation.handshake_completed);
+    std::string wrong;
+    std::istringstream lines(conversation.key_log);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("SERVER_TRAFFIC_SECRET_0")) line.back() = line.back() == '0' ? '1' : '0';
+        wrong += line + "\n";
+    }
+    const auto dissector = dissect(conversation, key_log_of(wrong));
+    const auto& messages = dissector->messages();
+    EXPECT_EQ(kinds(messages, server),
+              (std::vector<Kind>{Kind::server_hello, Kind::change_cipher_spec, Kind::other_handshake,
+                                 Kind::certificate_request, Kind::certificate, Kind::certificate_verify,
+                                 Kind::finished}));
+    EXPECT_EQ(kinds(messages, client).back(), Kind::alert);
+    EXPECT_EQ(dissector->application_records(server), 0U);
+    EXPECT_TRUE(dissector->decryption()->failed_at_frame[static_cast<std::size_t>(server)]);
+}
+
 TEST(TlsDecryption, Tls13Aes128GcmHandshakeIsRead) { expect_tls13_read(tls13("TLS_AES_128_GCM_SHA256")); }
 
 TEST(TlsDecryption, Tls13Aes256GcmHandshakeIsRead) { expect_tls13_read(tls13("TLS_AES_256_GCM_SHA384")); }
