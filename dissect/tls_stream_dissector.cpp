@@ -41,7 +41,7 @@ struct DirectionState {
     std::uint64_t record_first_frame = 0;
     BodyUse body_use = BodyUse::skip;
     std::array<std::uint8_t, 2> alert_bytes{};
-    ReadStatus status = ReadStatus::reading;
+    ReadStatus status = ReadStatus::reading;  // here, in the padding after alert_bytes: a smaller state
     std::size_t alert_filled = 0;
     std::vector<std::uint8_t> sslv2_body;
     // An SSL 2.0 handshake: the records after its hello have 2- or 3-byte headers.
@@ -118,6 +118,9 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
     Tls13RecordInference tls13_records;
 
     DirectionState& side(Direction direction) { return directions[static_cast<std::size_t>(index_of(direction))]; }
+    std::size_t index_of_side(const DirectionState& state) const {
+        return static_cast<std::size_t>(&state - directions.data());
+    }
     // None without a key log.
     DirectionDecryption* keyed_side(Direction direction) {
         return keyed ? &keyed->directions[static_cast<std::size_t>(index_of(direction))] : nullptr;
@@ -255,7 +258,7 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
         state.in_record = false;
         std::vector<std::uint8_t>().swap(state.handshake_body);
         std::vector<std::uint8_t>().swap(state.sslv2_body);
-        if (keyed) std::vector<std::uint8_t>().swap(keyed->directions[static_cast<std::size_t>(&state - directions.data())].protected_record);
+        if (keyed) std::vector<std::uint8_t>().swap(keyed->directions[index_of_side(state)].protected_record);
     }
 
     void start_record(Direction direction) {
