@@ -9,6 +9,7 @@
 #include "report/time_format.h"
 #include "report/wire_text.h"
 #include "report/wireshark_filters.h"
+#include "report/decryption_wording.h"
 #include "report/wording.h"
 
 namespace trustcap {
@@ -167,41 +168,14 @@ void write_certificates(std::ostream& out, const std::string& whose, const std::
     }
 }
 
-// "server (decrypted)" when the key log made that side's certificates readable.
-std::string decrypted_whose(const TlsReport& tls, const std::string& whose) {
-    const auto& decryption = tls.decryption;
-    const bool decrypted = decryption && (whose == "server" ? decryption->server_certificates_decrypted
-                                                            : decryption->client_certificates_decrypted);
-    return decrypted ? whose + " (decrypted)" : whose;
-}
-
-void write_decryption(std::ostream& out, const DecryptionReport& decryption) {
-    if (!decryption.keys_found) {
-        out << "    key log: no keys for this connection\n";
-        return;
-    }
-    if (decryption.client_records + decryption.server_records == 0) {
-        out << "    key log: keys found, but " << (decryption.not_decryptable ? "this version or cipher suite is" : "no record was")
-            << " decrypted\n";
-    } else {
-        out << "    decrypted with the key log: " << decryption.client_records << " record"
-            << (decryption.client_records == 1 ? "" : "s") << " from the device, " << decryption.server_records
-            << " from the server\n";
-    }
-    for (const auto& [who, frame] : {std::pair{"device", decryption.client_failed_frame},
-                                     std::pair{"server", decryption.server_failed_frame}})
-        if (frame)
-            out << "    key log: the " << who << "'s record in frame " << *frame
-                << " failed authentication; its later records were not decrypted\n";
-}
-
 void write_tls(std::ostream& out, const TlsReport& tls) {
     out << "  TLS: " << (tls.version.empty() ? "version unknown" : terminal_text(tls.version));
     if (!tls.cipher.empty()) out << ", " << terminal_text(tls.cipher);
     if (tls.client_certificate_requested) out << ", client certificate requested";
     out << "\n";
-    if (const auto& decryption = tls.decryption) write_decryption(out, *decryption);
-    write_certificates(out, decrypted_whose(tls, "server"), tls.server_certificates);
+    if (const auto& decryption = tls.decryption)
+        for (const std::string& sentence : decryption_sentences(*decryption)) out << "    " << sentence << "\n";
+    write_certificates(out, certificates_whose(tls, "server"), tls.server_certificates);
     if (const auto& verification = tls.server_verification) {
         out << "    server chain: " << (verification->verified ? "verified" : "NOT verified") << " ("
             << terminal_text(verification->result) << ")";
@@ -210,7 +184,7 @@ void write_tls(std::ostream& out, const TlsReport& tls) {
                 << terminal_text(verification->anchor) << " (" << terminal_text(verification->anchor_origin) << ")";
         out << "\n";
     }
-    write_certificates(out, decrypted_whose(tls, "device"), tls.client_certificates);
+    write_certificates(out, certificates_whose(tls, "device"), tls.client_certificates);
 }
 
 void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {
