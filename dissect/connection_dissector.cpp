@@ -23,8 +23,11 @@ bool append_bounded(std::vector<std::uint8_t>& head, Bytes bytes) {
 
 }  // namespace
 
-ConnectionDissector::ConnectionDissector(InterestTest interested, CertificateCache* certificates)
-    : interested_(std::move(interested)), certificates_(certificates), tls_(std::make_unique<TlsStreamDissector>()) {}
+ConnectionDissector::ConnectionDissector(InterestTest interested, CertificateCache* certificates,
+                                         std::shared_ptr<const TlsKeyLog> key_log)
+    : interested_(std::move(interested)),
+      certificates_(certificates),
+      tls_(std::make_unique<TlsStreamDissector>(TlsDissectorLimits{}, std::move(key_log))) {}
 
 ConnectionDissector::~ConnectionDissector() = default;
 

@@ -56,7 +56,9 @@ public:
 
     // `certificates`, when given, reads the server's certificate once per run
     // however many connections send it.
-    explicit ConnectionDissector(InterestTest interested = nullptr, CertificateCache* certificates = nullptr);
+    // `key_log`, when given, holds secrets to decrypt TLS records with.
+    explicit ConnectionDissector(InterestTest interested = nullptr, CertificateCache* certificates = nullptr,
+                                 std::shared_ptr<const TlsKeyLog> key_log = nullptr);
     ~ConnectionDissector() override;
 
     void on_data(Direction direction, std::uint64_t stream_offset, Bytes bytes, std::uint64_t frame,

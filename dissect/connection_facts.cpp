@@ -23,6 +23,7 @@ TlsFacts facts_of(const TlsStreamDissector& tls) {
     facts.certificates_not_kept = tls.certificates_not_kept();
     facts.messages_not_kept = tls.messages_not_kept();
     facts.not_tls = tls.not_tls();
+    if (auto decryption = tls.decryption()) facts.decryption = std::make_shared<const TlsDecryption>(*decryption);
     for (Direction direction : {Direction::client_to_server, Direction::server_to_client}) {
         TlsDirectionFacts& side = facts.directions[static_cast<std::size_t>(direction)];
         side.lost_sync = tls.lost_sync(direction);

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -16,8 +17,8 @@ namespace trustcap {
 // this, so a dissector is freed as soon as its connection is finished.
 struct TlsDirectionFacts {
     bool lost_sync = false;             // a gap made the rest unreadable as records
-    std::uint64_t damaged_messages = 0;  // handshake messages a gap fell into
     bool malformed = false;             // bytes that cannot be a record header, after valid records
+    std::uint64_t damaged_messages = 0;  // handshake messages a gap fell into
     std::uint64_t bytes_received = 0;
     std::uint64_t application_records = 0;
     std::uint64_t application_bytes = 0;
@@ -31,6 +32,7 @@ struct TlsFacts {
     std::optional<TlsLimitHit> messages_not_kept;
     std::optional<NotTls> not_tls;
     std::array<TlsDirectionFacts, 2> directions;  // by Direction
+    std::shared_ptr<const TlsDecryption> decryption;  // with a key log
 
     [[nodiscard]] const TlsDirectionFacts& side(Direction direction) const {
         return directions[static_cast<std::size_t>(direction)];

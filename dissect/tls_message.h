@@ -83,6 +83,7 @@ struct TlsMessage {
     std::uint32_t length = 0;       // handshake body length, or record length for other content
     std::uint8_t handshake_type = 0;
     bool inferred = false;          // classified by position and size, not read in clear
+    bool decrypted = false;         // read from a record decrypted with a key log's secrets
     std::optional<TlsClientHello> client_hello;
     std::optional<TlsServerHello> server_hello;
     std::vector<std::vector<std::uint8_t>> certificates;  // DER, leaf first (certificate messages)

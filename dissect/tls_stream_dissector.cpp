@@ -5,6 +5,7 @@
 
 #include "dissect/tls13_record_inference.h"
 #include "dissect/tls_handshake_parser.h"
+#include "dissect/tls_record_decrypter.h"
 #include "dissect/tls_record_layer.h"
 
 namespace trustcap {
@@ -17,10 +18,12 @@ constexpr std::size_t kept_buffer_capacity = 64 * 1024;
 enum class ReadStatus : std::uint8_t { reading, not_tls, lost_sync, malformed };
 
 // What is done with a record's body as it arrives.
-enum class BodyUse : std::uint8_t { skip, handshake, alert, sslv2_client_hello, sslv2_server_hello };
+enum class BodyUse : std::uint8_t { skip, handshake, alert, sslv2_client_hello, sslv2_server_hello, decrypt };
+
+constexpr std::uint16_t tls12_version = 0x0303;
+constexpr std::uint8_t key_update_type = 24;
 
 struct DirectionState {
-    ReadStatus status = ReadStatus::reading;
     std::uint64_t next_offset = 0;
     std::uint64_t records_started = 0;
     std::uint64_t last_frame = 0;
@@ -38,6 +41,7 @@ struct DirectionState {
     std::uint64_t record_first_frame = 0;
     BodyUse body_use = BodyUse::skip;
     std::array<std::uint8_t, 2> alert_bytes{};
+    ReadStatus status = ReadStatus::reading;  // here, in the padding after alert_bytes: a smaller state
     std::size_t alert_filled = 0;
     std::vector<std::uint8_t> sslv2_body;
     // An SSL 2.0 handshake: the records after its hello have 2- or 3-byte headers.
@@ -60,12 +64,43 @@ struct DirectionState {
     std::uint64_t application_bytes = 0;
 };
 
+// With a key log: the keys of the records a direction protects now, and the
+// record being gathered to decrypt.
+struct DirectionDecryption {
+    std::optional<TlsRecordDecrypter> decrypter;
+    std::vector<std::uint8_t> protected_record;
+    bool reading_decrypted = false;  // the handshake bytes being read came from a decrypted record
+    // TLS 1.3: a record failed authentication after others of the connection
+    // were read: the rest of this direction can be neither read nor told by
+    // position and size, so it is left out.
+    bool left_out = false;
+    bool finished_in_record = false;
+    bool key_update_in_record = false;
+};
+
+// What a key log adds to a connection's state: made only when one is given,
+// so that without one a connection holds no more than before.
+struct KeyedDecryption {
+    std::shared_ptr<const TlsKeyLog> key_log;
+    TlsDecryption facts;
+    std::optional<TlsRandom> client_random;
+    std::optional<TlsRandom> server_random;
+    std::array<DirectionDecryption, 2> directions;
+};
+
 }  // namespace
 
 struct TlsStreamDissector::State final : Tls13RecordLog {
-    explicit State(TlsDissectorLimits limits_in) : limits(limits_in) {}
+    State(TlsDissectorLimits limits_in, std::shared_ptr<const TlsKeyLog> key_log)
+        : limits(limits_in) {
+        if (!key_log) return;
+        keyed = std::make_unique<KeyedDecryption>();
+        keyed->key_log = std::move(key_log);
+    }
 
     TlsDissectorLimits limits;
+    std::unique_ptr<KeyedDecryption> keyed;
+    const TlsSessionSecrets* secrets = nullptr;  // found in the key log for this connection
     std::array<DirectionState, 2> directions;
     std::vector<TlsMessage> messages;
     std::optional<TlsLimitHit> oversized_handshakes;
@@ -83,6 +118,13 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
     Tls13RecordInference tls13_records;
 
     DirectionState& side(Direction direction) { return directions[static_cast<std::size_t>(index_of(direction))]; }
+    std::size_t index_of_side(const DirectionState& state) const {
+        return static_cast<std::size_t>(&state - directions.data());
+    }
+    // None without a key log.
+    DirectionDecryption* keyed_side(Direction direction) {
+        return keyed ? &keyed->directions[static_cast<std::size_t>(index_of(direction))] : nullptr;
+    }
     [[nodiscard]] bool is_tls13() const { return negotiated_version && is_tls13_family(*negotiated_version); }
 
     // --- messages ---------------------------------------------------------
@@ -216,6 +258,7 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
         state.in_record = false;
         std::vector<std::uint8_t>().swap(state.handshake_body);
         std::vector<std::uint8_t>().swap(state.sslv2_body);
+        if (keyed) std::vector<std::uint8_t>().swap(keyed->directions[index_of_side(state)].protected_record);
     }
 
     void start_record(Direction direction) {
@@ -231,7 +274,10 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
         state.header_filled = 0;
         state.alert_filled = 0;
         state.body_use = BodyUse::skip;
-        if (!state.encrypted_after_change_cipher_spec) {
+        if (decrypts(direction)) {
+            state.body_use = BodyUse::decrypt;
+            keyed_side(direction)->protected_record.clear();
+        } else if (!state.encrypted_after_change_cipher_spec) {
             if (state.content_type == static_cast<std::uint8_t>(TlsContentType::handshake)) {
                 state.body_use = BodyUse::handshake;
             }
@@ -274,6 +320,11 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
             case BodyUse::sslv2_server_hello:
                 state.sslv2_body.insert(state.sslv2_body.end(), chunk.begin(), chunk.end());
                 break;
+            case BodyUse::decrypt: {
+                std::vector<std::uint8_t>& record = keyed_side(direction)->protected_record;
+                record.insert(record.end(), chunk.begin(), chunk.end());
+                break;
+            }
         }
         if (state.body_remaining == 0 && state.status == ReadStatus::reading) finish_record(direction);
     }
@@ -326,6 +377,11 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
         message.length = state.handshake_length;
         message.handshake_type = state.handshake_header[0];
         message.kind = kind_of_handshake(message.handshake_type);
+        if (DirectionDecryption* decryption = keyed_side(direction); decryption && decryption->reading_decrypted) {
+            message.decrypted = true;
+            decryption->finished_in_record |= message.kind == TlsMessageKind::finished;
+            decryption->key_update_in_record |= message.handshake_type == key_update_type;
+        }
         if (state.handshake_too_long) {
             note_limit_hit(oversized_handshakes, message.frame, message.length);
         } else {
@@ -340,7 +396,10 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
 
     void describe_handshake(Direction direction, TlsMessage& message, Bytes body) {
         switch (message.kind) {
-            case TlsMessageKind::client_hello: message.client_hello = parse_client_hello(body); break;
+            case TlsMessageKind::client_hello:
+                message.client_hello = parse_client_hello(body);
+                if (keyed && !keyed->client_random) keyed->client_random = random_of(body);
+                break;
             case TlsMessageKind::server_hello: {
                 auto parsed = parse_server_hello(body);
                 message.server_hello = parsed.hello;
@@ -351,6 +410,8 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
                     server_hello_direction = direction;
                     negotiated_version = parsed.hello.version();
                     cipher_suite = parsed.hello.cipher_suite;
+                    if (keyed && !keyed->server_random) keyed->server_random = random_of(body);
+                    if (is_tls13()) start_tls13_decryption(direction);
                 }
                 break;
             }
@@ -372,6 +433,7 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
     void finish_record(Direction direction) {
         DirectionState& state = side(direction);
         state.in_record = false;
+        if (state.body_use == BodyUse::decrypt && finish_protected_record(direction)) return;
         for (std::size_t index : state.awaiting_record_end) {
             messages[index].frame = state.last_frame;
             messages[index].time = state.last_time;
@@ -421,6 +483,7 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
         state.encrypted_after_change_cipher_spec = true;
         state.handshake_header_filled = 0;
         state.handshake_body.clear();
+        start_tls12_decryption(direction);
     }
 
     void finish_alert(Direction direction) {
@@ -439,12 +502,144 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
 
     void finish_application_data(Direction direction) {
         DirectionState& state = side(direction);
+        if (const DirectionDecryption* decryption = keyed_side(direction); decryption && decryption->left_out) return;
         if (is_tls13() && server_hello_direction) {
             tls13_records.classify(direction, state.record_length, *server_hello_direction, cipher_suite, *this);
             return;
         }
         count_application_data(state, state.record_length);
         emit(record_message(direction, state, TlsMessageKind::application_data));
+    }
+
+    // --- decryption with a key log ------------------------------------------
+
+    static std::optional<TlsRandom> random_of(Bytes hello_body) {
+        ByteReader reader(hello_body);
+        auto random = reader.skip(2) ? reader.take(tls_random_size) : std::nullopt;
+        if (!random) return std::nullopt;
+        TlsRandom value{};
+        std::copy(random->begin(), random->end(), value.begin());
+        return value;
+    }
+
+    [[nodiscard]] bool decrypts(Direction direction) {
+        const DirectionDecryption* decryption = keyed_side(direction);
+        if (!decryption || !decryption->decrypter) return false;
+        const DirectionState& state = side(direction);
+        if (is_tls13()) return state.content_type == static_cast<std::uint8_t>(TlsContentType::application_data);
+        return state.encrypted_after_change_cipher_spec;
+    }
+
+    // The secrets the key log holds for this connection, looked up once.
+    const TlsSessionSecrets* find_secrets() {
+        if (!keyed || !keyed->client_random) return nullptr;
+        if (!secrets) secrets = keyed->key_log->find(*keyed->client_random);
+        if (secrets) keyed->facts.keys_found = true;
+        return secrets;
+    }
+
+    void start_tls13_decryption(Direction server) {
+        const TlsSessionSecrets* found = find_secrets();
+        if (!found) return;
+        auto& from_server = keyed_side(server)->decrypter;
+        auto& from_client = keyed_side(opposite(server))->decrypter;
+        from_server = TlsRecordDecrypter::tls13(cipher_suite, found->server_handshake_traffic_secret);
+        from_client = TlsRecordDecrypter::tls13(cipher_suite, found->client_handshake_traffic_secret);
+        if (!from_server && !from_client) keyed->facts.not_decryptable = true;
+    }
+
+    void start_tls12_decryption(Direction direction) {
+        const TlsSessionSecrets* found = find_secrets();
+        if (!found || !server_hello_direction) return;
+        auto& decrypter = keyed_side(direction)->decrypter;
+        if (negotiated_version == tls12_version && keyed->server_random)
+            decrypter = TlsRecordDecrypter::tls12(cipher_suite, found->master_secret, *keyed->client_random,
+                                                  *keyed->server_random, direction != *server_hello_direction);
+        if (!decrypter) keyed->facts.not_decryptable = true;
+    }
+
+    // TLS 1.3: the application traffic keys follow a direction's Finished.
+    void switch_to_application_keys(Direction direction) {
+        const bool from_server = server_hello_direction && direction == *server_hello_direction;
+        const auto& secret =
+            from_server ? secrets->server_application_traffic_secret : secrets->client_application_traffic_secret;
+        keyed_side(direction)->decrypter = TlsRecordDecrypter::tls13(cipher_suite, secret);
+    }
+
+    // Reads a record gathered to decrypt. False when it failed authentication:
+    // it is then taken as an encrypted record, and so is the rest of its
+    // direction. In TLS 1.3, where encrypted records are told by their order,
+    // that is so only while nothing of the connection was read (the other
+    // direction is then not decrypted either, as without keys); after that the
+    // rest of the direction is left out.
+    bool finish_protected_record(Direction direction) {
+        DirectionState& state = side(direction);
+        DirectionDecryption& decryption = *keyed_side(direction);
+        const auto index = static_cast<std::size_t>(index_of(direction));
+        const TlsRecordHeader header{state.content_type, state.record_version,
+                                     static_cast<std::uint16_t>(state.record_length)};
+        auto record = decryption.decrypter->decrypt(header, decryption.protected_record);
+        std::vector<std::uint8_t>().swap(decryption.protected_record);
+        if (!record) {
+            keyed->facts.failed_at_frame[index] = state.last_frame;
+            decryption.decrypter.reset();
+            state.body_use = BodyUse::skip;
+            if (!is_tls13()) return false;
+            if (keyed->facts.any_decrypted()) {
+                decryption.left_out = true;
+                return true;
+            }
+            keyed_side(opposite(direction))->decrypter.reset();
+            return false;
+        }
+        ++keyed->facts.records_decrypted[index];
+        auto emit_decrypted = [&](TlsMessageKind kind, std::optional<TlsAlert> alert = std::nullopt) {
+            TlsMessage message = record_message(direction, state, kind);
+            message.decrypted = true;
+            message.alert = alert;
+            emit(std::move(message));
+        };
+        switch (static_cast<TlsContentType>(record->content_type)) {
+            case TlsContentType::handshake: read_decrypted_handshake(direction, record->plaintext); break;
+            case TlsContentType::alert: {
+                TlsAlert alert{.encrypted = record->plaintext.size() != 2};
+                if (!alert.encrypted) {
+                    alert.level = record->plaintext[0];
+                    alert.description = record->plaintext[1];
+                }
+                emit_decrypted(TlsMessageKind::alert, alert);
+                break;
+            }
+            case TlsContentType::application_data:
+                count_application_data(state, state.record_length);
+                emit_decrypted(TlsMessageKind::application_data);
+                break;
+            case TlsContentType::heartbeat: emit_decrypted(TlsMessageKind::heartbeat); break;
+            case TlsContentType::change_cipher_spec: break;
+        }
+        return true;
+    }
+
+    void read_decrypted_handshake(Direction direction, Bytes plaintext) {
+        DirectionState& state = side(direction);
+        DirectionDecryption& decryption = *keyed_side(direction);
+        decryption.reading_decrypted = true;
+        decryption.finished_in_record = false;
+        decryption.key_update_in_record = false;
+        read_handshake_bytes(direction, plaintext);
+        decryption.reading_decrypted = false;
+        for (std::size_t index : state.awaiting_record_end) {
+            messages[index].frame = state.last_frame;
+            messages[index].time = state.last_time;
+            last_evidence_frame = state.last_frame;
+        }
+        state.awaiting_record_end.clear();
+        if (!is_tls13() || !decryption.decrypter) return;
+        if (decryption.finished_in_record && secrets) {
+            switch_to_application_keys(direction);
+        } else if (decryption.key_update_in_record && !decryption.decrypter->update_traffic_secret()) {
+            decryption.decrypter.reset();
+        }
     }
 
     // --- what the TLS 1.3 inference adds and corrects ---------------------
@@ -482,6 +677,15 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
     void skip_gap(Direction direction, std::uint64_t length) {
         DirectionState& state = side(direction);
         const bool inside_record = state.in_record && length <= state.body_remaining;
+        if (inside_record && state.body_use == BodyUse::decrypt) {
+            // A record with a hole cannot be decrypted, nor the ones after it
+            // (a key change in it would be missed): the direction goes on as
+            // if there were no keys.
+            DirectionDecryption& decryption = *keyed_side(direction);
+            decryption.decrypter.reset();
+            std::vector<std::uint8_t>().swap(decryption.protected_record);
+            state.body_use = BodyUse::skip;
+        }
         const bool inside_skipped_body = inside_record && state.body_use == BodyUse::skip;
         // A hole inside one handshake message whose length is known: that
         // message is lost, but the messages and records after it can still
@@ -512,7 +716,8 @@ struct TlsStreamDissector::State final : Tls13RecordLog {
 
 TlsStreamDissector::TlsStreamDissector() : TlsStreamDissector(TlsDissectorLimits{}) {}
 
-TlsStreamDissector::TlsStreamDissector(TlsDissectorLimits limits) : state_(std::make_unique<State>(limits)) {}
+TlsStreamDissector::TlsStreamDissector(TlsDissectorLimits limits, std::shared_ptr<const TlsKeyLog> key_log)
+    : state_(std::make_unique<State>(limits, std::move(key_log))) {}
 
 TlsStreamDissector::~TlsStreamDissector() = default;
 
@@ -558,6 +763,11 @@ std::size_t TlsStreamDissector::held_bytes() const {
         bytes += direction.handshake_body.capacity() + direction.sslv2_body.capacity() +
                  direction.awaiting_record_end.capacity() * sizeof(std::size_t);
     for (const TlsMessage& message : state.messages) bytes += held_bytes_beyond(message);
+    if (state.keyed) {
+        bytes += sizeof(KeyedDecryption);
+        for (const DirectionDecryption& direction : state.keyed->directions)
+            bytes += direction.protected_record.capacity();
+    }
     return bytes;
 }
 
@@ -612,6 +822,11 @@ std::uint64_t TlsStreamDissector::application_records(Direction direction) const
 
 std::uint64_t TlsStreamDissector::application_bytes(Direction direction) const {
     return state_->side(direction).application_bytes;
+}
+
+std::optional<TlsDecryption> TlsStreamDissector::decryption() const {
+    if (!state_->keyed) return std::nullopt;
+    return state_->keyed->facts;
 }
 
 }  // namespace trustcap

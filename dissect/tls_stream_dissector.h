@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include "capture/byte_reader.h"
 #include "capture/stream_consumer.h"
+#include "dissect/tls_key_log.h"
 #include "dissect/tls_message.h"
 #include "dissect/tls_record_layer.h"
 
@@ -49,6 +51,21 @@ struct NotTls {
     bool after_records = false;
 };
 
+// What a key log (--keylog) did for one connection. Messages read from
+// decrypted records are marked (TlsMessage::decrypted).
+struct TlsDecryption {
+    bool keys_found = false;  // the key log holds secrets for this connection's Client Hello
+    // Keys were found, but this version or cipher suite is not decrypted (or
+    // the key log lacks the secret it needs): the records stay encrypted.
+    bool not_decryptable = false;
+    std::array<std::uint64_t, 2> records_decrypted{};  // by Direction
+    // A record that failed authentication (wrong keys, damaged bytes): the
+    // rest of that direction was not decrypted. By Direction.
+    std::array<std::optional<std::uint64_t>, 2> failed_at_frame;
+
+    [[nodiscard]] bool any_decrypted() const { return records_decrypted[0] + records_decrypted[1] > 0; }
+};
+
 // What a message holds on the heap beyond its own size, its certificates' DER bytes apart.
 std::size_t held_bytes_beyond(const TlsMessage& message);
 
@@ -58,7 +75,7 @@ std::size_t held_bytes_beyond(const TlsMessage& message);
 class TlsStreamDissector final : public StreamConsumer {
 public:
     TlsStreamDissector();
-    explicit TlsStreamDissector(TlsDissectorLimits limits);
+    explicit TlsStreamDissector(TlsDissectorLimits limits, std::shared_ptr<const TlsKeyLog> key_log = nullptr);
     ~TlsStreamDissector() override;
 
     void on_data(Direction direction, std::uint64_t stream_offset, Bytes bytes, std::uint64_t frame,
@@ -92,6 +109,8 @@ public:
     // Application data per direction: records and bytes (record payload lengths).
     [[nodiscard]] std::uint64_t application_records(Direction direction) const;
     [[nodiscard]] std::uint64_t application_bytes(Direction direction) const;
+    // None without a key log.
+    [[nodiscard]] std::optional<TlsDecryption> decryption() const;
 
 private:
     struct State;

@@ -9,6 +9,7 @@ CertificateChain read_chain(const TlsMessage& message, CertificateCache& cache) 
     CertificateChain chain;
     chain.frame = message.frame;
     chain.sent = message.certificates.size();
+    chain.decrypted = message.decrypted;
     for (std::size_t i = 0; i < std::min(chain.sent, max_certificates_per_chain); ++i) {
         const CertificateReading& reading = cache.read(message.certificates[i]);
         if (reading.summary) {

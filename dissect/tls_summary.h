@@ -18,6 +18,7 @@ struct CertificateChain {
     std::size_t sent = 0;     // certificates in the message; the first max_certificates_per_chain are read
     std::vector<CertificateSummary> certificates;
     std::vector<std::string> unreadable;  // why a certificate could not be parsed
+    bool decrypted = false;  // read from a record decrypted with a key log (TLS 1.3)
 };
 
 // What a TLS connection's messages say, in one place.

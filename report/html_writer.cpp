@@ -10,6 +10,7 @@
 #include "report/time_format.h"
 #include "report/wire_text.h"
 #include "report/wireshark_filters.h"
+#include "report/decryption_wording.h"
 #include "report/wording.h"
 
 namespace trustcap {
@@ -265,7 +266,7 @@ std::string validity_at(const CertificateSummary& certificate, const Timestamp& 
     return "<span class=\"status pass\">\u2713 valid</span>";
 }
 
-void write_certificate_rows(std::ostream& out, const char* side, const std::vector<CertificateSummary>& certificates,
+void write_certificate_rows(std::ostream& out, const std::string& side, const std::vector<CertificateSummary>& certificates,
                             const Timestamp& time) {
     for (std::size_t i = 0; i < certificates.size(); ++i) {
         const CertificateSummary& certificate = certificates[i];
@@ -291,12 +292,14 @@ void write_tls(std::ostream& out, const TlsReport& tls, const Timestamp& time) {
     if (!tls.cipher.empty()) out << ", " << html_text(tls.cipher);
     if (tls.client_certificate_requested) out << ", client certificate requested";
     out << "</p>\n";
+    if (const auto& decryption = tls.decryption)
+        for (const std::string& sentence : decryption_sentences(*decryption)) out << "<p>" << html_text(sentence) << "</p>\n";
     if (!tls.server_certificates.empty() || !tls.client_certificates.empty()) {
         out << "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Certificate</th><th scope=\"col\">Subject</th>"
                "<th scope=\"col\">Issuer</th><th scope=\"col\">Not before</th><th scope=\"col\">Not after</th>"
                "<th scope=\"col\">At capture time</th></tr></thead><tbody>\n";
-        write_certificate_rows(out, "server", tls.server_certificates, time);
-        write_certificate_rows(out, "device", tls.client_certificates, time);
+        write_certificate_rows(out, certificates_whose(tls, "server"), tls.server_certificates, time);
+        write_certificate_rows(out, certificates_whose(tls, "device"), tls.client_certificates, time);
         out << "</tbody></table></div>\n";
     }
     if (tls.server_verification) write_chain_verification(out, *tls.server_verification);

@@ -94,13 +94,25 @@ Json tls_json(const std::optional<TlsReport>& tls) {
                             {"anchor_origin", result.anchor_origin.empty() ? Json(nullptr) : Json(result.anchor_origin)},
                             {"verified_apart_from_time", result.verified_apart_from_time}};
     }
-    return Json{{"server_name", tls->server_name.empty() ? Json(nullptr) : Json(tls->server_name)},
-                {"version", tls->version.empty() ? Json(nullptr) : Json(tls->version)},
-                {"cipher", tls->cipher.empty() ? Json(nullptr) : Json(tls->cipher)},
-                {"client_certificate_requested", tls->client_certificate_requested},
-                {"server_certs", server_certs},
-                {"client_certs", client_certs},
-                {"server_chain_verification", verification}};
+    Json json{{"server_name", tls->server_name.empty() ? Json(nullptr) : Json(tls->server_name)},
+              {"version", tls->version.empty() ? Json(nullptr) : Json(tls->version)},
+              {"cipher", tls->cipher.empty() ? Json(nullptr) : Json(tls->cipher)},
+              {"client_certificate_requested", tls->client_certificate_requested},
+              {"server_certs", server_certs},
+              {"client_certs", client_certs},
+              {"server_chain_verification", verification}};
+    if (const auto& decryption = tls->decryption) {
+        auto frame = [](const std::optional<std::uint64_t>& value) { return value ? Json(*value) : Json(nullptr); };
+        json["decryption"] = Json{{"keys_found", decryption->keys_found},
+                                  {"decryptable", decryption->keys_found && !decryption->not_decryptable},
+                                  {"client_records", decryption->client_records},
+                                  {"server_records", decryption->server_records},
+                                  {"client_failed_frame", frame(decryption->client_failed_frame)},
+                                  {"server_failed_frame", frame(decryption->server_failed_frame)},
+                                  {"server_certs_decrypted", decryption->server_certificates_decrypted},
+                                  {"client_certs_decrypted", decryption->client_certificates_decrypted}};
+    }
+    return json;
 }
 
 Json proxy_json(const std::optional<ProxyReport>& proxy) {

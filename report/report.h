@@ -52,6 +52,19 @@ struct ProxyReport {
     std::optional<int> status;   // the proxy's answer
 };
 
+// What --keylog did for one connection.
+struct DecryptionReport {
+    bool keys_found = false;  // the key log holds secrets for the connection's Client Hello
+    bool not_decryptable = false;  // ... but not for this version or cipher suite
+    std::uint64_t client_records = 0;  // records decrypted, from the device
+    std::uint64_t server_records = 0;
+    // A record that failed authentication: the rest of that direction stayed encrypted.
+    std::optional<std::uint64_t> client_failed_frame;
+    std::optional<std::uint64_t> server_failed_frame;
+    bool server_certificates_decrypted = false;
+    bool client_certificates_decrypted = false;
+};
+
 struct TlsReport {
     std::string server_name;  // SNI
     std::string version;  // "TLSv1.2"
@@ -60,6 +73,7 @@ struct TlsReport {
     std::vector<CertificateSummary> server_certificates;
     std::vector<CertificateSummary> client_certificates;
     std::optional<ChainVerification> server_verification;
+    std::optional<DecryptionReport> decryption;  // with --keylog
 };
 
 struct FlowReport {

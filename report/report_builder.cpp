@@ -87,6 +87,19 @@ TlsReport tls_report(const TlsSummary& summary, bool public_server) {
     return report;
 }
 
+DecryptionReport decryption_report(const TlsDecryption& decryption, const TlsSummary& summary) {
+    DecryptionReport report;
+    report.keys_found = decryption.keys_found;
+    report.not_decryptable = decryption.not_decryptable;
+    report.client_records = decryption.records_decrypted[static_cast<std::size_t>(Direction::client_to_server)];
+    report.server_records = decryption.records_decrypted[static_cast<std::size_t>(Direction::server_to_client)];
+    report.client_failed_frame = decryption.failed_at_frame[static_cast<std::size_t>(Direction::client_to_server)];
+    report.server_failed_frame = decryption.failed_at_frame[static_cast<std::size_t>(Direction::server_to_client)];
+    report.server_certificates_decrypted = summary.server_chain && summary.server_chain->decrypted;
+    report.client_certificates_decrypted = summary.client_chain && summary.client_chain->decrypted;
+    return report;
+}
+
 FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity, TcpAssessment tcp,
                       const JudgingContext& context) {
     const LicensingTargets& targets = context.targets;
@@ -127,7 +140,11 @@ FlowReport judge_flow(const FlowEvidence& evidence, const FlowIdentity& identity
         tls_step = std::move(tls.handshake);
         appdata_step = std::move(tls.appdata);
         report.findings.insert(report.findings.end(), tls.findings.begin(), tls.findings.end());
-        if (evidence.connection->carries_tls) report.tls = tls_report(evidence.tls, public_server);
+        if (evidence.connection->carries_tls) {
+            report.tls = tls_report(evidence.tls, public_server);
+            if (const auto& decryption = evidence.connection->tls.decryption)
+                report.tls->decryption = decryption_report(*decryption, evidence.tls);
+        }
     }
     if (evidence.connection) {
         std::vector<Finding> limits = assess_dissection_limits(flow, *evidence.connection, evidence.tls);

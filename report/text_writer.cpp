@@ -10,6 +10,7 @@
 #include "report/time_format.h"
 #include "report/wire_text.h"
 #include "report/wireshark_filters.h"
+#include "report/decryption_wording.h"
 #include "report/wording.h"
 
 namespace trustcap {
@@ -169,7 +170,7 @@ std::string side_summary(const SideStatistics& side) {
     return text;
 }
 
-void write_certificates(std::ostream& out, const char* whose, const std::vector<CertificateSummary>& certificates) {
+void write_certificates(std::ostream& out, const std::string& whose, const std::vector<CertificateSummary>& certificates) {
     for (std::size_t i = 0; i < certificates.size(); ++i) {
         const CertificateSummary& certificate = certificates[i];
         out << "    " << whose << " certificate " << i + 1 << ": " << terminal_text(certificate.subject) << "\n";
@@ -184,7 +185,9 @@ void write_tls(std::ostream& out, const TlsReport& tls) {
     if (!tls.cipher.empty()) out << ", " << terminal_text(tls.cipher);
     if (tls.client_certificate_requested) out << ", client certificate requested";
     out << "\n";
-    write_certificates(out, "server", tls.server_certificates);
+    if (const auto& decryption = tls.decryption)
+        for (const std::string& sentence : decryption_sentences(*decryption)) out << "    " << sentence << "\n";
+    write_certificates(out, certificates_whose(tls, "server"), tls.server_certificates);
     if (const auto& verification = tls.server_verification) {
         out << "    server chain: " << (verification->verified ? "verified" : "NOT verified") << " ("
             << terminal_text(verification->result) << ")";
@@ -193,7 +196,7 @@ void write_tls(std::ostream& out, const TlsReport& tls) {
                 << terminal_text(verification->anchor) << " (" << terminal_text(verification->anchor_origin) << ")";
         out << "\n";
     }
-    write_certificates(out, "device", tls.client_certificates);
+    write_certificates(out, certificates_whose(tls, "device"), tls.client_certificates);
 }
 
 void write_flow(std::ostream& out, const FlowReport& flow, const CaptureSummary& capture, const Painter& painter) {

@@ -61,6 +61,7 @@ std::string message_info(const TlsMessage& message) {
     if (message.kind == TlsMessageKind::client_hello && message.client_hello &&
         !message.client_hello->server_name.empty())
         name += " (SNI=" + message.client_hello->server_name + ")";
+    if (message.decrypted) name += " (decrypted)";
     return name;
 }
 

@@ -36,6 +36,17 @@ const TlsMessage* last_of(const std::vector<TlsMessage>& messages, Direction dir
     return last;
 }
 
+// A direction's end of the handshake: its Finished when it was decrypted;
+// otherwise in TLS 1.3 the last record of its inferred flight, in TLS 1.2
+// its first encrypted handshake message.
+const TlsMessage* handshake_end(const std::vector<TlsMessage>& messages, Direction direction, bool tls13) {
+    if (const TlsMessage* finished = first_of(messages, direction, {TlsMessageKind::finished})) return finished;
+    if (!tls13) return first_of(messages, direction, {TlsMessageKind::encrypted_handshake});
+    return last_of(messages, direction,
+                   direction == Direction::client_to_server ? TlsMessageKind::tls13_client_handshake_flight
+                                                            : TlsMessageKind::tls13_server_handshake_flight);
+}
+
 bool is_close_notify(const TlsMessage& message) {
     return message.alert && !message.alert->encrypted && message.alert->is(TlsAlertDescription::close_notify);
 }
@@ -130,11 +141,10 @@ Finding alert_finding(const TlsContext& context, const TlsMessage& alert, AlertE
     Severity severity = advice.severity;
     if (a_warning) severity = Severity::warning;
     if (effect == AlertEffect::warning_then_close) severity = Severity::error;
+    const std::string where = "frame " + std::to_string(alert.frame) + (alert.decrypted ? ", decrypted with the key log" : "");
     std::string summary = advice.what_happened.empty() || a_warning
-                              ? "The " + who + " sent a " + level + " TLS alert: " + name + " (frame " +
-                                    std::to_string(alert.frame) + ")"
-                              : "The " + who + " " + advice.what_happened + " (" + name + " alert, frame " +
-                                    std::to_string(alert.frame) + ")";
+                              ? "The " + who + " sent a " + level + " TLS alert: " + name + " (" + where + ")"
+                              : "The " + who + " " + advice.what_happened + " (" + name + " alert, " + where + ")";
     if (effect == AlertEffect::warning_ignored) summary += "; the handshake went on";
     return Finding(FindingKind::tls_alert_named, severity, flow.id, summary, explanation, {alert.frame}, advice.fix)
         .named(tls_alert_id(alert.alert->description));
@@ -560,12 +570,8 @@ TlsAssessment assess_tls(const TlsContext& context) {
     const TlsMessage* server_hello = first_of(messages, Direction::server_to_client,
                                               {TlsMessageKind::server_hello, TlsMessageKind::sslv2_server_hello});
     bool tls13 = context.summary.version && is_tls13_family(*context.summary.version);
-    const TlsMessage* device_finished =
-        tls13 ? last_of(messages, Direction::client_to_server, TlsMessageKind::tls13_client_handshake_flight)
-              : first_of(messages, Direction::client_to_server, {TlsMessageKind::encrypted_handshake});
-    const TlsMessage* server_finished =
-        tls13 ? last_of(messages, Direction::server_to_client, TlsMessageKind::tls13_server_handshake_flight)
-              : first_of(messages, Direction::server_to_client, {TlsMessageKind::encrypted_handshake});
+    const TlsMessage* device_finished = handshake_end(messages, Direction::client_to_server, tls13);
+    const TlsMessage* server_finished = handshake_end(messages, Direction::server_to_client, tls13);
     bool complete = server_hello && device_finished && server_finished;
     std::uint64_t completed_at = complete ? std::max(device_finished->frame, server_finished->frame) : UINT64_MAX;
 
@@ -587,7 +593,8 @@ TlsAssessment assess_tls(const TlsContext& context) {
 
     // TLS 1.3 hides the certificates: a device that gives up right after the
     // server's encrypted flight has most likely refused the server's chain.
-    if (tls13 && server_finished && !device_finished) {
+    // With the flight decrypted, its certificates and the device's alert say it.
+    if (tls13 && server_finished && !server_finished->decrypted && !device_finished) {
         const TlsMessage* abort_alert = first_of(messages, Direction::client_to_server, {TlsMessageKind::alert},
                                                  server_finished->frame);
         auto close = first_close(context.flow);
@@ -613,12 +620,36 @@ TlsAssessment assess_tls(const TlsContext& context) {
         }
     }
 
+    // TLS 1.3 with client certificates: the server's rejection of the device's
+    // certificate is an encrypted alert sent after the device's Finished, so
+    // the handshake looks complete to the device.
+    const TlsMessage* server_rejection = nullptr;
+    if (tls13 && complete) {
+        const TlsMessage* server_alert =
+            first_of(messages, Direction::server_to_client, {TlsMessageKind::alert}, device_finished->frame);
+        // A ticket or data before the alert means the server accepted the device; an alert
+        // after the device closed answers that close.
+        const TlsMessage* server_went_on = first_of(
+            messages, Direction::server_to_client,
+            {TlsMessageKind::application_data, TlsMessageKind::tls13_post_handshake, TlsMessageKind::new_session_ticket},
+            device_finished->frame);
+        auto device_close = close_by(context.flow, Direction::client_to_server, device_finished->frame);
+        bool answers_device_close = server_alert && device_close && device_close->frame < server_alert->frame;
+        // A decrypted alert is a rejection only when it is one: not a close_notify nor a warning.
+        bool readable_and_benign = server_alert && server_alert->decrypted && !server_alert->alert->encrypted &&
+                                   (is_close_notify(*server_alert) || is_warning(*server_alert));
+        if (server_alert && !answers_device_close && !readable_and_benign &&
+            (!server_went_on || server_went_on->frame > server_alert->frame))
+            server_rejection = server_alert;
+    }
+
     // A warning alert ends nothing unless its sender closes before the
     // handshake completes; the first alert that did end it is the reason.
     const TlsMessage* alert = nullptr;
     std::optional<Close> close_after_warning;
     for (const TlsMessage& message : messages) {
         if (message.kind != TlsMessageKind::alert || !message.alert || is_close_notify(message)) continue;
+        if (&message == server_rejection) continue;
         if (message.alert->encrypted && complete) continue;  // after the handshake: a close, most likely
         if (is_warning(message)) {
             auto close = close_by(context.flow, message.direction, message.frame);
@@ -647,32 +678,24 @@ TlsAssessment assess_tls(const TlsContext& context) {
     }
     if (alert) result.findings.push_back(alert_finding(context, *alert, AlertEffect::after_handshake));
 
-    // TLS 1.3 with client certificates: the server's rejection of the device's
-    // certificate is an encrypted alert sent after the device's Finished, so
-    // the handshake looks complete to the device.
-    if (tls13 && complete) {
-        const TlsMessage* server_alert =
-            first_of(messages, Direction::server_to_client, {TlsMessageKind::alert}, device_finished->frame);
-        // A ticket or data before the alert means the server accepted the device; an alert
-        // after the device closed answers that close.
-        const TlsMessage* server_went_on =
-            first_of(messages, Direction::server_to_client,
-                     {TlsMessageKind::application_data, TlsMessageKind::tls13_post_handshake}, device_finished->frame);
-        auto device_close = close_by(context.flow, Direction::client_to_server, device_finished->frame);
-        bool answers_device_close = server_alert && device_close && device_close->frame < server_alert->frame;
-        if (server_alert && !answers_device_close && (!server_went_on || server_went_on->frame > server_alert->frame)) {
-            fail(server_alert->frame, "the server ended the session with an alert-sized encrypted record (inferred)");
-            result.findings.push_back(Finding(
-                FindingKind::tls_alert_inferred, context.flow.id,
-                "The server probably rejected the device's certificate: one alert-sized encrypted record (frame " +
-                    std::to_string(server_alert->frame) + ") right after the device's Finished, then it closed",
-                "In TLS 1.3 the server checks the device's certificate after the device's Finished, so its alert is "
-                "encrypted and the handshake looks complete to the device. Inferred from the record's size and "
-                "position: the alert itself cannot be read.",
-                {server_alert->frame}, advice_for_alert(wire_value(TlsAlertDescription::unknown_ca), true).fix));
-            judge_certificates();
-            return result;
-        }
+    if (server_rejection && server_rejection->decrypted && !server_rejection->alert->encrypted) {
+        fail(server_rejection->frame, "the server ended the handshake with an alert after the device's Finished");
+        result.findings.push_back(alert_finding(context, *server_rejection, AlertEffect::ended_handshake));
+        judge_certificates();
+        return result;
+    }
+    if (const TlsMessage* server_alert = server_rejection) {
+        fail(server_alert->frame, "the server ended the session with an alert-sized encrypted record (inferred)");
+        result.findings.push_back(Finding(
+            FindingKind::tls_alert_inferred, context.flow.id,
+            "The server probably rejected the device's certificate: one alert-sized encrypted record (frame " +
+                std::to_string(server_alert->frame) + ") right after the device's Finished, then it closed",
+            "In TLS 1.3 the server checks the device's certificate after the device's Finished, so its alert is "
+            "encrypted and the handshake looks complete to the device. Inferred from the record's size and "
+            "position: the alert itself cannot be read.",
+            {server_alert->frame}, advice_for_alert(wire_value(TlsAlertDescription::unknown_ca), true).fix));
+        judge_certificates();
+        return result;
     }
 
     if (complete) {

@@ -74,6 +74,11 @@ void use_identity(SSL_CTX* context, const Identity& identity) {
     require(SSL_CTX_use_PrivateKey(context, identity.key.get()) == 1, "use key");
 }
 
+void log_key(const SSL* ssl, const char* line) {
+    auto* conversation = static_cast<Conversation*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+    conversation->key_log += std::string(line) + "\n";
+}
+
 int accept_any_certificate(int /*preverified*/, X509_STORE_CTX* /*store*/) { return 1; }
 
 struct Side {
@@ -137,6 +142,9 @@ Conversation run_conversation(const ConversationOptions& options) {
     auto server_context = make_context(TLS_server_method(), options, options.server_groups);
     auto client_context = make_context(TLS_client_method(), options, options.client_groups);
     use_identity(server_context.get(), server_identity);
+    if (!options.encrypt_then_mac) SSL_CTX_set_options(client_context.get(), SSL_OP_NO_ENCRYPT_THEN_MAC);
+    SSL_CTX_set_app_data(client_context.get(), &conversation);
+    SSL_CTX_set_keylog_callback(client_context.get(), log_key);
     if (options.client_certificate) {
         SSL_CTX_set_verify(server_context.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                            accept_any_certificate);

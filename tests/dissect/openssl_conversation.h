@@ -23,6 +23,7 @@ struct ConversationOptions {
     bool client_trusts_server = true;   // false: the client rejects the self-signed server
     bool request_with_finished = false; // TLS 1.3: the request leaves with the client's Finished
     bool close_notify = true;
+    bool encrypt_then_mac = true;   // false: TLS 1.2 CBC suites MAC, then encrypt (RFC 5246)
     std::string server_name = "smartreceiver.cisco.com";
     std::string client_groups;  // e.g. "P-256:X25519": the key share goes for the first
     std::string server_groups;
@@ -37,6 +38,7 @@ struct Conversation {
     std::vector<std::uint8_t> server_certificate_der;
     std::vector<std::uint8_t> client_certificate_der;
     bool handshake_completed = false;
+    std::string key_log;  // the client's secrets, as SSLKEYLOGFILE lines
 };
 
 // Runs a real OpenSSL client and server in memory (memory BIOs, pumped in

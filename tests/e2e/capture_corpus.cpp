@@ -15,10 +15,19 @@ std::vector<CorpusEntry> capture_corpus() {
         if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
             continue;
         std::string stem = name.substr(0, name.size() - suffix.size());
+        // NAME.VARIANT.expected.json: another run of NAME.pcap, with that file's arguments.
+        std::string variant;
+        const auto has_capture = [&](const std::string& base) {
+            return fs::exists(path.parent_path() / (base + ".pcap")) || fs::exists(path.parent_path() / (base + ".pcapng"));
+        };
+        if (const auto dot = stem.rfind('.'); !has_capture(stem) && dot != std::string::npos && has_capture(stem.substr(0, dot))) {
+            variant = stem.substr(dot);
+            stem.resize(dot);
+        }
         for (const char* extension : {".pcap", ".pcapng"}) {
             fs::path capture = path.parent_path() / (stem + extension);
             if (!fs::exists(capture)) continue;
-            std::string test_name = fs::relative(capture, TRUSTCAP_PCAPS_DIR).string();
+            std::string test_name = fs::relative(capture, TRUSTCAP_PCAPS_DIR).string() + variant;
             std::replace_if(test_name.begin(), test_name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
             entries.push_back({capture, path, test_name});
         }

@@ -12,7 +12,8 @@
 namespace trustcap::testing {
 
 // Every capture under pcaps/ that has an expected-verdict file beside it
-// (NAME.pcap / NAME.pcapng with NAME.expected.json).
+// (NAME.pcap / NAME.pcapng with NAME.expected.json), and each further run of
+// one written down as NAME.VARIANT.expected.json (e.g. NAME.keylog.expected.json).
 struct CorpusEntry {
     std::filesystem::path capture;
     std::filesystem::path expected;

@@ -1,6 +1,7 @@
 // tshark is the oracle for TLS too: on every capture, the handshake message
 // types and clear-text alerts trustcap reports per frame, the SNI, and every
-// certificate (its bytes, subject and issuer) agree with what tshark reads.
+// certificate (its bytes, subject and issuer) agree with what tshark reads;
+// a run given --keylog is compared with tshark given the same key log.
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
@@ -39,9 +40,20 @@ std::vector<std::string> split_list(const std::string& text, char separator) {
     return parts;
 }
 
+// The key log a run was given (--keylog), for tshark to decrypt with as well.
+std::vector<std::string> tshark_key_log_options(const CorpusEntry& entry) {
+    const Json arguments = expected_verdict(entry).value("args", Json::array());
+    for (std::size_t i = 0; i + 1 < arguments.size(); ++i)
+        if (arguments[i] == "--keylog")
+            return {"-o", "tls.keylog_file:" + expand_argument(arguments[i + 1].get<std::string>())};
+    return {};
+}
+
 std::map<std::uint64_t, TlsFrame> read_tls_with_tshark(const std::filesystem::path& capture,
-                                                       const std::set<int>& tls_ports) {
+                                                       const std::set<int>& tls_ports,
+                                                       const std::vector<std::string>& options) {
     std::vector<std::string> arguments{"tshark", "-n", "-r", capture.string()};
+    arguments.insert(arguments.end(), options.begin(), options.end());
     for (int port : tls_ports) {
         arguments.push_back("-d");
         arguments.push_back("tcp.port==" + std::to_string(port) + ",tls");
@@ -101,8 +113,10 @@ std::string sha256_fingerprint(const std::vector<unsigned char>& der) {
 // (subject CN, issuer CN) of every certificate tshark dissects, from the
 // "rdnSequence: N items (id-at-commonName=…,…)" lines of its verbose output.
 std::multiset<std::pair<std::string, std::string>> certificate_names_with_tshark(const std::filesystem::path& capture,
-                                                                                 const std::set<int>& tls_ports) {
+                                                                                 const std::set<int>& tls_ports,
+                                                                                 const std::vector<std::string>& options) {
     std::vector<std::string> arguments{"tshark", "-n", "-r", capture.string(), "-V", "-Y", "tls.handshake.certificate"};
+    arguments.insert(arguments.end(), options.begin(), options.end());
     for (int port : tls_ports) {
         arguments.push_back("-d");
         arguments.push_back("tcp.port==" + std::to_string(port) + ",tls");
@@ -142,7 +156,8 @@ TEST_P(TsharkTlsDifferentialTest, TlsMessagesAndCertificatesAgreeWithTshark) {
     for (const Json& flow : report.at("flows"))
         if (!flow.at("tls").is_null()) tls_ports.insert(flow.at("server").at("port").get<int>());
     if (tls_ports.empty()) GTEST_SKIP() << "no flow of this capture carries TLS";
-    std::map<std::uint64_t, TlsFrame> tshark = read_tls_with_tshark(GetParam().capture, tls_ports);
+    const std::vector<std::string> key_log = tshark_key_log_options(GetParam());
+    std::map<std::uint64_t, TlsFrame> tshark = read_tls_with_tshark(GetParam().capture, tls_ports, key_log);
 
     for (const Json& flow : report.at("flows")) {
         if (flow.at("tls").is_null()) continue;
@@ -181,7 +196,7 @@ TEST_P(TsharkTlsDifferentialTest, TlsMessagesAndCertificatesAgreeWithTshark) {
             EXPECT_TRUE(listed) << "tshark reads TLS in frame " << number << "; trustcap's timeline lacks it";
         }
         EXPECT_EQ(their_certificates, our_certificates) << "certificates of flow " << flow.at("id");
-        auto their_names = certificate_names_with_tshark(GetParam().capture, tls_ports);
+        auto their_names = certificate_names_with_tshark(GetParam().capture, tls_ports, key_log);
         for (const char* whose : {"server_certs", "client_certs"}) {
             for (const Json& certificate : flow.at("tls").at(whose)) {
                 std::pair<std::string, std::string> ours{certificate.at("subject_cn"), certificate.at("issuer_cn")};

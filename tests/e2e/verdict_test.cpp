@@ -86,6 +86,12 @@ void expect_flow(const Json& expected, const Json& actual) {
     }
     expect_findings(expected.at("findings"), actual.at("findings"), where);
     expect_identity(expected, actual, where);
+    // With --keylog: what the key log decrypted (tls.decryption).
+    if (expected.contains("tls_decryption")) {
+        ASSERT_TRUE(actual.at("tls").is_object() && actual.at("tls").contains("decryption")) << where << ": no tls.decryption";
+        for (const auto& [key, value] : expected.at("tls_decryption").items())
+            EXPECT_EQ(value, actual.at("tls").at("decryption").at(key)) << where << ": tls.decryption." << key;
+    }
 }
 
 class VerdictTest : public ::testing::TestWithParam<CorpusEntry> {};
@@ -137,6 +143,19 @@ INSTANTIATE_TEST_SUITE_P(Pcaps, VerdictTest, ::testing::ValuesIn(capture_corpus(
                          [](const ::testing::TestParamInfo<CorpusEntry>& info) { return info.param.test_name; });
 
 TEST(Corpus, IsNotEmpty) { EXPECT_GE(capture_corpus().size(), 20u); }
+
+// NAME.keylog.expected.json files are further runs of NAME.pcap, not files without a capture.
+TEST(Corpus, HoldsTheRunsWithAKeyLog) {
+    std::size_t runs = 0;
+    for (const CorpusEntry& entry : capture_corpus())
+        if (entry.expected.filename().string().ends_with(".keylog.expected.json")) {
+            ++runs;
+            EXPECT_EQ(entry.expected.parent_path() / (entry.capture.stem().string() + ".keylog.expected.json"),
+                      entry.expected);
+            EXPECT_TRUE(entry.test_name.ends_with("_keylog")) << entry.test_name;
+        }
+    EXPECT_GE(runs, 4u);
+}
 
 }  // namespace
 }  // namespace trustcap::testing

@@ -84,10 +84,10 @@ struct Connection {
         flow.last_time = packet.time;
     }
 
-    TlsAssessment judge(const HttpExchange* tunnel = nullptr) {
+    TlsAssessment judge(const HttpExchange* tunnel = nullptr) { return judge_facts(facts_of(tls), tunnel); }
+    TlsAssessment judge_facts(const TlsFacts& facts, const HttpExchange* tunnel = nullptr) {
         CertificateCache certificates;
-        summary = summarize_tls(tls.messages(), {}, certificates, 0, "");
-        const TlsFacts facts = facts_of(tls);
+        summary = summarize_tls(facts.messages, {}, certificates, 0, "");
         return assess_tls(TlsContext{flow, facts, summary, StepStatus::pass, false, true, tunnel});
     }
 
@@ -171,6 +171,28 @@ TEST(TlsChecksAlerts, AnEncryptedAlertEndsTheHandshakeUnderItsOwnId) {
     EXPECT_EQ(FindingKind::tls_encrypted_alert, encrypted.kind);
     EXPECT_EQ(encrypted.frames, (Frames{14}));
     EXPECT_EQ((std::vector<std::string>{"tls.encrypted_alert"}), ids(result.findings));
+}
+
+// The same alert as a key log lets the dissector read it: named, and said to be decrypted.
+TEST(TlsChecksAlerts, ADecryptedAlertIsNamedAndSaysSo) {
+    Connection connection;
+    send_hello(connection);
+    connection.send(from_server, 8, hello_second, server_hello());
+    connection.send(from_device, 12, hello_second + 1, finished_flight());
+    connection.send(from_server, 14, hello_second + 1, concat({record(20, {1}), record(21, ByteVector(26, 0x7E))}));
+    TlsFacts facts = facts_of(connection.tls);
+    for (TlsMessage& message : facts.messages) {
+        if (message.kind != TlsMessageKind::alert) continue;
+        message.decrypted = true;
+        message.alert = TlsAlert{.encrypted = false, .level = 2, .description = 51};  // fatal decrypt_error
+    }
+    TlsAssessment result = connection.judge_facts(facts);
+    EXPECT_EQ(result.handshake.status, StepStatus::fail);
+    EXPECT_EQ(result.handshake.frames, (Frames{6, 14}));
+    const Finding& named = only(result.findings, "tls.alert.decrypt_error");
+    EXPECT_EQ(named.frames, (Frames{14}));
+    EXPECT_NE(named.summary.find("frame 14, decrypted with the key log)"), std::string::npos) << named.summary;
+    EXPECT_EQ((std::vector<std::string>{"tls.alert.decrypt_error"}), ids(result.findings));
 }
 
 // --- a Client Hello that gets no answer ------------------------------------

@@ -72,7 +72,7 @@ struct AnalysisSession::State {
               [this](const TcpFlow& flow) {
                   return std::make_unique<ConnectionDissector>(
                       licensing_interest(flow, dns, this->options.targets, this->options.checked_ports),
-                      &certificates);
+                      &certificates, this->options.key_log);
               },
               dns),
           tracker([this](std::uint16_t port) { return followed.contains(port); },

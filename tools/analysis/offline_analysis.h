@@ -10,6 +10,7 @@
 
 #include "capture/capture_file.h"
 #include "capture/memory_budget.h"
+#include "dissect/tls_key_log.h"
 #include "report/licensing_targets.h"
 #include "report/report.h"
 
@@ -22,6 +23,7 @@ struct AnalysisOptions {
     std::set<std::uint16_t> checked_ports;  // --port: every connection to these is checked
     LicensingTargets targets;             // --server, --proxy, --all-flows
     std::vector<std::string> ca_bundles;  // --ca-bundle, added to the system's trust store
+    std::shared_ptr<const TlsKeyLog> key_log;  // --keylog: TLS secrets to decrypt records with
     std::size_t max_flows = 200'000;      // flow-table entries kept at once, and finished flows kept for the report
     std::size_t max_memory_bytes = default_memory_budget_bytes;  // the flows' state in all (see MemoryBudget)
     // Number TCP conversations as Wireshark does on the same file: only when

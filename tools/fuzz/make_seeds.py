@@ -199,7 +199,7 @@ def main():
     captures = sorted(os.path.join(root, name) for root, _, names in os.walk(pcaps_dir) for name in names
                       if name.endswith((".pcap", ".pcapng")))
     seeds = {name: [] for name in ("packet_decoder", "ip_fragments", "tcp_reassembly", "tls", "x509", "http",
-                                   "dns_message", "dns_tcp", "capture_file", "pipeline")}
+                                   "dns_message", "dns_tcp", "capture_file", "key_log", "pipeline")}
     with tempfile.TemporaryDirectory() as scratch:
         for capture in captures:
             classic = as_classic_pcap(capture, scratch)
@@ -253,6 +253,8 @@ def main():
         seeds["dns_tcp"].append(chunk_input([(0, struct.pack(">H", len(query)) + query),
                                              (1, struct.pack(">H", len(response)) + response)], 4096))
     seeds["ip_fragments"] = ip_fragment_seeds()
+    seeds["key_log"] = [open(os.path.join(root, name), "rb").read() for root, _, names in sorted(os.walk(pcaps_dir))
+                        for name in sorted(names) if name.endswith(".keylog")]
     for target, candidates in seeds.items():
         write_corpus(os.path.join(corpus_dir, target), pick(candidates))
 

@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
         *) targets+=("$1"); shift ;;
     esac
 done
-all_targets=(packet_decoder ip_fragments tcp_reassembly tls x509 http dns_message dns_tcp capture_file pipeline)
+all_targets=(packet_decoder ip_fragments tcp_reassembly tls x509 http dns_message dns_tcp capture_file key_log pipeline)
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
 
 # Longest input per target: a frame, a few dozen segments or fragments, a

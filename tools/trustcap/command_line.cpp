@@ -1,7 +1,9 @@
 #include "command_line.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 
 #include "report/wire_text.h"
@@ -70,6 +72,25 @@ std::optional<std::string> check_extract_options(CommandLine& command, const CLI
     return std::nullopt;
 }
 
+// Reads --keylog into `analysis`, or says why it cannot be read. Lines it
+// skips are told once, as a warning.
+std::optional<std::string> load_key_log(const std::string& path, AnalysisOptions& analysis) {
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) return "is a directory";
+    errno = 0;
+    auto key_log = read_key_log_file(path);
+    if (!key_log) return errno != 0 ? std::strerror(errno) : "cannot be read";
+    const std::size_t skipped = key_log->malformed_lines() + key_log->lines_over_limit();
+    if (skipped > 0)
+        std::cerr << "trustcap: warning: --keylog " << terminal_text(path) << ": " << skipped << " line"
+                  << (skipped == 1 ? "" : "s") << " skipped ("
+                  << (key_log->malformed_lines() > 0 ? "not LABEL RANDOM SECRET in hex" : "")
+                  << (key_log->malformed_lines() > 0 && key_log->lines_over_limit() > 0 ? "; " : "")
+                  << (key_log->lines_over_limit() > 0 ? "past the connections a key log may hold" : "") << ")\n";
+    analysis.key_log = std::make_shared<const TlsKeyLog>(std::move(*key_log));
+    return std::nullopt;
+}
+
 }  // namespace
 
 namespace {
@@ -126,6 +147,11 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
                    "the only ones besides the built-in Cisco CAs; for other servers, besides the system's")
         ->allow_extra_args(false)
         ->check(CLI::ExistingFile);
+    std::string key_log_path;
+    app.add_option("--keylog", key_log_path,
+                   "TLS key log (SSLKEYLOGFILE format, as Wireshark takes it): TLS 1.3 handshakes and TLS 1.2 "
+                   "records whose keys it holds are decrypted, so their certificates and alerts are read, not "
+                   "inferred (marked decrypted). Read once, at the start");
     app.add_option("--port", ports, "Check every TCP connection to this port, whatever it carries (repeatable)")
         ->check(CLI::Range(1, 65535))
         ->allow_extra_args(false);
@@ -328,6 +354,13 @@ std::variant<CommandLine, int> parse_command_line(int argc, char** argv, const s
             return 2;
         }
         command.analysis.read_twice = true;
+    }
+    if (!key_log_path.empty()) {
+        auto problem = load_key_log(key_log_path, command.analysis);
+        if (problem) {
+            std::cerr << "trustcap: --keylog " << terminal_text(key_log_path) << ": " << terminal_text(*problem) << "\n";
+            return 2;
+        }
     }
     for (int port : ports) command.analysis.checked_ports.insert(static_cast<std::uint16_t>(port));
     command.analysis.max_memory_bytes = max_memory_mib << 20;

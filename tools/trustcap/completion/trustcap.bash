@@ -9,7 +9,7 @@ _trustcap() {
     done
 
     case $prev in
-        -r | --read | --ca-bundle | -w | --write | -o | --output | --annotate)
+        -r | --read | --ca-bundle | --keylog | -w | --write | -o | --output | --annotate)
             _filedir
             return ;;
         -i | --interface)
@@ -38,7 +38,7 @@ _trustcap() {
             return ;;
     esac
 
-    local analysis="-r --read --filter --server --proxy --all-flows --ca-bundle --port --max-flows --max-memory
+    local analysis="-r --read --filter --server --proxy --all-flows --ca-bundle --keylog --port --max-flows --max-memory
         --format --brief --full --width -o --output -Z --user --color --no-color"
     case $subcommand in
         live)
