@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 
 #include "dissect/tls_cipher_suites.h"
@@ -136,13 +137,14 @@ std::optional<RecordProtection> record_protection_of(std::uint16_t cipher_suite)
 
 std::optional<std::vector<std::uint8_t>> hkdf_expand_label(const std::string& digest, Bytes secret,
                                                            const std::string& label, std::size_t length) {
-    const std::string full_label = "tls13 " + label;
-    std::vector<std::uint8_t> info;
-    info.push_back(static_cast<std::uint8_t>(length >> 8U));
-    info.push_back(static_cast<std::uint8_t>(length & 0xFFU));
-    info.push_back(static_cast<std::uint8_t>(full_label.size()));
-    info.insert(info.end(), full_label.begin(), full_label.end());
-    info.push_back(0);  // empty context
+    std::string full_label("tls13 ");
+    full_label.append(label);
+    // HkdfLabel (RFC 8446 7.1): length, the label with its length, an empty context.
+    std::vector<std::uint8_t> info(3 + full_label.size() + 1, 0);
+    info[0] = static_cast<std::uint8_t>(length >> 8U);
+    info[1] = static_cast<std::uint8_t>(length & 0xFFU);
+    info[2] = static_cast<std::uint8_t>(full_label.size());
+    std::memcpy(info.data() + 3, full_label.data(), full_label.size());
     int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
     std::string digest_name = digest;
     std::array<OSSL_PARAM, 5> params = {
