@@ -38,42 +38,13 @@ bool is_pcap_magic(std::uint32_t magic) {
     return std::find(magics.begin(), magics.end(), magic) != magics.end();
 }
 
-// A stream that gives back the bytes already read from another, then the rest
-// of it: libpcap reads a pcap file from its first byte, which a pipe or a
-// decompressing stream cannot seek back to.
-struct ReplayedStream {
-    std::array<char, 4> prefix{};
-    std::size_t given = 0;
-    std::FILE* rest = nullptr;
-};
-
-ssize_t read_replayed(void* cookie, char* out, std::size_t size) {
-    auto* stream = static_cast<ReplayedStream*>(cookie);
-    std::size_t copied = std::min(size, stream->prefix.size() - stream->given);
-    std::memcpy(out, stream->prefix.data() + stream->given, copied);
-    stream->given += copied;
-    if (copied == size) return static_cast<ssize_t>(copied);
-    std::size_t got = std::fread(out + copied, 1, size - copied, stream->rest);
-    if (got == 0 && copied == 0 && std::ferror(stream->rest) != 0) return -1;
-    return static_cast<ssize_t>(copied + got);
-}
-
-int close_replayed(void* cookie) {
-    auto* stream = static_cast<ReplayedStream*>(cookie);
-    int result = stream->rest == stdin ? 0 : std::fclose(stream->rest);
-    delete stream;
-    return result;
-}
-
-// `file` with its first four bytes, already read, put back in front.
-std::FILE* rewound(std::FILE* file, const std::array<char, 4>& prefix) {
-    if (std::fseek(file, -static_cast<long>(prefix.size()), SEEK_CUR) == 0) return file;
-    std::clearerr(file);
-    auto* stream = new ReplayedStream{prefix, 0, file};
-    cookie_io_functions_t functions{read_replayed, nullptr, nullptr, close_replayed};
-    std::FILE* replayed = fopencookie(stream, "rb", functions);
-    if (replayed == nullptr) delete stream;
-    return replayed;
+// Puts the magic number back in front of the stream for libpcap, which reads a pcap file from its first byte.
+// glibc takes back any number of bytes (it steps back in its buffer, or keeps them aside): a pipe or a
+// decompressing stream is read on as it was, without seeking.
+bool put_back(std::FILE* file, const std::array<char, 4>& magic) {
+    for (auto byte = magic.rbegin(); byte != magic.rend(); ++byte)
+        if (std::ungetc(static_cast<unsigned char>(*byte), file) == EOF) return false;
+    return true;
 }
 
 }  // namespace
@@ -141,16 +112,10 @@ std::unique_ptr<CaptureFile> CaptureFile::open(const std::string& path, std::str
     if (!is_pcap_magic(magic)) return fail("not a pcap or pcapng capture file (unknown file format)");
     if (magic == pcap_nanosecond_magic || magic == pcap_nanosecond_magic_swapped) capture->precision_digits_ = 9;
 
-    std::FILE* from_start = rewound(file, magic_bytes);
-    if (from_start == nullptr) return fail(std::strerror(errno));
+    if (!put_back(file, magic_bytes)) return fail("cannot read the file's first bytes again");
     std::array<char, PCAP_ERRBUF_SIZE> errbuf{};
-    capture->pcap_handle_ =
-        pcap_fopen_offline_with_tstamp_precision(from_start, PCAP_TSTAMP_PRECISION_NANO, errbuf.data());
-    if (capture->pcap_handle_ == nullptr) {
-        error = decompression_error_or(decompression_error, describe_open_error(errbuf.data()));
-        if (from_start != file || closes_file) std::fclose(from_start);
-        return nullptr;
-    }
+    capture->pcap_handle_ = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf.data());
+    if (capture->pcap_handle_ == nullptr) return fail(describe_open_error(errbuf.data()));
     capture->pcap_interface_.push_back(CaptureInterface{pcap_datalink(capture->pcap_handle_),
                                                         static_cast<std::uint32_t>(pcap_snapshot(capture->pcap_handle_))});
     return capture;

@@ -3,7 +3,6 @@
 #include <array>
 #include <algorithm>
 #include <cstring>
-#include <limits>
 
 namespace trustcap {
 namespace {
@@ -345,11 +344,8 @@ Timestamp PcapngReader::time_of(std::uint32_t interface, std::uint64_t units) co
         nanoseconds = unit.exponent <= 9 ? fraction * power_of_ten(9 - unit.exponent)
                                          : fraction / power_of_ten(unit.exponent - 9);
     }
-    const auto largest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-    const std::int64_t whole = static_cast<std::int64_t>(std::min(seconds, largest));
-    std::int64_t shifted = 0;
-    if (__builtin_add_overflow(whole, unit.offset_seconds, &shifted))
-        shifted = unit.offset_seconds > 0 ? std::numeric_limits<std::int64_t>::max() : 0;
+    // Seconds past the signed 64-bit range wrap, as they do for Wireshark and libpcap (time_t).
+    const auto shifted = static_cast<std::int64_t>(seconds + static_cast<std::uint64_t>(unit.offset_seconds));
     return Timestamp::from_parts(shifted, static_cast<std::int64_t>(nanoseconds));
 }
 
