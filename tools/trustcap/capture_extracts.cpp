@@ -86,6 +86,7 @@ bool write_extracts(CaptureFile& capture, const Report& report, const ExtractOpt
     std::unique_ptr<pcap_t, PcapCloser> exported_handle;
     std::unique_ptr<pcap_dumper_t, DumperCloser> exported;
     OwnedFile exported_stream;
+    std::uint64_t exported_first_frame = 0;
     FlowFrames exported_selection;
     if (files.exported_) {
         exported_selection.add_flow(*find_flow(report, *options.exported_flow));
@@ -120,12 +121,17 @@ bool write_extracts(CaptureFile& capture, const Report& report, const ExtractOpt
             }
         }
         if (files.exported_ && exported_selection.selects(frame.number, decoded)) {
-            if (!exported && !start_export(frame.link_type, frame.snaplen)) return false;
+            if (!exported) {
+                if (!start_export(frame.link_type, frame.snaplen)) return false;
+                exported_first_frame = frame.number;
+            }
             if (pcap_datalink(exported_handle.get()) != frame.link_type) {
-                error = options.exported_path + ": frame " + std::to_string(frame.number) + " of the flow is " +
-                        link_type_name(frame.link_type) + ", its first " +
-                        link_type_name(pcap_datalink(exported_handle.get())) +
-                        ": a pcap file holds one link type (--annotate keeps both)";
+                error = options.exported_path + ": flow " + std::to_string(*options.exported_flow) +
+                        " was captured on interfaces of different link types (" +
+                        link_type_name(pcap_datalink(exported_handle.get())) + " from frame " +
+                        std::to_string(exported_first_frame) + ", " + link_type_name(frame.link_type) +
+                        " from frame " + std::to_string(frame.number) +
+                        "), which a pcap file cannot hold; --annotate keeps them all";
                 return false;
             }
             dump_frame(exported.get(), frame, nanoseconds);
