@@ -118,7 +118,7 @@ PcapngReader::Status PcapngReader::next(RawFrame& frame, std::string& damage) {
 }
 
 bool PcapngReader::read_exactly(std::uint8_t* destination, std::size_t count, std::string& damage, const char* what) {
-    const std::size_t got = std::fread(destination, 1, count, file_);
+    const std::size_t got = fread_unlocked(destination, 1, count, file_);  // one reader, no lock needed
     offset_ += got;
     if (got == count) return true;
     damage = std::string("the file ends inside ") + what + " at offset " + std::to_string(block_offset_) + " (" +
@@ -129,23 +129,21 @@ bool PcapngReader::read_exactly(std::uint8_t* destination, std::size_t count, st
 PcapngReader::BlockRead PcapngReader::read_block(bool type_already_read, std::string& damage) {
     block_offset_ = type_already_read ? offset_ - 4 : offset_;
     std::array<std::uint8_t, header_bytes> header{};
-    std::size_t have = 0;
     if (type_already_read) {
         const std::uint32_t type = section_header_block;
         std::memcpy(header.data(), &type, sizeof type);
-        have = 4;
+        if (!read_exactly(header.data() + 4, 4, damage, "a block header")) return BlockRead::damaged;
     } else {
-        have = std::fread(header.data(), 1, 4, file_);
+        const std::size_t have = fread_unlocked(header.data(), 1, header.size(), file_);
         offset_ += have;
         if (have == 0 && std::ferror(file_) == 0) return BlockRead::end;
-        if (have < 4) {
+        if (have < header.size()) {
             damage = std::ferror(file_) != 0 ? std::string("read error at offset ") + std::to_string(offset_)
                                              : "the file ends inside a block header at offset " +
                                                    std::to_string(block_offset_);
             return BlockRead::damaged;
         }
     }
-    if (!read_exactly(header.data() + 4, 4, damage, "a block header")) return BlockRead::damaged;
 
     std::uint32_t raw_type = 0;
     std::memcpy(&raw_type, header.data(), sizeof raw_type);
