@@ -189,6 +189,10 @@ CaptureFile::ReadStatus CaptureFile::next(RawFrame& frame) {
         if (pcapng_) {
             const PcapngReader::Status status = pcapng_->next(frame, damage_);
             if (status == PcapngReader::Status::end) return ReadStatus::end;
+            if (status == PcapngReader::Status::other_record) {
+                ++frames_read_;  // numbered as Wireshark numbers it, but not a packet to hand over
+                continue;
+            }
             if (status == PcapngReader::Status::damaged) {
                 damage_ = decompression_error_or(decompression_error_, damage_);
                 return ReadStatus::damaged;

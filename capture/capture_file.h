@@ -20,8 +20,10 @@ namespace trustcap {
 // pcapng with PcapngReader, which also reads the files whose interfaces have
 // different link types, several sections, and so on.
 // Frames are numbered as Wireshark numbers them, in file order over all
-// interfaces, including frames that the optional BPF filter rejects: the
-// filter is applied here, per frame, so that numbering stays that of the file.
+// interfaces, including frames that the optional BPF filter rejects (the
+// filter is applied here, per frame, so that numbering stays that of the file)
+// and the pcapng records Wireshark numbers as frames that hold no packet
+// (custom and systemd journal blocks), which are not handed over.
 class CaptureFile {
 public:
     enum class ReadStatus { frame, end, damaged };

@@ -11,6 +11,9 @@ constexpr std::uint32_t interface_description_block = 1;
 constexpr std::uint32_t obsolete_packet_block = 2;
 constexpr std::uint32_t simple_packet_block = 3;
 constexpr std::uint32_t enhanced_packet_block = 6;
+constexpr std::uint32_t systemd_journal_export_block = 9;
+constexpr std::uint32_t custom_block = 0x00000BAD;
+constexpr std::uint32_t custom_block_not_to_copy = 0x40000BAD;
 constexpr std::uint32_t byte_order_magic = 0x1A2B3C4D;
 constexpr std::uint32_t byte_order_magic_swapped = 0x4D3C2B1A;
 
@@ -65,7 +68,8 @@ bool PcapngReader::start(std::string& error) {
             return true;
         }
         if (block_type_ == enhanced_packet_block || block_type_ == simple_packet_block ||
-            block_type_ == obsolete_packet_block) {
+            block_type_ == obsolete_packet_block || block_type_ == systemd_journal_export_block ||
+            block_type_ == custom_block || block_type_ == custom_block_not_to_copy) {
             frame_pending_ = true;
             return true;
         }
@@ -108,6 +112,9 @@ PcapngReader::Status PcapngReader::next(RawFrame& frame, std::string& damage) {
                 if (read_packet(frame, damage)) return Status::frame;
                 well_formed = false;
                 break;
+            case systemd_journal_export_block:
+            case custom_block:
+            case custom_block_not_to_copy: return Status::other_record;
             default: break;  // name resolution, statistics, secrets, custom ...: nothing trustcap uses
         }
         if (!well_formed) {

@@ -21,14 +21,17 @@ struct CaptureInterface {
 // that what libpcap refuses is read too: interfaces of different link types
 // or snap lengths, several sections (files concatenated) of either byte
 // order, each interface with its own time resolution and offset. Enhanced,
-// Simple and obsolete Packet Blocks give frames; every other block (name
-// resolution, statistics, decryption secrets, custom ...) is skipped. A block
+// Simple and obsolete Packet Blocks give frames; custom and systemd journal
+// blocks are records that Wireshark numbers as frames too, but they hold no
+// packet; every other block (name resolution, statistics, decryption
+// secrets ...) is skipped. A block
 // is read whole into one buffer that the frame's data then points into, and a
 // block longer than max_block_bytes is called damage, as libpcap does, so that
 // a hostile length cannot make trustcap allocate more.
 class PcapngReader {
 public:
-    enum class Status { frame, end, damaged };
+    // other_record: a block Wireshark counts as a frame that holds no packet.
+    enum class Status { frame, other_record, end, damaged };
     static constexpr std::uint32_t section_header_block = 0x0A0D0D0A;
     static constexpr std::uint32_t max_block_bytes = 16u << 20;
 

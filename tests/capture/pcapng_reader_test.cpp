@@ -27,7 +27,9 @@ constexpr std::uint32_t name_resolution = 4;
 constexpr std::uint32_t interface_statistics = 5;
 constexpr std::uint32_t enhanced_packet = 6;
 constexpr std::uint32_t decryption_secrets = 0x0A;
+constexpr std::uint32_t systemd_journal_export = 9;
 constexpr std::uint32_t custom_block = 0x00000BAD;
+constexpr std::uint32_t custom_block_not_to_copy = 0x40000BAD;
 
 constexpr std::uint16_t linktype_ethernet = 1;
 constexpr std::uint16_t linktype_raw = 101;
@@ -225,30 +227,32 @@ TEST_F(PcapngReading, EachInterfaceHasItsOwnTimeResolutionAndOffset) {
 
 TEST_F(PcapngReading, SimplePacketBlockIsCutToTheFirstInterfacesSnapLength) {
     PcapngBytes file;
-    std::vector<std::uint8_t> long_frame = ethernet_ipv4;
-    long_frame.resize(100, 0xEE);
-    file.section().interface(linktype_ethernet, 64).simple_packet_block(1514, long_frame);
+    std::vector<std::uint8_t> cut_frame = ethernet_ipv4;
+    cut_frame.resize(62, 0xEE);  // padded to 64 in the block: the snap length, not the padding, ends it
+    file.section().interface(linktype_ethernet, 62).simple_packet_block(1514, cut_frame);
     auto capture = open(file.bytes());
     ASSERT_TRUE(capture);
     CaptureFile::ReadStatus last{};
     std::vector<RawFrame> frames = frames_of(*capture, last);
     EXPECT_EQ(CaptureFile::ReadStatus::end, last) << capture->damage_description();
     ASSERT_EQ(1u, frames.size());
-    EXPECT_EQ(64u, frames[0].captured_length);
-    EXPECT_EQ(64u, frames[0].data.size());
+    EXPECT_EQ(62u, frames[0].captured_length);
+    EXPECT_EQ(62u, frames[0].data.size());
     EXPECT_EQ(1514u, frames[0].original_length);
     EXPECT_TRUE(frames[0].cut_by_snaplen());
 }
 
-TEST_F(PcapngReading, BlocksThatHoldNoFrameAreSkippedAndFramesStillNumberedInOrder) {
+TEST_F(PcapngReading, BlocksThatHoldNoPacketAreSkippedAndNumberedAsWiresharkNumbersThem) {
     PcapngBytes file;
     file.section()
+        .other(custom_block, 8)  // before any interface: Wireshark's frame 1
         .interface(linktype_ethernet, 65535)
         .other(name_resolution, 24)
         .packet(0, 1, ethernet_ipv4)
         .other(decryption_secrets, 40)
-        .other(custom_block, 12)
         .other(interface_statistics, 28)
+        .other(systemd_journal_export, 40)
+        .other(custom_block_not_to_copy, 12)
         .packet(0, 2, ethernet_ipv4);
     auto capture = open(file.bytes());
     ASSERT_TRUE(capture);
@@ -256,7 +260,9 @@ TEST_F(PcapngReading, BlocksThatHoldNoFrameAreSkippedAndFramesStillNumberedInOrd
     std::vector<RawFrame> frames = frames_of(*capture, last);
     EXPECT_EQ(CaptureFile::ReadStatus::end, last) << capture->damage_description();
     ASSERT_EQ(2u, frames.size());
-    EXPECT_EQ(2u, frames[1].number);
+    EXPECT_EQ(2u, frames[0].number) << "a custom block is a frame to Wireshark";
+    EXPECT_EQ(5u, frames[1].number) << "so are a systemd journal block and a custom block not to copy";
+    EXPECT_EQ(5u, capture->frames_read());
 }
 
 TEST_F(PcapngReading, FileCutInsideABlockKeepsTheFramesBeforeAndSaysWhere) {

@@ -221,10 +221,11 @@ def pcapng_seeds(frame):
     two_link_types = (section() + interface(1, 65535) + interface(101, 96) + packet(0, 1, frame) + packet(1, 2, raw) +
                       packet(0, 3, frame))
     big_endian = section(">") + interface(113, 262144, endian=">") + packet(0, 5, bytes(16) + raw, ">")
-    simple = section() + interface(1, 64) + pcapng_block(3, struct.pack("<I", 1514) + frame + bytes(-len(frame) % 4))
-    skipped = (section() + interface(1, 65535) + pcapng_block(4, bytes(8)) + pcapng_block(5, bytes(16)) +
-               pcapng_block(0x0A, struct.pack("<II", 0x544C534B, 4) + b"keys") + pcapng_block(0xBAD, bytes(4)) +
-               packet(0, 1, frame))
+    simple = section() + interface(1, 62) + pcapng_block(3, struct.pack("<I", 1514) + frame[:62] + bytes(2))
+    # Custom and systemd journal blocks are frames to Wireshark; the others hold none.
+    skipped = (section() + pcapng_block(0xBAD, bytes(4)) + interface(1, 65535) + pcapng_block(4, bytes(8)) +
+               pcapng_block(5, bytes(16)) + pcapng_block(0x0A, struct.pack("<II", 0x544C534B, 4) + b"keys") +
+               pcapng_block(9, b"__REALTIME_TIMESTAMP=1710234900000000\nMESSAGE=x\n\0\0\0\0") + pcapng_block(0x40000BAD, bytes(8)) + packet(0, 1, frame))
     resolutions = (section() + interface(1, 65535, resolution(9)) + interface(1, 65535, resolution(0x80 | 20)) +
                    interface(105, 65535, resolution(12)) + packet(0, 1_710_234_900_123_456_789, frame) +
                    packet(1, 3 << 20 | 5, frame) + packet(2, 10 ** 15, bytes(24)))
