@@ -110,6 +110,7 @@ std::unique_ptr<PcapngWriter> PcapngWriter::open(OwnedFile file, const std::stri
         return nullptr;
     }
     writer->interfaces_.push_back(0);
+    writer->described_link_types_.push_back(dlt);
     return writer;
 }
 
@@ -184,7 +185,10 @@ bool PcapngWriter::write(const RawFrame& frame, std::string_view comment) {
 
 // The output interface of the frame's interface, described when its first frame comes.
 std::optional<std::uint32_t> PcapngWriter::interface_of(const RawFrame& frame) {
-    if (frame.interface < interfaces_.size() && interfaces_[frame.interface]) return interfaces_[frame.interface];
+    // Interface 0 was described when the file was opened; a frame of it of another link type gets its own.
+    if (frame.interface < interfaces_.size() && interfaces_[frame.interface] &&
+        described_link_types_[*interfaces_[frame.interface]] == frame.link_type)
+        return interfaces_[frame.interface];
     std::optional<std::uint16_t> link_type = pcapng_link_type(frame.link_type);
     if (!link_type) {
         fail("frame " + std::to_string(frame.number) + ": cannot write " + link_type_name(frame.link_type) +
@@ -193,7 +197,8 @@ std::optional<std::uint32_t> PcapngWriter::interface_of(const RawFrame& frame) {
     }
     if (!write_interface_description(*link_type, frame.snaplen)) return std::nullopt;
     if (frame.interface >= interfaces_.size()) interfaces_.resize(std::size_t{frame.interface} + 1);
-    interfaces_[frame.interface] = described_++;
+    interfaces_[frame.interface] = static_cast<std::uint32_t>(described_link_types_.size());
+    described_link_types_.push_back(frame.link_type);
     return interfaces_[frame.interface];
 }
 

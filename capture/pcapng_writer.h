@@ -74,7 +74,7 @@ private:
     OwnedFile file_;
     std::vector<std::uint8_t> block_;  // every field of a block but the frame data; reused
     std::vector<std::optional<std::uint32_t>> interfaces_;  // input interface -> the one written
-    std::uint32_t described_ = 1;                           // interfaces written
+    std::vector<int> described_link_types_;                  // of each interface written
     std::string error_;
 };
 
