@@ -88,6 +88,8 @@ LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
     frame.captured_length = header->caplen;
     frame.original_length = header->len;
     frame.data = Bytes(data, header->caplen);
+    frame.link_type = pcap_datalink(handle_);
+    frame.snaplen = static_cast<std::uint32_t>(pcap_snapshot(handle_));
     return ReadStatus::frame;
 }
 

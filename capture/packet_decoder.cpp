@@ -14,14 +14,18 @@ void set_malformed(DecodeResult& result, std::string reason) {
 
 }  // namespace
 
-PacketDecoder::PacketDecoder(LinkType link_type, IpFragmentReassembler::Limits fragment_limits)
-    : link_type_(link_type), fragments_(fragment_limits) {}
+PacketDecoder::PacketDecoder(IpFragmentReassembler::Limits fragment_limits) : fragments_(fragment_limits) {}
 
 DecodeResult PacketDecoder::decode(const RawFrame& frame) {
     DecodeResult result;
     result.packet.frame = frame.number;
     result.packet.time = frame.time;
-    decode_network(decode_link_layer(link_type_, frame.data), frame.cut_by_snaplen(), 0, result);
+    const std::optional<LinkType> link_type = supported_link_type(frame.link_type);
+    if (!link_type) {
+        set_malformed(result, "link type " + link_type_name(frame.link_type) + ", which trustcap does not decode");
+        return result;
+    }
+    decode_network(decode_link_layer(*link_type, frame.data), frame.cut_by_snaplen(), 0, result);
     return result;
 }
 

@@ -27,9 +27,11 @@ struct DecodeResult {
 // Decodes link layer, tunnels (GRE, ERSPAN II/III, MPLS), IPv4/IPv6 (with
 // options, extension headers and fragment reassembly) and TCP/UDP/ICMP.
 // Holds the fragment reassembly state, so one decoder serves one capture.
+// Each frame is decoded by its own link type; a frame of a link type trustcap
+// does not decode is malformed, its reason naming the link type.
 class PacketDecoder {
 public:
-    explicit PacketDecoder(LinkType link_type, IpFragmentReassembler::Limits fragment_limits = {});
+    explicit PacketDecoder(IpFragmentReassembler::Limits fragment_limits = {});
 
     DecodeResult decode(const RawFrame& frame);
 
@@ -42,7 +44,6 @@ private:
     void decode_network(const NetworkPayload& network, bool frame_cut, std::uint8_t tunnel_depth,
                         DecodeResult& result);
 
-    LinkType link_type_;
     IpFragmentReassembler fragments_;
 };
 

@@ -25,21 +25,13 @@ constexpr std::size_t largest_option_value = std::numeric_limits<std::uint16_t>:
 
 constexpr std::size_t file_buffer_size = 1 << 20;
 
-// The pcapng LINKTYPE of a DLT value trustcap reads. Only DLT_RAW differs.
+// The pcapng LINKTYPE of a libpcap DLT value: the same number but for the
+// few that BSDs numbered apart; none for what does not fit its 16 bits.
 std::optional<std::uint16_t> pcapng_link_type(int dlt) {
-    std::optional<LinkType> link_type = supported_link_type(dlt);
-    if (!link_type) return std::nullopt;
-    switch (*link_type) {
-        case LinkType::null_loopback: return 0;
-        case LinkType::ethernet: return 1;
-        case LinkType::raw_ip: return 101;
-        case LinkType::bsd_loop: return 108;
-        case LinkType::linux_sll: return 113;
-        case LinkType::raw_ipv4: return 228;
-        case LinkType::raw_ipv6: return 229;
-        case LinkType::linux_sll2: return 276;
-    }
-    return std::nullopt;
+    if (std::optional<LinkType> link_type = supported_link_type(dlt); link_type == LinkType::raw_ip) return 101;
+    if (dlt == 11) return 100;  // DLT_ATM_RFC1483
+    if (dlt < 0 || dlt > std::numeric_limits<std::uint16_t>::max()) return std::nullopt;
+    return static_cast<std::uint16_t>(dlt);
 }
 
 std::uint64_t padded(std::uint64_t length) { return (length + 3) & ~std::uint64_t{3}; }
@@ -101,7 +93,7 @@ std::unique_ptr<PcapngWriter> PcapngWriter::open(OwnedFile file, const std::stri
                                                  const std::string& application, std::string& error) {
     std::optional<std::uint16_t> link_type = pcapng_link_type(dlt);
     if (!link_type) {
-        error = path + ": cannot write " + link_type_name(dlt) + " frames: not a link type trustcap reads";
+        error = path + ": cannot write " + link_type_name(dlt) + " frames: no pcapng link type";
         return nullptr;
     }
     if (application.size() > largest_option_value) {
@@ -117,6 +109,8 @@ std::unique_ptr<PcapngWriter> PcapngWriter::open(OwnedFile file, const std::stri
         error = writer->error_;
         return nullptr;
     }
+    writer->interfaces_.push_back(0);
+    writer->described_link_types_.push_back(dlt);
     return writer;
 }
 
@@ -171,9 +165,11 @@ bool PcapngWriter::write(const RawFrame& frame, std::string_view comment) {
         return false;
     }
 
+    std::optional<std::uint32_t> interface = interface_of(frame);
+    if (!interface) return false;
     const std::uint64_t units = timestamp_units(frame.time, nanosecond_timestamps_);
     start_block(enhanced_packet_block);
-    append(block_, std::uint32_t{0});  // interface
+    append(block_, *interface);
     append(block_, static_cast<std::uint32_t>(units >> 32));
     append(block_, static_cast<std::uint32_t>(units));
     append(block_, frame.captured_length);
@@ -185,6 +181,25 @@ bool PcapngWriter::write(const RawFrame& frame, std::string_view comment) {
         append_end_of_options(block_);
     }
     return finish_block(data_offset, frame.data.first(frame.captured_length));
+}
+
+// The output interface of the frame's interface, described when its first frame comes.
+std::optional<std::uint32_t> PcapngWriter::interface_of(const RawFrame& frame) {
+    // Interface 0 was described when the file was opened; a frame of it of another link type gets its own.
+    if (frame.interface < interfaces_.size() && interfaces_[frame.interface] &&
+        described_link_types_[*interfaces_[frame.interface]] == frame.link_type)
+        return interfaces_[frame.interface];
+    std::optional<std::uint16_t> link_type = pcapng_link_type(frame.link_type);
+    if (!link_type) {
+        fail("frame " + std::to_string(frame.number) + ": cannot write " + link_type_name(frame.link_type) +
+             " frames: no pcapng link type");
+        return std::nullopt;
+    }
+    if (!write_interface_description(*link_type, frame.snaplen)) return std::nullopt;
+    if (frame.interface >= interfaces_.size()) interfaces_.resize(std::size_t{frame.interface} + 1);
+    interfaces_[frame.interface] = static_cast<std::uint32_t>(described_link_types_.size());
+    described_link_types_.push_back(frame.link_type);
+    return interfaces_[frame.interface];
 }
 
 bool PcapngWriter::close(std::string& error) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,17 +17,20 @@ struct FileCloser {
 };
 using OwnedFile = std::unique_ptr<std::FILE, FileCloser>;
 
-// Writes frames to a pcapng file (draft-ietf-opsawg-pcapng) of one section
-// with one interface, each frame an Enhanced Packet Block that may carry a
-// comment, which Wireshark shows as frame.comment. Blocks are in host byte
-// order. Output is buffered: the file is whole only after close().
+// Writes frames to a pcapng file (draft-ietf-opsawg-pcapng) of one section,
+// each frame an Enhanced Packet Block that may carry a comment, which
+// Wireshark shows as frame.comment. Each interface of the frames
+// (RawFrame::interface) has its own interface description, written before
+// its first frame. Blocks are in host byte order. Output is buffered: the
+// file is whole only after close().
 class PcapngWriter {
 public:
     // Creates (or truncates) `path` and writes the section header, naming
-    // `application` as its writer, and the interface: the pcapng link type of
-    // the libpcap DLT value `dlt`, `snaplen`, and timestamps in microseconds
-    // or nanoseconds. nullptr and a one-line `error` when the file cannot be
-    // created or `dlt` is not a link type trustcap reads.
+    // `application` as its writer, and the description of interface 0: the
+    // pcapng link type of the libpcap DLT value `dlt`, `snaplen`, and
+    // timestamps in microseconds or nanoseconds (as of every interface).
+    // nullptr and a one-line `error` when the file cannot be created or `dlt`
+    // has no pcapng link type.
     static std::unique_ptr<PcapngWriter> open(const std::string& path, int dlt, std::uint32_t snaplen,
                                               bool nanosecond_timestamps, const std::string& application,
                                               std::string& error);
@@ -59,6 +63,7 @@ private:
 
     bool write_section_header(const std::string& application);
     bool write_interface_description(std::uint16_t link_type, std::uint32_t snaplen);
+    std::optional<std::uint32_t> interface_of(const RawFrame& frame);
     void start_block(std::uint32_t block_type);
     bool finish_block(std::size_t data_offset, Bytes data);
     void fail(const std::string& reason);
@@ -68,6 +73,8 @@ private:
     std::vector<char> file_buffer_;  // before file_: it must outlive the FILE
     OwnedFile file_;
     std::vector<std::uint8_t> block_;  // every field of a block but the frame data; reused
+    std::vector<std::optional<std::uint32_t>> interfaces_;  // input interface -> the one written
+    std::vector<int> described_link_types_;                  // of each interface written
     std::string error_;
 };
 

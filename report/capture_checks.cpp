@@ -158,8 +158,9 @@ std::vector<Finding> assess_capture(const CaptureSummary& capture, const HttpsSe
             Finding(FindingKind::capture_malformed_packets, std::nullopt,
                     std::to_string(capture.malformed_packets) +
                         " frames could not be decoded (first: " + capture.first_malformed_reason + ")",
-                    "Their headers are shorter or longer than they claim. They were skipped; if they belong to the "
-                    "licensing connection, steps they carried show as missing.",
+                    "Their headers are shorter or longer than they claim, or they were captured on an interface of a "
+                    "link type trustcap does not decode. They were skipped; if they belong to the licensing "
+                    "connection, steps they carried show as missing.",
                     capture.first_malformed_frames, {}));
     }
     if (auto finding = memory_limit_finding(capture)) findings.push_back(std::move(*finding));

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "capture/capture_file.h"
-#include "capture/link_type.h"
 
 namespace trustcap {
 namespace {
@@ -43,10 +42,7 @@ SessionRun open_run(const std::string& capture, const AnalysisOptions& options) 
     run.file = CaptureFile::open(pcaps + capture, error);
     EXPECT_TRUE(run.file) << error;
     if (!run.file) return run;
-    auto link_type = supported_link_type(run.file->datalink());
-    EXPECT_TRUE(link_type);
-    if (!link_type) return run;
-    run.session = AnalysisSession::create(options, *link_type, error);
+    run.session = AnalysisSession::create(options, error);
     EXPECT_TRUE(run.session) << error;
     return run;
 }
@@ -137,7 +133,7 @@ TEST(AnalysisSession, RefusesACaBundleItCannotRead) {
     AnalysisOptions options;
     options.ca_bundles = {pcaps + "no-such-bundle.pem"};
     std::string error;
-    EXPECT_FALSE(AnalysisSession::create(options, LinkType::ethernet, error));
+    EXPECT_FALSE(AnalysisSession::create(options, error));
     EXPECT_NE(std::string::npos, error.find("no-such-bundle.pem")) << error;
 }
 

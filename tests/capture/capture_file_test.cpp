@@ -62,7 +62,8 @@ TEST(CaptureFile, ReadsFramesWithWiresharkNumbers) {
     std::string error;
     auto capture = CaptureFile::open(file.path(), error);
     ASSERT_TRUE(capture) << error;
-    EXPECT_EQ(DLT_EN10MB, capture->datalink());
+    ASSERT_EQ(1u, capture->interfaces().size());
+    EXPECT_EQ(DLT_EN10MB, capture->interfaces().front().link_type);
     RawFrame frame;
     std::vector<std::uint64_t> numbers;
     while (capture->next(frame) == CaptureFile::ReadStatus::frame) {

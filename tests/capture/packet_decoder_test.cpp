@@ -285,6 +285,22 @@ ByteVector erspan_type_3(const ByteVector& mirrored, bool platform_subheader, st
     return out;
 }
 
+// A decoder fed frames of one link type, as one interface gives them.
+class LinkDecoder {
+public:
+    explicit LinkDecoder(LinkType link_type, IpFragmentReassembler::Limits limits = {})
+        : link_type_(link_type), decoder_(limits) {}
+    DecodeResult decode(RawFrame frame) {
+        frame.link_type = static_cast<int>(link_type_);
+        return decoder_.decode(frame);
+    }
+    [[nodiscard]] const IpFragmentReassembler& fragments() const { return decoder_.fragments(); }
+
+private:
+    LinkType link_type_;
+    PacketDecoder decoder_;
+};
+
 RawFrame frame_of(const ByteVector& bytes, std::uint32_t original_length = 0, std::uint64_t number = 1,
                   std::int64_t seconds = 1'600'000'000) {
     RawFrame frame;
@@ -305,7 +321,7 @@ const ByteVector& keep_alive(ByteVector bytes) {
 }
 
 DecodeResult decode_one(LinkType link_type, ByteVector bytes) {
-    PacketDecoder decoder(link_type);
+    LinkDecoder decoder(link_type);
     return decoder.decode(frame_of(keep_alive(std::move(bytes))));
 }
 
@@ -352,7 +368,7 @@ void expect_v6_tcp(const DecodeResult& result, const ByteVector& payload = tls_b
 
 TEST(PacketDecoderLinkLayer, EthernetIpv4Tcp) {
     const ByteVector frame = ethernet(0x0800, v4_tcp_packet());
-    PacketDecoder decoder(LinkType::ethernet);
+    LinkDecoder decoder(LinkType::ethernet);
     const DecodeResult result = decoder.decode(frame_of(frame, 0, 17, 1'629'717'073));
     expect_v4_tcp(result);
     EXPECT_EQ(result.packet.frame, 17u);
@@ -741,7 +757,7 @@ TEST(PacketDecoderFragments, Ipv4InOrderIsAttributedToTheCompletingFrame) {
     const ByteVector big_payload = filler(1000);
     const auto fragments = ipv4_fragments(tcp({}, big_payload), 256);
     ASSERT_EQ(fragments.size(), 4u);
-    PacketDecoder decoder(LinkType::raw_ip);
+    LinkDecoder decoder(LinkType::raw_ip);
     for (std::size_t index = 0; index + 1 < fragments.size(); ++index) {
         EXPECT_EQ(decoder.decode(frame_of(fragments[index], 0, index + 1)).status, DecodeStatus::fragment_pending);
     }
@@ -756,7 +772,7 @@ TEST(PacketDecoderFragments, Ipv4InOrderIsAttributedToTheCompletingFrame) {
 TEST(PacketDecoderFragments, Ipv4ReversedOrder) {
     const ByteVector big_payload = filler(600);
     auto fragments = ipv4_fragments(tcp({}, big_payload), 200);
-    PacketDecoder decoder(LinkType::raw_ip);
+    LinkDecoder decoder(LinkType::raw_ip);
     for (std::size_t index = fragments.size(); index-- > 1;) {
         EXPECT_EQ(decoder.decode(frame_of(fragments[index])).status, DecodeStatus::fragment_pending);
     }
@@ -771,7 +787,7 @@ TEST(PacketDecoderFragments, Ipv4OverlapKeepsTheFirstCopy) {
     overlap.flags_and_offset = 0x2000 | 2;  // offset 16
     Ipv4Spec last;
     last.flags_and_offset = 5;  // offset 40
-    PacketDecoder decoder(LinkType::raw_ip);
+    LinkDecoder decoder(LinkType::raw_ip);
     const ByteVector first_bytes = ipv4(first, ByteVector(datagram.begin(), datagram.begin() + 24));
     const ByteVector overlapping = ipv4(overlap, ByteVector(40, 0xEE));  // bytes 16..55, all rewritten
     const ByteVector last_bytes = ipv4(last, ByteVector(datagram.begin() + 40, datagram.end()));
@@ -788,7 +804,7 @@ TEST(PacketDecoderFragments, Ipv4OverlapKeepsTheFirstCopy) {
 TEST(PacketDecoderFragments, Ipv4DuplicateFragmentsAndIncompleteDatagram) {
     const auto fragments = ipv4_fragments(tcp({}, filler(300)), 112);
     ASSERT_EQ(fragments.size(), 3u);
-    PacketDecoder decoder(LinkType::raw_ip);
+    LinkDecoder decoder(LinkType::raw_ip);
     EXPECT_EQ(decoder.decode(frame_of(fragments[0])).status, DecodeStatus::fragment_pending);
     EXPECT_EQ(decoder.decode(frame_of(fragments[0])).status, DecodeStatus::fragment_pending);
     EXPECT_EQ(decoder.decode(frame_of(fragments[2])).status, DecodeStatus::fragment_pending);
@@ -799,7 +815,7 @@ TEST(PacketDecoderFragments, Ipv4DuplicateFragmentsAndIncompleteDatagram) {
 
 TEST(PacketDecoderFragments, Ipv4FragmentsTimeOutByCaptureTime) {
     const auto fragments = ipv4_fragments(tcp({}, filler(300)), 160);
-    PacketDecoder decoder(LinkType::raw_ip);
+    LinkDecoder decoder(LinkType::raw_ip);
     EXPECT_EQ(decoder.decode(frame_of(fragments[0], 0, 1, 1000)).status, DecodeStatus::fragment_pending);
     EXPECT_EQ(decoder.decode(frame_of(fragments[1], 0, 2, 1061)).status, DecodeStatus::fragment_pending);
     EXPECT_EQ(decoder.fragments().counters().datagrams_dropped, 1u);
@@ -808,7 +824,7 @@ TEST(PacketDecoderFragments, Ipv4FragmentsTimeOutByCaptureTime) {
 TEST(PacketDecoderFragments, Ipv4OverTheDatagramCap) {
     IpFragmentReassembler::Limits limits;
     limits.max_datagram_bytes = 200;
-    PacketDecoder decoder(LinkType::raw_ip, limits);
+    LinkDecoder decoder(LinkType::raw_ip, limits);
     const auto fragments = ipv4_fragments(tcp({}, filler(300)), 160);
     EXPECT_EQ(decoder.decode(frame_of(fragments[0])).status, DecodeStatus::fragment_pending);
     EXPECT_EQ(decoder.decode(frame_of(fragments[1])).status, DecodeStatus::fragment_pending);
@@ -822,7 +838,7 @@ TEST(PacketDecoderFragments, Ipv6FragmentsWithExtensionHeadersInTheFragmentableP
         auto fragments = ipv6_fragments(fragmentable, 60, 200);
         ASSERT_EQ(fragments.size(), 3u);
         if (reversed) std::reverse(fragments.begin(), fragments.end());
-        PacketDecoder decoder(LinkType::raw_ip);
+        LinkDecoder decoder(LinkType::raw_ip);
         EXPECT_EQ(decoder.decode(frame_of(fragments[0])).status, DecodeStatus::fragment_pending);
         EXPECT_EQ(decoder.decode(frame_of(fragments[1])).status, DecodeStatus::fragment_pending);
         const DecodeResult result = decoder.decode(frame_of(fragments[2], 0, 3));
@@ -835,7 +851,7 @@ TEST(PacketDecoderFragments, Ipv6FragmentsWithExtensionHeadersInTheFragmentableP
 
 TEST(PacketDecoderFragments, FragmentsInsideATunnel) {
     const auto fragments = ipv4_fragments(tcp({}, filler(400)), 200);
-    PacketDecoder decoder(LinkType::ethernet);
+    LinkDecoder decoder(LinkType::ethernet);
     GreSpec spec;
     spec.protocol = 0x6558;
     for (std::size_t index = 0; index < fragments.size(); ++index) {
@@ -855,7 +871,7 @@ TEST(PacketDecoderFragments, TunnelCarriedInFragments) {
     Ipv4Spec outer;
     outer.source = router_v4;
     outer.protocol = 47;
-    PacketDecoder decoder(LinkType::raw_ip);
+    LinkDecoder decoder(LinkType::raw_ip);
     outer.flags_and_offset = 0x2000;
     EXPECT_EQ(decoder.decode(frame_of(ipv4(outer, ByteVector(gre_bytes.begin(), gre_bytes.begin() + 200)))).status,
               DecodeStatus::fragment_pending);
@@ -1046,7 +1062,7 @@ TEST(PacketDecoderTransport, Icmpv6UnreachableQuotingTcpSyn) {
 DecodeResult decode_cut(LinkType link_type, const ByteVector& full, std::size_t captured_length) {
     const ByteVector& captured =
         keep_alive(ByteVector(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(captured_length)));
-    PacketDecoder decoder(link_type);
+    LinkDecoder decoder(link_type);
     return decoder.decode(frame_of(captured, static_cast<std::uint32_t>(full.size())));
 }
 
@@ -1266,7 +1282,7 @@ TEST(PacketDecoderFuzz, RandomAndMutatedBuffersNeverCrash) {
     for (LinkType link_type : all_link_types) {
         IpFragmentReassembler::Limits limits;
         limits.max_pending_datagrams = 16;
-        PacketDecoder decoder(link_type, limits);
+        LinkDecoder decoder(link_type, limits);
         std::vector<ByteVector> seeds;
         for (const LayeredFrame& frame : layered_frames()) {
             if (frame.link_type == link_type) seeds.push_back(frame.bytes);

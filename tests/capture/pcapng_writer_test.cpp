@@ -200,9 +200,11 @@ protected:
             PcapngWriter::open(path(), dlt, 65535, nanosecond_timestamps, "trustcap test", error);
         ASSERT_NE(writer, nullptr) << error;
         EXPECT_EQ(error, "");
-        for (std::size_t n = 0; n < frames.size(); ++n)
-            ASSERT_TRUE(writer->write(raw_frame(frames[n], n + 1), n == 1 ? second_comment : ""))
-                << "frame " << n + 1 << ": " << writer->error();
+        for (std::size_t n = 0; n < frames.size(); ++n) {
+            RawFrame frame = raw_frame(frames[n], n + 1);
+            frame.link_type = dlt;
+            ASSERT_TRUE(writer->write(frame, n == 1 ? second_comment : "")) << "frame " << n + 1 << ": " << writer->error();
+        }
         ASSERT_TRUE(writer->close(error)) << error;
         EXPECT_EQ(writer->error(), "");
     }
@@ -290,6 +292,42 @@ TEST_F(PcapngWriterTest, RawIpIsWrittenAsLinktypeRawAndReadBackAsDltRaw) {
     EXPECT_EQ(capture.packets[0].original_length, 33u);
 }
 
+TEST_F(PcapngWriterTest, EachInterfaceIsDescribedBeforeItsFirstFrame) {
+    const std::vector<std::uint8_t> ethernet = udp_over_ethernet(5, 0x44);
+    const std::vector<std::uint8_t> raw(ethernet.begin() + 14, ethernet.end());
+    std::string error;
+    std::unique_ptr<PcapngWriter> writer = PcapngWriter::open(path(), DLT_EN10MB, 65535, false, "", error);
+    ASSERT_NE(writer, nullptr) << error;
+    auto frame_of = [](const std::vector<std::uint8_t>& data, std::uint32_t interface, int link_type) {
+        RawFrame frame;
+        frame.data = Bytes(data.data(), data.size());
+        frame.captured_length = frame.original_length = static_cast<std::uint32_t>(data.size());
+        frame.interface = interface;
+        frame.link_type = link_type;
+        frame.snaplen = 128;
+        return frame;
+    };
+    ASSERT_TRUE(writer->write(frame_of(raw, 1, DLT_RAW), ""));
+    ASSERT_TRUE(writer->write(frame_of(ethernet, 0, DLT_EN10MB), ""));
+    ASSERT_TRUE(writer->write(frame_of(raw, 1, DLT_RAW), ""));
+    ASSERT_TRUE(writer->write(frame_of(raw, 0, DLT_RAW), "")) << "interface 0 of another link type than opened with";
+    ASSERT_TRUE(writer->close(error)) << error;
+
+    std::vector<Block> blocks = read_blocks(path());
+    ASSERT_EQ(blocks.size(), 8u);
+    const std::vector<std::uint32_t> types{blocks[1].type, blocks[2].type, blocks[3].type, blocks[4].type,
+                                           blocks[5].type, blocks[6].type, blocks[7].type};
+    EXPECT_EQ(types, (std::vector<std::uint32_t>{1, 1, 6, 6, 6, 1, 6}));
+    EXPECT_EQ(host_u16(&blocks[1].body[0]), DLT_EN10MB);
+    EXPECT_EQ(host_u16(&blocks[2].body[0]), linktype_raw);
+    EXPECT_EQ(host_u32(&blocks[2].body[4]), 128u) << "the frame's snap length";
+    EXPECT_EQ(host_u32(&blocks[3].body[0]), 1u);
+    EXPECT_EQ(host_u32(&blocks[4].body[0]), 0u);
+    EXPECT_EQ(host_u32(&blocks[5].body[0]), 1u);
+    EXPECT_EQ(host_u16(&blocks[6].body[0]), linktype_raw);
+    EXPECT_EQ(host_u32(&blocks[7].body[0]), 2u);
+}
+
 TEST_F(PcapngWriterTest, EveryLinkTypeTrustcapReadsHasItsLinktype) {
     const std::vector<std::pair<int, int>> dlt_to_linktype{{0, 0},     {1, 1},     {12, 101},  {14, 101}, {108, 108},
                                                            {113, 113}, {228, 228}, {229, 229}, {276, 276}};
@@ -305,13 +343,13 @@ TEST_F(PcapngWriterTest, EveryLinkTypeTrustcapReadsHasItsLinktype) {
     }
 }
 
-TEST_F(PcapngWriterTest, LinkTypeTrustcapDoesNotReadIsRefused) {
+TEST_F(PcapngWriterTest, DltWithoutPcapngLinkTypeIsRefused) {
     std::string error;
-    std::unique_ptr<PcapngWriter> writer = PcapngWriter::open(path(), DLT_IEEE802_11, 65535, false, "", error);
+    std::unique_ptr<PcapngWriter> writer = PcapngWriter::open(path(), 70000, 65535, false, "", error);
 
     EXPECT_EQ(writer, nullptr);
     EXPECT_NE(error, "");
-    EXPECT_NE(error.find("IEEE802_11"), std::string::npos) << error;
+    EXPECT_NE(error.find("70000"), std::string::npos) << error;
     EXPECT_EQ(error.find('\n'), std::string::npos) << error;
     EXPECT_FALSE(fs::exists(path())) << "no file for a refused link type";
 }

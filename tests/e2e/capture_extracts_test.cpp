@@ -291,5 +291,66 @@ TEST(CaptureExtracts, StandardInputAndTheCaptureItselfAreRefusedAsExtracts) {
     fs::remove(fifo);
 }
 
+// Frame number -> its encapsulation as tshark names it, for the frames `filter` selects.
+std::map<std::uint64_t, std::string> encapsulations(const fs::path& capture, const std::string& filter = "") {
+    std::vector<std::string> arguments{"tshark", "-n", "-r", capture.string()};
+    if (!filter.empty()) arguments.insert(arguments.end(), {"-Y", filter});
+    arguments.insert(arguments.end(), {"-T", "fields", "-e", "frame.number", "-e", "frame.encap_type"});
+    ProcessResult run = run_process(arguments);
+    EXPECT_EQ(0, run.exit_status) << run.standard_error;
+    std::map<std::uint64_t, std::string> encapsulation;
+    std::istringstream lines(run.standard_output);
+    for (std::string line; std::getline(lines, line);) {
+        const auto tab = line.find('\t');
+        encapsulation[std::stoull(line.substr(0, tab))] = line.substr(tab + 1);
+    }
+    return encapsulation;
+}
+
+std::vector<std::string> values_of(const std::map<std::uint64_t, std::string>& numbered) {
+    std::vector<std::string> values;
+    for (const auto& [number, value] : numbered) values.push_back(value);
+    return values;
+}
+
+TEST(CaptureExtracts, InterfacesOfDifferentLinkTypesAreKeptInTheAnnotatedCaptureAndTheExportedFlow) {
+    const fs::path capture = pcaps + "/merged/unknown-ca-with-zeek-tls13-over-sll2.pcapng";
+    const fs::path annotated = scratch_file("merged.pcapng");
+    const fs::path exported = scratch_file("merged-flow-2.pcap");
+    ProcessResult run = run_process({trustcap_binary(), "--all-flows", "--ca-bundle",
+                                     pcaps + "/generated-tls/lab-root-ca.pem", "--annotate", annotated.string(),
+                                     "--export-flow", "2", exported.string(), capture.string()});
+    ASSERT_EQ(1, run.exit_status) << run.standard_error;
+
+    EXPECT_EQ(times_and_lengths(read_frames(capture)), times_and_lengths(read_frames(annotated)));
+    const std::map<std::uint64_t, std::string> original = encapsulations(capture);
+    ASSERT_EQ(19u, original.size());
+    EXPECT_EQ(original, encapsulations(annotated)) << "each frame keeps its interface's link type";
+    const std::map<std::uint64_t, TsharkFrame> annotated_frames = read_frames(annotated);
+    EXPECT_NE(std::string::npos, annotated_frames.at(19).comment.find("capture.ended_mid_flow"))
+        << "a comment on a frame of the second interface";
+
+    EXPECT_EQ(times_and_lengths(read_frames(capture, "frame.interface_id == 1")),
+              times_and_lengths(read_frames(exported)));
+    EXPECT_EQ(values_of(encapsulations(capture, "frame.interface_id == 1")), values_of(encapsulations(exported)));
+    fs::remove(annotated);
+    fs::remove(exported);
+}
+
+TEST(CaptureExtracts, AFlowCapturedOnInterfacesOfDifferentLinkTypesIsNotExportedToPcap) {
+    const fs::path merged = scratch_file("one-flow-two-link-types.pcapng");
+    ProcessResult merge = run_process({"mergecap", "-w", merged.string(), pcaps + "/generated/complete-connection.pcap",
+                                       pcaps + "/generated/complete-connection-linux-sll.pcap"});
+    ASSERT_EQ(0, merge.exit_status) << merge.standard_error;
+    const fs::path exported = scratch_file("one-flow.pcap");
+    ProcessResult run =
+        run_process({trustcap_binary(), "--port", "443", "--export-flow", "1", exported.string(), merged.string()});
+    EXPECT_EQ(2, run.exit_status);
+    EXPECT_NE(std::string::npos, run.standard_error.find("flow 1 was captured on interfaces of different link types"))
+        << run.standard_error;
+    EXPECT_FALSE(fs::exists(exported));
+    fs::remove(merged);
+}
+
 }  // namespace
 }  // namespace trustcap::testing

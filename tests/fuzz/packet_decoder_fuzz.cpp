@@ -28,10 +28,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::FuzzInput input(data, size);
     LinkType link_type = link_types[input.u8() % link_types.size()];
     bool cut = input.flag();
-    PacketDecoder decoder(link_type);
+    PacketDecoder decoder;
 
     RawFrame frame;
     frame.number = 1;
+    frame.link_type = static_cast<int>(link_type);
     frame.data = input.rest();
     frame.captured_length = static_cast<std::uint32_t>(frame.data.size());
     frame.original_length = frame.captured_length + (cut ? 100 : 0);

@@ -64,7 +64,7 @@ void add_dns(const DecodedPacket& packet, DnsTransactionTable& dns) {
 }  // namespace
 
 struct AnalysisSession::State {
-    State(const AnalysisOptions& options, LinkType link_type)
+    explicit State(const AnalysisOptions& options)
         : options(options),
           followed(followed_ports(options.targets, options.checked_ports)),
           attempt_ports(licensing_ports(options.targets, options.checked_ports)),
@@ -77,8 +77,7 @@ struct AnalysisSession::State {
               dns),
           tracker([this](std::uint16_t port) { return followed.contains(port); },
                   [](const Endpoint&, const Endpoint&) { return true; },
-                  [this](const TcpFlow& flow) { return dissectors.consumer_for(flow); }, limits_of(options)),
-          decoder(link_type) {
+                  [this](const TcpFlow& flow) { return dissectors.consumer_for(flow); }, limits_of(options)) {
         if (options.number_wireshark_streams) wireshark_streams.emplace();
         // A closed connection is finished (kept for the report, or let go) as
         // it would be live, so memory follows the connections still open;
@@ -198,9 +197,8 @@ AnalysisSession::AnalysisSession(std::unique_ptr<State> state) : state_(std::mov
 
 AnalysisSession::~AnalysisSession() = default;
 
-std::unique_ptr<AnalysisSession> AnalysisSession::create(const AnalysisOptions& options, LinkType link_type,
-                                                         std::string& error) {
-    auto state = std::make_unique<State>(options, link_type);
+std::unique_ptr<AnalysisSession> AnalysisSession::create(const AnalysisOptions& options, std::string& error) {
+    auto state = std::make_unique<State>(options);
     if (!load_trust(options, state->trust, state->licensing_trust, error)) return nullptr;
     return std::unique_ptr<AnalysisSession>(new AnalysisSession(std::move(state)));
 }

@@ -7,7 +7,6 @@
 
 #include "capture/flow_tracker.h"
 #include "capture/frame.h"
-#include "capture/link_type.h"
 #include "offline_analysis.h"
 #include "report/report.h"
 
@@ -18,8 +17,7 @@ namespace trustcap {
 class AnalysisSession {
 public:
     // Loads the trust store; nullptr and a one-line `error` when it cannot.
-    static std::unique_ptr<AnalysisSession> create(const AnalysisOptions& options, LinkType link_type,
-                                                   std::string& error);
+    static std::unique_ptr<AnalysisSession> create(const AnalysisOptions& options, std::string& error);
     ~AnalysisSession();
     AnalysisSession(const AnalysisSession&) = delete;
     AnalysisSession& operator=(const AnalysisSession&) = delete;

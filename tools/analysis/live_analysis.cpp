@@ -84,7 +84,7 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
         error = "unsupported link type " + link_type_name(capture->datalink()) + " on " + settings.interface;
         return outcome;
     }
-    auto session = AnalysisSession::create(options.analysis, *link_type, error);  // reads the CA bundles
+    auto session = AnalysisSession::create(options.analysis, error);  // reads the CA bundles
     if (!session) return outcome;
     // Nothing of the traffic is parsed, and no output opened, before this point.
     if (!drop_privileges(options.user, error)) return outcome;

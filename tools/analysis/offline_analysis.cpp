@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "analysis_session.h"
 #include "capture/capture_file.h"
@@ -17,6 +19,21 @@ namespace {
 std::string unsupported_link_type_error(int dlt) {
     return "unsupported link type " + link_type_name(dlt) + " (DLT " + std::to_string(dlt) +
            "); trustcap reads Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback captures";
+}
+
+// The link types of the interfaces, each once, in the order they were described.
+std::vector<int> link_types_of(const std::vector<CaptureInterface>& interfaces) {
+    std::vector<int> link_types;
+    for (const CaptureInterface& interface : interfaces)
+        if (std::find(link_types.begin(), link_types.end(), interface.link_type) == link_types.end())
+            link_types.push_back(interface.link_type);
+    return link_types;
+}
+
+std::string link_type_names(const std::vector<int>& link_types) {
+    std::string names;
+    for (int link_type : link_types) names += (names.empty() ? "" : ", ") + link_type_name(link_type);
+    return names;
 }
 
 }  // namespace
@@ -48,9 +65,12 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
                             : error;
         return outcome;
     }
-    auto link_type = supported_link_type(file->datalink());
-    if (!link_type) {
-        outcome.error = unsupported_link_type_error(file->datalink());
+    // A file whose interfaces are all of link types trustcap does not decode is refused; one that has
+    // others too is read, its frames of those link types counted as malformed.
+    const std::vector<int> described = link_types_of(file->interfaces());
+    if (!described.empty() && std::none_of(described.begin(), described.end(),
+                                           [](int link_type) { return supported_link_type(link_type).has_value(); })) {
+        outcome.error = unsupported_link_type_error(described.front());
         return outcome;
     }
     if (!options.filter.empty() && !file->set_filter(options.filter, error)) {
@@ -59,7 +79,7 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
     }
     AnalysisOptions session_options = options;
     session_options.number_wireshark_streams = options.filter.empty();
-    auto session = AnalysisSession::create(session_options, *link_type, error);
+    auto session = AnalysisSession::create(session_options, error);
     if (!session) {
         outcome.error = error;
         return outcome;
@@ -88,7 +108,7 @@ AnalysisOutcome analyze_file(const AnalysisOptions& options, const std::string& 
 
     CaptureSummary capture;
     capture.file = options.file == "-" ? "(standard input)" : options.file;
-    capture.link_type = link_type_name(file->datalink());
+    capture.link_type = link_type_names(link_types_of(file->interfaces()));
     capture.frames = file->frames_read();
     capture.precision_digits = file->precision_digits();
     if (stopped_by_signal != 0) {

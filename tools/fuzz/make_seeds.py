@@ -42,10 +42,12 @@ def read_classic_pcap(path):
 
 
 def as_classic_pcap(path, scratch):
+    """The capture as a classic pcap; None for a pcapng whose interfaces have several link types."""
     if path.endswith(".pcap"):
         return path
     converted = os.path.join(scratch, os.path.basename(path) + ".pcap")
-    subprocess.run(["editcap", "-F", "pcap", path, converted], check=True, capture_output=True)
+    if subprocess.run(["editcap", "-F", "pcap", path, converted], capture_output=True).returncode != 0:
+        return None
     return converted
 
 
@@ -194,6 +196,44 @@ def big_endian_copy(path):
     return bytes(out)
 
 
+def pcapng_block(block_type, body, endian="<"):
+    length = len(body) + 12
+    return struct.pack(endian + "II", block_type, length) + body + struct.pack(endian + "I", length)
+
+
+def pcapng_seeds(frame):
+    """pcapng files libpcap refuses or that test the reader's edges, around one Ethernet frame."""
+    def section(endian="<"):
+        return pcapng_block(0x0A0D0D0A, struct.pack(endian + "IHHq", 0x1A2B3C4D, 1, 0, -1), endian)
+
+    def interface(link_type, snaplen, options=b"", endian="<"):
+        return pcapng_block(1, struct.pack(endian + "HHI", link_type, 0, snaplen) + options, endian)
+
+    def packet(interface_id, units, data, endian="<", original=None):
+        padded = data + bytes(-len(data) % 4)
+        return pcapng_block(6, struct.pack(endian + "IIIII", interface_id, units >> 32, units & 0xFFFFFFFF, len(data),
+                                           len(data) if original is None else original) + padded, endian)
+
+    def resolution(value):
+        return struct.pack("<HHB3x", 9, 1, value) + struct.pack("<HH", 0, 0)
+
+    raw = frame[14:]
+    two_link_types = (section() + interface(1, 65535) + interface(101, 96) + packet(0, 1, frame) + packet(1, 2, raw) +
+                      packet(0, 3, frame))
+    big_endian = section(">") + interface(113, 262144, endian=">") + packet(0, 5, bytes(16) + raw, ">")
+    simple = section() + interface(1, 62) + pcapng_block(3, struct.pack("<I", 1514) + frame[:62] + bytes(2))
+    # Custom and systemd journal blocks are frames to Wireshark; the others hold none.
+    skipped = (section() + pcapng_block(0xBAD, bytes(4)) + interface(1, 65535) + pcapng_block(4, bytes(8)) +
+               pcapng_block(5, bytes(16)) + pcapng_block(0x0A, struct.pack("<II", 0x544C534B, 4) + b"keys") +
+               pcapng_block(9, b"__REALTIME_TIMESTAMP=1710234900000000\nMESSAGE=x\n\0\0\0\0") + pcapng_block(0x40000BAD, bytes(8)) + packet(0, 1, frame))
+    resolutions = (section() + interface(1, 65535, resolution(9)) + interface(1, 65535, resolution(0x80 | 20)) +
+                   interface(105, 65535, resolution(12)) + packet(0, 1_710_234_900_123_456_789, frame) +
+                   packet(1, 3 << 20 | 5, frame) + packet(2, 10 ** 15, bytes(24)))
+    oversize = two_link_types + struct.pack("<II", 6, 0xFFFFFFF0) + bytes(32)
+    return [two_link_types, two_link_types + big_endian, simple, skipped, resolutions, oversize,
+            two_link_types[:-10], big_endian[:-3] + big_endian[-2:] + b"\0"]
+
+
 def main():
     pcaps_dir, corpus_dir = sys.argv[1], sys.argv[2]
     captures = sorted(os.path.join(root, name) for root, _, names in os.walk(pcaps_dir) for name in names
@@ -203,6 +243,10 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         for capture in captures:
             classic = as_classic_pcap(capture, scratch)
+            if classic is None:
+                seeds["capture_file"].append(open(capture, "rb").read()[:8192])
+                seeds["pipeline"].append(open(capture, "rb").read())
+                continue
             link_type, frames = read_classic_pcap(classic)
             if link_type in LINK_TYPE_INDEX:
                 seeds["packet_decoder"] += [bytes([LINK_TYPE_INDEX[link_type], 0]) + f for f in frames[:6]]
@@ -234,6 +278,9 @@ def main():
             seeds["capture_file"].insert(0, open(converted, "rb").read())
             seeds["pipeline"].insert(0, open(converted, "rb").read())
         seeds["capture_file"].insert(0, big_endian_copy(os.path.join(pcaps_dir, "lab", "dns-nxdomain.pcap")))
+        _, lab_frames = read_classic_pcap(os.path.join(pcaps_dir, "lab", "dns-nxdomain.pcap"))
+        # Kept whatever the spread picks: no capture in pcaps/ has these shapes.
+        crafted = {"capture_file": pcapng_seeds(lab_frames[0])}
         # The same capture compressed, as trustcap reads .pcap.gz and .pcap.zst.
         few_frames = os.path.join(scratch, "few-compressed.pcap")
         subprocess.run(["editcap", "-r", os.path.join(pcaps_dir, "lab", "dns-nxdomain.pcap"), few_frames, "1-4"],
@@ -256,7 +303,7 @@ def main():
     seeds["key_log"] = [open(os.path.join(root, name), "rb").read() for root, _, names in sorted(os.walk(pcaps_dir))
                         for name in sorted(names) if name.endswith(".keylog")]
     for target, candidates in seeds.items():
-        write_corpus(os.path.join(corpus_dir, target), pick(candidates))
+        write_corpus(os.path.join(corpus_dir, target), pick(candidates) + crafted.get(target, []))
 
 
 def ip_fragment_seeds():

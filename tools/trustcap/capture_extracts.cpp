@@ -64,44 +64,49 @@ std::optional<std::string> extract_problem(const ExtractOptions& options, const 
 bool write_extracts(CaptureFile& capture, const Report& report, const ExtractOptions& options, ExtractFiles& files,
                     const std::set<std::uint16_t>& checked_ports, const std::string& application,
                     const std::function<bool()>& stop_requested, std::string& error) {
-    auto link_type = supported_link_type(capture.datalink());
-    if (!link_type) {
-        error = "unsupported link type " + link_type_name(capture.datalink());
-        return false;
-    }
     // The first reading's: a pcapng or compressed file tells its resolution only with its first frame.
     const bool nanoseconds = report.capture.precision_digits == 9;
+    // A pcapng file's first interface is known once it is open; a pcap file's is its only one.
+    const CaptureInterface first = capture.interfaces().empty() ? CaptureInterface{DLT_EN10MB, 262144}
+                                                                : capture.interfaces().front();
 
     std::unique_ptr<PcapngWriter> annotated;
     std::optional<FlowFrames> annotated_selection;
     std::map<std::uint64_t, std::string> comments;
     if (files.annotated_) {
+        // Frames of the file's other interfaces add their own interface descriptions as they come.
         annotated = PcapngWriter::open(OwnedFile(files.annotated_->release_stream()), options.annotated_path,
-                                       capture.datalink(), capture.snaplen(), nanoseconds, application, error);
+                                       first.link_type, first.snaplen, nanoseconds, application, error);
         if (!annotated) return false;
         if (options.only_licensing) annotated_selection = annotated_frames(report, checked_ports);
         comments = frame_comments(report);
     }
 
+    // The exported flow is a pcap file: of one link type, that of the flow's first frame.
     std::unique_ptr<pcap_t, PcapCloser> exported_handle;
     std::unique_ptr<pcap_dumper_t, DumperCloser> exported;
+    OwnedFile exported_stream;
+    std::uint64_t exported_first_frame = 0;
     FlowFrames exported_selection;
     if (files.exported_) {
         exported_selection.add_flow(*find_flow(report, *options.exported_flow));
+        exported_stream.reset(files.exported_->release_stream());
+    }
+    auto start_export = [&](int link_type, std::uint32_t snaplen) {
         exported_handle.reset(pcap_open_dead_with_tstamp_precision(
-            capture.datalink(), static_cast<int>(capture.snaplen()),
+            link_type, static_cast<int>(snaplen == 0 ? 262144 : snaplen),
             nanoseconds ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO));
-        std::FILE* stream = files.exported_->release_stream();
-        if (exported_handle) exported.reset(pcap_dump_fopen(exported_handle.get(), stream));
+        if (exported_handle) exported.reset(pcap_dump_fopen(exported_handle.get(), exported_stream.get()));
+        if (exported) exported_stream.release();
         if (!exported) {
-            std::fclose(stream);
-            error = options.exported_path + ": cannot start a pcap file of link type " + link_type_name(capture.datalink());
+            error = options.exported_path + ": cannot start a pcap file of link type " + link_type_name(link_type);
             return false;
         }
-    }
+        return true;
+    };
 
     // As far as the first reading went: what the report judged, no more.
-    PacketDecoder decoder(*link_type);
+    PacketDecoder decoder;
     RawFrame frame;
     CaptureFile::ReadStatus status = CaptureFile::ReadStatus::end;
     while (!stop_requested() && (status = capture.next(frame)) == CaptureFile::ReadStatus::frame &&
@@ -115,8 +120,24 @@ bool write_extracts(CaptureFile& capture, const Report& report, const ExtractOpt
                 return false;
             }
         }
-        if (exported && exported_selection.selects(frame.number, decoded)) dump_frame(exported.get(), frame, nanoseconds);
+        if (files.exported_ && exported_selection.selects(frame.number, decoded)) {
+            if (!exported) {
+                if (!start_export(frame.link_type, frame.snaplen)) return false;
+                exported_first_frame = frame.number;
+            }
+            if (pcap_datalink(exported_handle.get()) != frame.link_type) {
+                error = options.exported_path + ": flow " + std::to_string(*options.exported_flow) +
+                        " was captured on interfaces of different link types (" +
+                        link_type_name(pcap_datalink(exported_handle.get())) + " from frame " +
+                        std::to_string(exported_first_frame) + ", " + link_type_name(frame.link_type) +
+                        " from frame " + std::to_string(frame.number) +
+                        "), which a pcap file cannot hold; --annotate keeps them all";
+                return false;
+            }
+            dump_frame(exported.get(), frame, nanoseconds);
+        }
     }
+    if (files.exported_ && !exported && !start_export(first.link_type, first.snaplen)) return false;
     if (stop_requested()) {
         error = "stopped before the end";
         return false;
