@@ -168,6 +168,15 @@ TEST_F(SeveralCapturesTest, OptionsForOneCaptureAreRefused) {
     EXPECT_EQ(trustcap({"-", "-"}).exit_status, 2);
 }
 
+TEST_F(SeveralCapturesTest, TheReportIsNeverWrittenOverACaptureBeingRead) {
+    const std::string capture = in_fleet("site-b/reset.pcap");
+    const auto size = fs::file_size(capture);
+    ProcessResult run = trustcap({"-o", capture, fleet()});
+    EXPECT_EQ(run.exit_status, 2);
+    EXPECT_EQ(run.standard_error, "trustcap: cannot write " + capture + ": it is one of the captures being read\n");
+    EXPECT_EQ(fs::file_size(capture), size);
+}
+
 TEST_F(SeveralCapturesTest, AStopLeavesTheCapturesNotStartedUnread) {
     // A FIFO without a writer holds its reader until a signal ends the run.
     const std::string fifo = (root_ / "waiting.pcap").string();

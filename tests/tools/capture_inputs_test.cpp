@@ -104,8 +104,35 @@ TEST_F(CaptureInputsTest, AFolderThatCannotBeListedIsAnInputThatSaysSo) {
     EXPECT_EQ(WEXITSTATUS(status), 0) << "1: the walk did not list a.pcap, the locked folder with its error, z.pcap";
 }
 
-TEST(StartsAsCapture, TellsCapturesByTheirFirstBytes) {
-    EXPECT_FALSE(starts_as_capture("/nonexistent/file.pcap"));
+TEST(StartsAsCapture, AFileThatCannotBeReadSaysWhy) {
+    std::string error;
+    EXPECT_EQ(starts_as_capture("/nonexistent/file.pcap", error), std::nullopt);
+    EXPECT_EQ(error, "No such file or directory");
+}
+
+TEST_F(CaptureInputsTest, LinksInAFolderAreNotFollowedAndUnreadableCapturesSayWhy) {
+    const std::string target = write("elsewhere/secret.pcap", pcap_header);
+    write("walked/a.pcap", pcap_header);
+    const std::string locked = write("walked/locked.pcap", pcap_header);
+    fs::create_symlink(target, root_ / "walked" / "link.pcap");
+    fs::permissions(root_, fs::perms::all);
+    fs::permissions(root_ / "walked", fs::perms::all);
+    fs::permissions(locked, fs::perms::owner_read);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        constexpr uid_t nobody = 65534;
+        if (geteuid() == 0 && (setgid(nobody) != 0 || setuid(nobody) != 0)) _exit(3);
+        CaptureInputs inputs = expand_capture_inputs({(root_ / "walked").string()});
+        const bool as_said = inputs.captures.size() == 2 && inputs.captures[0].path == (root_ / "walked" / "a.pcap").string() &&
+                             inputs.captures[0].error.empty() && inputs.captures[1].path == locked &&
+                             inputs.captures[1].error == "Permission denied" && inputs.skipped_in_folders == 1;
+        _exit(as_said ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "1: not a.pcap, locked.pcap with its error and the link left out";
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 #include "capture_inputs.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 namespace trustcap {
@@ -31,15 +35,18 @@ void walk_folder(const fs::path& folder, std::vector<CaptureInput>& found, std::
         const fs::file_status status = entry.symlink_status(not_known);
         if (fs::is_directory(status)) {
             walk_folder(entry.path(), found, skipped);
-        } else if (entry.is_regular_file(not_known)) {
-            if (starts_as_capture(entry.path().string())) {
-                found.push_back({entry.path().string(), {}});
-            } else {
-                ++skipped;
-            }
+            continue;
+        }
+        std::string unreadable;
+        const std::optional<bool> capture =
+            fs::is_regular_file(status) ? starts_as_capture(entry.path().string(), unreadable) : false;
+        if (capture.value_or(true)) {
+            found.push_back({entry.path().string(), unreadable, true});
+        } else {
+            ++skipped;
         }
     }
-    if (error) found.push_back({folder.string(), "cannot list the folder: " + error.message()});
+    if (error) found.push_back({folder.string(), "cannot list the folder: " + error.message(), true});
 }
 
 void add_folder(const fs::path& folder, CaptureInputs& inputs) {
@@ -52,10 +59,21 @@ void add_folder(const fs::path& folder, CaptureInputs& inputs) {
 
 }  // namespace
 
-bool starts_as_capture(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
+std::optional<bool> starts_as_capture(const std::string& path, std::string& error) {
+    const int descriptor = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (descriptor < 0) {
+        error = std::strerror(errno);
+        return std::nullopt;
+    }
     std::array<unsigned char, 4> bytes{};
-    if (!file.read(reinterpret_cast<char*>(bytes.data()), bytes.size())) return false;
+    const ssize_t got = read(descriptor, bytes.data(), bytes.size());
+    const int read_error = errno;
+    close(descriptor);
+    if (got < 0) {
+        error = std::strerror(read_error);
+        return std::nullopt;
+    }
+    if (got < static_cast<ssize_t>(bytes.size())) return false;
     const std::uint32_t little = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (std::uint32_t{bytes[3]} << 24);
     return std::find(pcap_magics.begin(), pcap_magics.end(), little) != pcap_magics.end() ||
            little == pcapng_section_header || little == zstd_frame_magic || (little & 0xffff) == gzip_magic;

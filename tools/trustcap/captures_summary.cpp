@@ -108,7 +108,7 @@ void write_summary_table(std::ostream& out, const std::vector<JudgedCapture>& ca
 std::string capture_entry_json(const JudgedCapture& capture, const char* event) {
     Json entry;
     if (event != nullptr) entry["event"] = event;
-    entry.update(Json{{"file", capture.path},           {"exit_status", capture.exit_status},
+    entry.update(Json{{"file", json_text(capture.path)},           {"exit_status", capture.exit_status},
                {"verdict", capture.verdict},     {"devices", capture.devices},
                {"diagnosis", capture.diagnosis}});
     if (!capture.error.empty()) entry["error"] = capture.error;

@@ -4,11 +4,15 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <optional>
 
@@ -21,6 +25,8 @@ namespace trustcap {
 namespace {
 
 using Json = nlohmann::json;
+
+constexpr std::size_t rounds_waiting = 4;
 
 // The children reading now, for the signal handler to pass a stop on to.
 std::array<std::atomic<pid_t>, max_jobs> reading_children{};
@@ -52,6 +58,9 @@ JudgedCapture not_read(const std::string& path, std::string error) {
 }
 
 JudgedCapture decoded(const std::string& path, const std::string& bytes, int wait_status) {
+    if (WIFSIGNALED(wait_status) && (WTERMSIG(wait_status) == SIGINT || WTERMSIG(wait_status) == SIGTERM))
+        return not_read(path, std::string("not read: ") + stop_signal_name(WTERMSIG(wait_status)) +
+                                  " stopped the run before its reading began");
     if (WIFSIGNALED(wait_status))
         return not_read(path, std::string("the process judging it ended on signal ") +
                                   std::to_string(WTERMSIG(wait_status)) + " (" + strsignal(WTERMSIG(wait_status)) + ")");
@@ -79,9 +88,44 @@ bool write_all(int descriptor, const std::string& bytes) {
     return true;
 }
 
+// SIGINT and SIGTERM held back while a child is started and recorded, so that
+// none is lost or passed on to a child not yet recorded.
+class StopSignalsHeld {
+public:
+    StopSignalsHeld() {
+        sigset_t stops;
+        sigemptyset(&stops);
+        sigaddset(&stops, SIGINT);
+        sigaddset(&stops, SIGTERM);
+        sigprocmask(SIG_BLOCK, &stops, &previous_);
+    }
+    ~StopSignalsHeld() { sigprocmask(SIG_SETMASK, &previous_, nullptr); }
+    StopSignalsHeld(const StopSignalsHeld&) = delete;
+    StopSignalsHeld& operator=(const StopSignalsHeld&) = delete;
+
+private:
+    sigset_t previous_{};
+};
+
+// The child stops as a single capture's reading does: by default a stop
+// signal ends it, until its reading takes the signals over (ReadInterruption).
+// In a process group of its own, it hears only what the parent passes on, once;
+// it goes when the parent goes.
+void become_judging_child() {
+    for (std::atomic<pid_t>& child : reading_children) child = 0;
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    setpgid(0, 0);
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 [[noreturn]] void judge_in_child(const CaptureInput& input, int descriptor, const std::vector<int>& descriptors,
                                  const std::vector<RunningJudgement>& running, int to_parent, const JudgeCapture& judge) {
-    for (std::atomic<pid_t>& child : reading_children) child = 0;
     for (int other : descriptors)
         if (other >= 0 && other != descriptor) close(other);
     for (const RunningJudgement& sibling : running) close(sibling.from_child);
@@ -114,13 +158,17 @@ void judge_in_parallel(const std::vector<CaptureInput>& inputs, const std::vecto
         int pipe_ends[2];
         if (pipe2(pipe_ends, O_CLOEXEC) != 0) {
             results[input] = not_read(inputs[input].path, std::string("cannot start its reading: ") + std::strerror(errno));
+            close_descriptor(input);
             return;
         }
+        StopSignalsHeld held;
         pid_t pid = fork();
         if (pid == 0) {
+            become_judging_child();
             close(pipe_ends[0]);
             judge_in_child(inputs[input], open_descriptors[input], open_descriptors, running, pipe_ends[1], judge);
         }
+        if (pid > 0) setpgid(pid, pid);
         close(pipe_ends[1]);
         close_descriptor(input);
         if (pid < 0) {
@@ -138,11 +186,12 @@ void judge_in_parallel(const std::vector<CaptureInput>& inputs, const std::vecto
     auto finish = [&](std::size_t at) {
         RunningJudgement& judgement = running[at];
         close(judgement.from_child);
+        // Forgotten before it is reaped, so that a stop is never passed on to a process that took its pid.
+        for (std::atomic<pid_t>& slot : reading_children)
+            if (slot.load() == judgement.pid) slot = 0;
         int wait_status = 0;
         while (waitpid(judgement.pid, &wait_status, 0) < 0 && errno == EINTR) {
         }
-        for (std::atomic<pid_t>& slot : reading_children)
-            if (slot.load() == judgement.pid) slot = 0;
         results[judgement.input] = decoded(inputs[judgement.input].path, judgement.received, wait_status);
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(at));
     };
@@ -155,7 +204,10 @@ void judge_in_parallel(const std::vector<CaptureInput>& inputs, const std::vecto
                                                   std::string("not read: ") + stop_signal_name(stop) + " stopped the run");
             }
         }
-        while (running.size() < jobs && next_to_start < inputs.size()) start(next_to_start++);
+        // Reports wait in memory behind a capture still being read: a few rounds of jobs at most.
+        while (running.size() < jobs && next_to_start < inputs.size() &&
+               next_to_start - next_to_deliver < jobs * rounds_waiting)
+            start(next_to_start++);
         while (next_to_deliver < inputs.size() && results[next_to_deliver]) {
             deliver(std::move(*results[next_to_deliver]));
             results[next_to_deliver++].reset();

@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/stat.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -24,19 +27,32 @@ namespace trustcap {
 namespace {
 
 constexpr int exit_unusable = 2;
+// Descriptors kept free of the captures opened ahead: each job's pipe, the output, the CA bundles, libraries.
+constexpr std::size_t descriptors_in_use_per_job = 2;
+constexpr std::size_t descriptors_kept_free = 32;
 
-// Started as root, every capture is opened before root is given up, as a single one is.
-std::vector<int> open_as_started(std::vector<CaptureInput>& inputs) {
+// Started as root, every capture is opened before root is given up, as a
+// single one is; as many as the descriptor limit allows, with room for the jobs.
+std::vector<int> open_as_started(std::vector<CaptureInput>& inputs, unsigned jobs) {
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
+    const std::size_t reserved = descriptors_kept_free + descriptors_in_use_per_job * jobs;
+    std::size_t room = limit.rlim_cur > reserved ? limit.rlim_cur - reserved : 0;
     std::vector<int> descriptors(inputs.size(), -1);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         if (!inputs[i].error.empty() || inputs[i].path == "-") continue;
+        if (room == 0) {
+            inputs[i].error = "not opened: more captures than the limit of open files lets trustcap open before it "
+                              "gives up root (ulimit -n " + std::to_string(limit.rlim_cur) + ")";
+            continue;
+        }
+        --room;
         // Not blocking, so that a FIFO without its writer yet does not hold up the others.
-        int descriptor = open(inputs[i].path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        const int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (inputs[i].found_in_folder ? O_NOFOLLOW : 0);
+        int descriptor = open(inputs[i].path.c_str(), flags);
         if (descriptor < 0) {
             inputs[i].error = std::strerror(errno);
             continue;
@@ -62,6 +78,21 @@ bool await_writer(int descriptor, std::string& error) {
     }
     fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK);
     return true;
+}
+
+bool same_file(const std::string& written, const std::string& read) {
+    std::error_code not_comparable;
+    return !written.empty() && read != "-" && std::filesystem::equivalent(written, read, not_comparable);
+}
+
+// The cores this process may run on (its affinity, as a container or taskset limits it).
+unsigned usable_cores() {
+#ifdef __linux__
+    cpu_set_t cores;
+    CPU_ZERO(&cores);
+    if (sched_getaffinity(0, sizeof cores, &cores) == 0) return std::max(1, CPU_COUNT(&cores));
+#endif
+    return std::max(1u, std::thread::hardware_concurrency());
 }
 
 JudgedCapture judge_capture(const CommandLine& command, const CaptureInput& input, int descriptor,
@@ -153,12 +184,19 @@ private:
 int judge_several_captures(const CommandLine& command) {
     CaptureInputs inputs = expand_capture_inputs(command.files);
     if (inputs.captures.empty()) {
-        std::cerr << "trustcap: no capture found in the folders given ("
-                  << inputs.skipped_in_folders << " files that are not captures)\n";
+        std::cerr << "trustcap: no capture found in the folders given (" << inputs.skipped_in_folders
+                  << (inputs.skipped_in_folders == 1 ? " file" : " files") << " left out)\n";
         return exit_unusable;
     }
+    for (const CaptureInput& input : inputs.captures)
+        if (same_file(command.output_file, input.path)) {
+            std::cerr << "trustcap: cannot write " << terminal_text(command.output_file)
+                      << ": it is one of the captures being read\n";
+            return exit_unusable;
+        }
+    const unsigned jobs = command.jobs != 0 ? command.jobs : usable_cores();
     std::vector<int> descriptors(inputs.captures.size(), -1);
-    if (geteuid() == 0 && !keeps_root(command.user)) descriptors = open_as_started(inputs.captures);
+    if (geteuid() == 0 && !keeps_root(command.user)) descriptors = open_as_started(inputs.captures, jobs);
     std::string error;
     if (!drop_privileges(command.user, error)) {
         std::cerr << "trustcap: " << terminal_text(error) << "\n";
@@ -175,7 +213,6 @@ int judge_several_captures(const CommandLine& command) {
     std::ostream& out = output_file ? output_file->stream() : std::cout;
     const bool to_terminal = !output_file && isatty(STDOUT_FILENO) != 0;
     const TextOptions text = text_options(command, to_terminal, true);
-    const unsigned jobs = command.jobs != 0 ? command.jobs : std::max(1u, std::thread::hardware_concurrency());
 
     SeveralCapturesOutput output(command, out, text.width);
     output.begin();
