@@ -28,11 +28,14 @@ all_targets=(packet_decoder ip_fragments tcp_reassembly tls x509 http dns_messag
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
 
 # Longest input per target: a frame, a few dozen segments or fragments, a
-# TLS flight with its certificates, an HTTP head past its 16 KB cap, a small capture.
+# TLS flight with its certificates, an HTTP head past its 16 KB cap, a small
+# capture, a key log of a few dozen lines.
 declare -A max_len=([packet_decoder]=4096 [ip_fragments]=4096 [tcp_reassembly]=8192 [tls]=32768 [x509]=8192
-                    [http]=20000 [dns_message]=2048 [dns_tcp]=8192 [capture_file]=16384 [pipeline]=65536)
+                    [http]=20000 [dns_message]=2048 [dns_tcp]=8192 [capture_file]=16384 [key_log]=8192
+                    [pipeline]=65536)
 declare -A dictionaries=([packet_decoder]=pcap [ip_fragments]=pcap [tcp_reassembly]="" [tls]=tls [x509]=tls
-                         [http]=http [dns_message]=dns [dns_tcp]=dns [capture_file]=pcap [pipeline]="pcap tls http dns")
+                         [http]=http [dns_message]=dns [dns_tcp]=dns [capture_file]=pcap [key_log]=""
+                         [pipeline]="pcap tls http dns")
 for target in "${targets[@]}"; do
     if [[ -z ${max_len[$target]+set} ]]; then
         echo "run.sh: no target $target (targets: ${all_targets[*]})" >&2
