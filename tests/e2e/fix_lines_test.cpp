@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,13 +37,6 @@ TEST_P(FixLinesTest, EveryFixPastesAtTheDevicePrompt) {
 
 INSTANTIATE_TEST_SUITE_P(Pcaps, FixLinesTest, ::testing::ValuesIn(capture_corpus()),
                          [](const auto& info) { return info.param.test_name; });
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
 
 TEST(FixLines, EveryCaptureScriptPastesAtTheDevicePrompt) {
     const std::vector<std::vector<std::string>> option_sets = {

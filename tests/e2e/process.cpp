@@ -9,6 +9,7 @@
 
 #include <array>
 #include <csignal>
+#include <sstream>
 #include <stdexcept>
 
 namespace trustcap::testing {
@@ -111,5 +112,12 @@ ProcessResult RunningProcess::wait() {
 }
 
 ProcessResult run_process(const std::vector<std::string>& arguments) { return RunningProcess(arguments).wait(); }
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
 
 }  // namespace trustcap::testing

@@ -48,6 +48,9 @@ private:
     int error_ = -1;
 };
 
+// A program's output, a line each, without their newlines.
+std::vector<std::string> lines_of(const std::string& text);
+
 // Runs a program with arguments (no shell) and collects its output.
 ProcessResult run_process(const std::vector<std::string>& arguments);
 

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -47,13 +46,6 @@ protected:
 ProcessResult trustcap(std::vector<std::string> arguments) {
     arguments.insert(arguments.begin(), trustcap_binary());
     return run_process(arguments);
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
 }
 
 TEST_F(SeveralCapturesTest, EachCaptureHasItsOwnReportInTheJsonDocument) {

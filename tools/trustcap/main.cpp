@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -30,11 +29,6 @@ constexpr int exit_unusable = 2;
 constexpr int live_time_digits = 6;  // libpcap's live timestamps are in microseconds
 
 using namespace trustcap;
-
-bool is_same_file(const std::string& written, const std::string& read) {
-    std::error_code not_comparable;
-    return !written.empty() && read != "-" && std::filesystem::equivalent(written, read, not_comparable);
-}
 
 // --annotate and --export-flow, from the file read a second time; SIGINT and
 // SIGTERM stop it, leaving the files that were there. Why they were not made, or nullopt.

@@ -4,9 +4,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <cstring>
 
 namespace trustcap {
+
+bool is_same_file(const std::string& written, const std::string& read) {
+    std::error_code not_comparable;
+    return !written.empty() && read != "-" && std::filesystem::equivalent(written, read, not_comparable);
+}
 
 std::unique_ptr<OutputFile> OutputFile::open(const std::string& path, std::string& error) {
     int descriptor = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);

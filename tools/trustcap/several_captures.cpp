@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -78,11 +77,6 @@ bool await_writer(int descriptor, std::string& error) {
     }
     fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK);
     return true;
-}
-
-bool same_file(const std::string& written, const std::string& read) {
-    std::error_code not_comparable;
-    return !written.empty() && read != "-" && std::filesystem::equivalent(written, read, not_comparable);
 }
 
 // The cores this process may run on (its affinity, as a container or taskset limits it).
@@ -189,7 +183,7 @@ int judge_several_captures(const CommandLine& command) {
         return exit_unusable;
     }
     for (const CaptureInput& input : inputs.captures)
-        if (same_file(command.output_file, input.path)) {
+        if (is_same_file(command.output_file, input.path)) {
             std::cerr << "trustcap: cannot write " << terminal_text(command.output_file)
                       << ": it is one of the captures being read\n";
             return exit_unusable;
