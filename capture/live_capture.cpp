@@ -2,12 +2,15 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <array>
 
 namespace trustcap {
 namespace {
 
 constexpr int read_timeout_milliseconds = 200;
+// Beyond the delivery delay, for the kernel's block timer and the wake-up.
+constexpr int pending_margin_milliseconds = 50;
 
 }  // namespace
 
@@ -65,18 +68,35 @@ bool LiveCapture::set_filter(const std::string& filter, std::string& error) {
     return set;
 }
 
+// After stop_after_pending(): true until every block holding a packet
+// captured before it has been handed over, which the kernel does within the
+// delivery delay (and at once for a full block).
+bool LiveCapture::reading_pending() {
+    if (!pending_wanted_) return false;
+    auto now = std::chrono::steady_clock::now();
+    if (!pending_until_) pending_until_ = now + std::chrono::milliseconds{delivery_delay_milliseconds + pending_margin_milliseconds};
+    return now < *pending_until_;
+}
+
 LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
-    if (stop_requested_) return ReadStatus::stopped;
+    if (stop_requested_ && !reading_pending()) return ReadStatus::stopped;
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     int result = pcap_next_ex(handle_, &header, &data);
+    if (result == PCAP_ERROR_BREAK && reading_pending()) result = pcap_next_ex(handle_, &header, &data);
     if (result == 0) {
         pollfd readable{pcap_get_selectable_fd(handle_), POLLIN, 0};
-        poll(&readable, 1, read_timeout_milliseconds);  // a signal ends it early
-        if (stop_requested_) return ReadStatus::stopped;
+        int wait = read_timeout_milliseconds;
+        if (reading_pending())
+            wait = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*pending_until_ -
+                                                                                  std::chrono::steady_clock::now())
+                                        .count());
+        poll(&readable, 1, std::max(wait, 0));  // a signal ends it early
+        if (stop_requested_ && !reading_pending()) return ReadStatus::stopped;
         result = pcap_next_ex(handle_, &header, &data);
+        if (result == PCAP_ERROR_BREAK && reading_pending()) result = pcap_next_ex(handle_, &header, &data);
     }
-    if (result == 0) return ReadStatus::timeout;
+    if (result == 0) return stop_requested_ && !reading_pending() ? ReadStatus::stopped : ReadStatus::timeout;
     if (result == PCAP_ERROR_BREAK) return ReadStatus::stopped;
     if (result != 1) {
         error_ = pcap_geterr(handle_);
@@ -96,6 +116,11 @@ LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
 void LiveCapture::stop() {
     stop_requested_ = true;
     pcap_breakloop(handle_);
+}
+
+void LiveCapture::stop_after_pending() {
+    pending_wanted_ = true;
+    stop();
 }
 
 LiveCapture::Drops LiveCapture::drops() const {

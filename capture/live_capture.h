@@ -1,8 +1,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <pcap/pcap.h>
@@ -39,11 +41,16 @@ public:
     bool set_filter(const std::string& filter, std::string& error);
 
     // The next frame, or `timeout` after a short wait without one (so the
-    // caller can check its own stop conditions), `stopped` after stop().
+    // caller can check its own stop conditions), `stopped` after stop(), or
+    // after stop_after_pending() once the packets captured before it are read.
     ReadStatus next(RawFrame& frame);
 
     // Makes next() return `stopped`; safe to call from a signal handler.
     void stop();
+    // Makes next() hand over what the kernel captured before the call, then
+    // return `stopped`: packets wait up to the delivery delay in a block not
+    // yet handed over. Safe to call from a signal handler.
+    void stop_after_pending();
 
     struct Drops {
         std::uint64_t received = 0;
@@ -61,7 +68,10 @@ private:
     pcap_t* handle_;
     std::uint64_t frames_ = 0;
     std::atomic<bool> stop_requested_{false};  // set from a signal handler
+    std::atomic<bool> pending_wanted_{false};  // as well: the packets already captured are read first
     static_assert(std::atomic<bool>::is_always_lock_free);
+    std::optional<std::chrono::steady_clock::time_point> pending_until_;
+    [[nodiscard]] bool reading_pending();
     std::string error_;
 };
 

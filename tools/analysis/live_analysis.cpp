@@ -17,7 +17,7 @@ constexpr auto drops_interval = std::chrono::milliseconds(250);
 std::atomic<LiveCapture*> capture_to_stop{nullptr};
 
 extern "C" void stop_capture(int) {
-    if (LiveCapture* capture = capture_to_stop.load()) capture->stop();
+    if (LiveCapture* capture = capture_to_stop.load()) capture->stop_after_pending();
 }
 
 Timestamp wall_clock_now(std::chrono::milliseconds behind = std::chrono::milliseconds{0}) {
@@ -114,6 +114,7 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
     RawFrame frame;
     bool failed = false;
     bool stop = false;
+    bool duration_over = false;
     while (!stop) {
         LiveCapture::ReadStatus status = capture->next(frame);
         if (status == LiveCapture::ReadStatus::stopped) break;
@@ -143,7 +144,10 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
             last_status = now;
         }
         std::chrono::duration<double> elapsed = now - started;
-        if (options.duration_seconds && elapsed.count() >= *options.duration_seconds) break;
+        if (options.duration_seconds && elapsed.count() >= *options.duration_seconds && !duration_over) {
+            duration_over = true;
+            capture->stop_after_pending();
+        }
     }
     stop_signals.reset();
     capture_to_stop = nullptr;
