@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <absl/hash/hash.h>
+
 #include "capture/tcp_sequence_rules.h"
 
 namespace trustcap {
@@ -108,6 +110,7 @@ struct FlowTracker::ActiveFlow {
     std::uint8_t eviction_group = 0;  // the list of by_recency_ it is in
     RecencyLinks<ActiveFlow> recency;
     std::size_t charged = 0;  // what the memory budget was last charged for it
+    std::uint64_t entry_number = 0;  // entries in the order they were made: sweeps go in this order
 
     TcpStreamReassembler* reassembler(Direction direction) {
         if (!streams) return nullptr;
@@ -117,8 +120,9 @@ struct FlowTracker::ActiveFlow {
         return streams ? streams->to_server.buffered_bytes() + streams->to_client.buffered_bytes() : 0;
     }
     [[nodiscard]] std::size_t held_bytes() const {
-        // The table's node and the bucket that points to it.
-        std::size_t bytes = sizeof(ActiveFlow) + sizeof(Key) + sizeof(std::unique_ptr<ActiveFlow>) + 3 * sizeof(void*);
+        // Its slot in the table and the slot's control byte, with the empty
+        // slots of a table that grows when 7/8 full: half again on average.
+        std::size_t bytes = sizeof(ActiveFlow) + (sizeof(Key) + sizeof(std::unique_ptr<ActiveFlow>) + 1) * 3 / 2;
         if (record) bytes += record->held_bytes();
         if (streams) bytes += streams->to_server.held_bytes() + streams->to_client.held_bytes() + sizeof(GapRecorder);
         if (consumer) bytes += consumer->held_bytes();
@@ -126,9 +130,10 @@ struct FlowTracker::ActiveFlow {
     }
 };
 
+// Seeded anew in each run, so that a capture cannot be made of connections that collide.
 std::size_t FlowTracker::KeyHash::operator()(const Key& key) const {
-    return key.low.ip.hash() * 1'000'003u ^ key.high.ip.hash() * 8'191u ^ (std::size_t{key.low.port} << 16) ^
-           key.high.port;
+    return absl::HashOf(key.low.ip.bytes(), key.high.ip.bytes(), key.low.port, key.high.port,
+                        static_cast<std::uint8_t>(key.low.ip.family()));
 }
 
 FlowTracker::FlowTracker(ServicePortTest is_service_port, FlowSelector select, ConsumerFactory make_consumer,
@@ -203,11 +208,11 @@ void FlowTracker::recharge(ActiveFlow& active) {
     active.charged = now_held;
 }
 
-FlowTracker::Table::iterator FlowTracker::erase_flow(Table::iterator position) {
+void FlowTracker::erase_flow(Table::iterator position) {
     ActiveFlow& active = *position->second;
     budget_.change(active.charged, 0);
     if (active.recency.listed) by_recency_[active.eviction_group].remove(active);
-    return table_.erase(position);
+    table_.erase(position);
 }
 
 // The least recently active flows go until the budget holds again; if what
@@ -298,6 +303,7 @@ FlowTracker::ActiveFlow& FlowTracker::start_flow(const Key& key, const DecodedPa
     }
 
     auto active = std::make_unique<ActiveFlow>();
+    active->entry_number = entries_made_++;
     active->client = source_is_client ? source : destination;
     active->server = source_is_client ? destination : source;
     active->last_seen = packet.time;
@@ -646,24 +652,35 @@ void FlowTracker::finish_closed_flows(const Timestamp& now) {
 }
 
 void FlowTracker::finish_silent_flows(const Timestamp& now) {
-    for (auto& [key, active] : table_) {
-        if (!active->record || active->closed) continue;
-        if (now.seconds_since(active->last_seen) < early_completion_->after_silence_seconds) continue;
+    for (ActiveFlow* active : in_entry_order([&](const ActiveFlow& candidate) {
+             return candidate.record && !candidate.closed &&
+                    now.seconds_since(candidate.last_seen) >= early_completion_->after_silence_seconds;
+         })) {
         active->record->ended_by_idle_timeout = true;
         retire(*active, now);
     }
 }
 
+// What finishing a flow leads to (what is kept under a tight budget) must not
+// depend on where the table keeps its entries: those a sweep finishes go in
+// the order they were made.
+std::vector<FlowTracker::ActiveFlow*> FlowTracker::in_entry_order(
+    const std::function<bool(const ActiveFlow&)>& chosen) const {
+    std::vector<ActiveFlow*> flows;
+    for (const auto& [key, active] : table_)
+        if (chosen(*active)) flows.push_back(active.get());
+    std::sort(flows.begin(), flows.end(),
+              [](const ActiveFlow* a, const ActiveFlow* b) { return a->entry_number < b->entry_number; });
+    return flows;
+}
+
 void FlowTracker::expire_idle(const Timestamp& now) {
-    for (auto it = table_.begin(); it != table_.end();) {
-        ActiveFlow& active = *it->second;
-        if (now.seconds_since(active.last_seen) < static_cast<double>(limits_.idle_timeout_seconds)) {
-            ++it;
-            continue;
-        }
-        if (active.record && !active.closed) active.record->ended_by_idle_timeout = true;
-        retire(active, now);
-        it = erase_flow(it);
+    for (ActiveFlow* active : in_entry_order([&](const ActiveFlow& candidate) {
+             return now.seconds_since(candidate.last_seen) >= static_cast<double>(limits_.idle_timeout_seconds);
+         })) {
+        if (active->record && !active->closed) active->record->ended_by_idle_timeout = true;
+        retire(*active, now);
+        erase_flow(table_.find(key_of(active->client, active->server)));
     }
 }
 

@@ -7,8 +7,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "capture/memory_budget.h"
 #include "capture/packet.h"
@@ -138,12 +139,13 @@ private:
     void queue_to_finish_if_closed(const Key& key, ActiveFlow& active, const Timestamp& now);
     void finish_closed_flows(const Timestamp& now);
     void finish_silent_flows(const Timestamp& now);
-    using Table = std::unordered_map<Key, std::unique_ptr<ActiveFlow>, KeyHash>;
+    using Table = absl::flat_hash_map<Key, std::unique_ptr<ActiveFlow>, KeyHash>;
     void place_by_recency(ActiveFlow& active);
     void make_room(std::uint64_t& evicted_counter);
     void stay_within_budget();
     void recharge(ActiveFlow& active);
-    Table::iterator erase_flow(Table::iterator position);
+    void erase_flow(Table::iterator position);
+    std::vector<ActiveFlow*> in_entry_order(const std::function<bool(const ActiveFlow&)>& chosen) const;
     void enforce_byte_cap(ActiveFlow& active, std::uint64_t frame);
 
     ServicePortTest is_service_port_;
@@ -159,6 +161,7 @@ private:
     MemoryBudget budget_;
     std::vector<std::unique_ptr<TcpFlow>> finished_;
     std::uint64_t next_flow_id_ = 1;
+    std::uint64_t entries_made_ = 0;
     std::size_t total_buffered_bytes_ = 0;
     // When the table was last walked: a walk is due once the capture's clock
     // has moved an interval on (see Sweep::due for a clock that steps back).

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake gcc g++ make pkg-config
-  libpcap-dev libssl-dev libcli11-dev nlohmann-json3-dev libgtest-dev zlib1g-dev libzstd-dev
+  libpcap-dev libssl-dev libcli11-dev nlohmann-json3-dev libabsl-dev libgtest-dev zlib1g-dev libzstd-dev
   libdbus-1-dev file
   ca-certificates
   tshark tcpreplay jq iproute2 procps libcap2-bin

@@ -682,6 +682,43 @@ TEST_F(EarlyFinishTest, ConnectionWithOnlySynsIsReportedAfterTheSilenceAsIdle) {
               tracker.finished_flows()[0]->side(Direction::client_to_server).syn_frames);
 }
 
+// Which flows a tight budget keeps depends on the order flows finish: flows
+// a sweep finishes together go in the order they began, wherever the table
+// holds them.
+std::vector<std::uint64_t> ids_of(const std::vector<Reported>& reported) {
+    std::vector<std::uint64_t> ids;
+    for (const Reported& flow : reported) ids.push_back(flow.id);
+    return ids;
+}
+
+std::vector<std::uint64_t> one_to(std::uint64_t last) {
+    std::vector<std::uint64_t> ids;
+    for (std::uint64_t id = 1; id <= last; ++id) ids.push_back(id);
+    return ids;
+}
+
+TEST_F(EarlyFinishTest, FlowsFallenSilentTogetherAreReportedInTheOrderTheyBegan) {
+    FlowTracker tracker = make_tracker();
+    finish_early(tracker, 2, 100);
+    for (std::uint16_t port = 40'000; port < 40'064; ++port) tracker.add(make.tcp({device.ip, port}, server, syn, 1000, 0));
+    tracker.advance_clock(at(300));
+    ASSERT_EQ(64u, reported.size());
+    EXPECT_EQ(one_to(64), ids_of(reported));
+}
+
+TEST_F(EarlyFinishTest, FlowsPastTheIdleTimeoutTogetherAreReportedInTheOrderTheyBegan) {
+    FlowTracker::Limits limits;
+    limits.idle_timeout_seconds = 30;
+    FlowTracker tracker = make_tracker(limits);
+    finish_early(tracker, 2, 1000);  // silence longer than the idle timeout: the idle sweep finishes them
+    for (std::uint16_t port = 40'000; port < 40'064; ++port) tracker.add(make.tcp({device.ip, port}, server, syn, 1000, 0));
+    tracker.advance_clock(at(300));
+    ASSERT_EQ(64u, reported.size());
+    EXPECT_EQ(one_to(64), ids_of(reported));
+    for (const Reported& flow : reported) EXPECT_TRUE(flow.ended_by_idle_timeout);
+    EXPECT_EQ(0u, tracker.active_flows());
+}
+
 TEST_F(EarlyFinishTest, DataWithoutCloseIsReportedAfterTheSilenceAsIdle) {
     FlowTracker tracker = make_tracker();
     finish_early(tracker, 2, 10);

@@ -102,7 +102,7 @@ for license in $(awk '/^Files:/ {files = 1} files && /^License:/ {print $2; file
         "$copyright" || fail "the copyright file has no text for license $license"
 done
 depends=$(dpkg-deb -f "$package" Depends)
-for library in libpcap0.8 libssl3 zlib1g libzstd1 libstdc++6; do
+for library in libpcap0.8 libssl3 zlib1g libzstd1 libabsl20220623 libstdc++6; do
     [[ $depends == *"$library"* ]] || fail "the package does not depend on $library: $depends"
 done
 echo "installed and packaged: $(basename "$package"), Depends: $depends"

@@ -3,7 +3,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <unordered_map>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "capture/stream_consumer.h"
 #include "capture/tcp_flow.h"
@@ -31,8 +32,8 @@ public:
 private:
     Factory make_dissector_;
     DnsTransactionTable& dns_;
-    std::unordered_map<std::uint64_t, std::unique_ptr<ConnectionDissector>> dissectors_;
-    std::unordered_map<std::uint64_t, std::unique_ptr<StreamConsumer>> dns_dissectors_;
+    absl::flat_hash_map<std::uint64_t, std::unique_ptr<ConnectionDissector>> dissectors_;
+    absl::flat_hash_map<std::uint64_t, std::unique_ptr<StreamConsumer>> dns_dissectors_;
 };
 
 }  // namespace trustcap
