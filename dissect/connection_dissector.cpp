@@ -77,7 +77,7 @@ std::size_t ConnectionDissector::held_bytes() const {
     if (tls_) bytes += tls_->held_bytes();
     if (http_) bytes += held_bytes_beyond(*http_);
     bytes += later_http_.capacity() * sizeof(HttpExchange);
-    bytes += unkept_request_is_head_.size() * sizeof(bool);
+    if (unkept_request_is_head_) bytes += sizeof(std::deque<bool>) + unkept_request_is_head_->size() * sizeof(bool);
     for (const HttpExchange& exchange : later_http_) bytes += held_bytes_beyond(exchange);
     return bytes;
 }
@@ -143,11 +143,12 @@ std::vector<std::uint8_t> ConnectionDissector::take_request(HttpRequestHead head
     } else {
         ++later_http_not_kept_;
         latest_request_kept_ = false;
-        if (unkept_request_is_head_.size() == max_unkept_requests_awaiting) {
+        if (!unkept_request_is_head_) unkept_request_is_head_.emplace();
+        if (unkept_request_is_head_->size() == max_unkept_requests_awaiting) {
             client_mode_ = Mode::ignored;  // too many unanswered to pair their answers: stop reading requests
             return {};
         }
-        unkept_request_is_head_.push_back(head.method == "HEAD");
+        unkept_request_is_head_->push_back(head.method == "HEAD");
     }
     if (connect) {
         client_mode_ = Mode::awaiting_tunnel;
@@ -178,9 +179,9 @@ std::vector<std::uint8_t> ConnectionDissector::take_response(HttpResponseHead he
     }
     note_evidence(frame);
     bool answers_head = exchange != nullptr && exchange->request.method == "HEAD";
-    if (exchange == nullptr && !unkept_request_is_head_.empty()) {
-        answers_head = unkept_request_is_head_.front();
-        unkept_request_is_head_.pop_front();
+    if (exchange == nullptr && unkept_request_is_head_ && !unkept_request_is_head_->empty()) {
+        answers_head = unkept_request_is_head_->front();
+        unkept_request_is_head_->pop_front();
     }
     const bool no_body = head.status == 204 || head.status == 304 || answers_head;
     const std::optional<std::uint64_t> content_length = head.content_length;

@@ -16,6 +16,8 @@
 
 namespace trustcap {
 
+struct ConnectionFacts;
+
 // An HTTP request head and the response head that answered it, with frames.
 struct HttpExchange {
     HttpRequestHead request;
@@ -88,6 +90,9 @@ public:
     [[nodiscard]] bool lost_interest() const { return lost_interest_; }
     [[nodiscard]] const std::optional<HttpHeadTooLong>& http_head_too_long() const { return http_head_too_long_; }
 
+    // What a finished connection's dissector found, moved out of it.
+    friend ConnectionFacts facts_of(ConnectionDissector&& connection);
+
 private:
     enum class Mode : std::uint8_t { undecided, http_head, awaiting_tunnel, tls, ignored };
 
@@ -121,7 +126,7 @@ private:
     std::optional<HttpExchange> http_;
     std::vector<HttpExchange> later_http_;
     std::uint64_t later_http_not_kept_ = 0;
-    std::deque<bool> unkept_request_is_head_;
+    std::optional<std::deque<bool>> unkept_request_is_head_;  // made when first needed: an empty deque allocates
     std::optional<std::uint64_t> answers_unread_after_;
     std::size_t responses_read_ = 0;         // exchanges answered so far, counted from the first
     bool latest_request_kept_ = true;        // the latest request is http_ or later_http_.back()

@@ -1,5 +1,7 @@
 #include "dissect/connection_facts.h"
 
+#include <utility>
+
 namespace trustcap {
 
 std::size_t ConnectionFacts::held_bytes() const {
@@ -15,9 +17,11 @@ std::size_t ConnectionFacts::held_bytes() const {
     return bytes;
 }
 
-TlsFacts facts_of(const TlsStreamDissector& tls) {
+namespace {
+
+// All but the messages.
+TlsFacts counts_of(const TlsStreamDissector& tls) {
     TlsFacts facts;
-    facts.messages = tls.messages();
     facts.messages_dropped = tls.messages_dropped();
     facts.oversized_handshake_messages = tls.oversized_handshake_messages();
     facts.certificates_not_kept = tls.certificates_not_kept();
@@ -36,17 +40,45 @@ TlsFacts facts_of(const TlsStreamDissector& tls) {
     return facts;
 }
 
-ConnectionFacts facts_of(const ConnectionDissector& connection) {
+// All but the TLS facts and the HTTP exchanges.
+ConnectionFacts flags_of(const ConnectionDissector& connection) {
     ConnectionFacts facts;
-    facts.tls = facts_of(connection.tls());
     facts.carries_tls = connection.carries_tls();
     facts.lost_interest = connection.lost_interest();
     facts.of_interest = connection.is_of_interest();
-    facts.http = connection.http();
-    facts.later_http = connection.later_http();
     facts.later_http_not_kept = connection.later_http_not_kept();
     facts.answers_unread_after = connection.answers_unread_after();
     facts.http_head_too_long = connection.http_head_too_long();
+    return facts;
+}
+
+}  // namespace
+
+TlsFacts facts_of(const TlsStreamDissector& tls) {
+    TlsFacts facts = counts_of(tls);
+    facts.messages = tls.messages();
+    return facts;
+}
+
+TlsFacts facts_of(TlsStreamDissector&& tls) {
+    TlsFacts facts = counts_of(tls);
+    facts.messages = tls.take_messages();
+    return facts;
+}
+
+ConnectionFacts facts_of(const ConnectionDissector& connection) {
+    ConnectionFacts facts = flags_of(connection);
+    facts.tls = facts_of(connection.tls());
+    facts.http = connection.http();
+    facts.later_http = connection.later_http();
+    return facts;
+}
+
+ConnectionFacts facts_of(ConnectionDissector&& connection) {
+    ConnectionFacts facts = flags_of(connection);
+    facts.tls = facts_of(std::move(*connection.tls_));
+    facts.http = std::move(connection.http_);
+    facts.later_http = std::move(connection.later_http_);
     return facts;
 }
 

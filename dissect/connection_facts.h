@@ -56,5 +56,8 @@ struct ConnectionFacts {
 
 ConnectionFacts facts_of(const ConnectionDissector& connection);
 TlsFacts facts_of(const TlsStreamDissector& tls);
+// The same, moved out of a dissector that is done with.
+ConnectionFacts facts_of(ConnectionDissector&& connection);
+TlsFacts facts_of(TlsStreamDissector&& tls);
 
 }  // namespace trustcap

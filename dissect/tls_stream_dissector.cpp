@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "dissect/tls13_record_inference.h"
 #include "dissect/tls_handshake_parser.h"
@@ -783,6 +784,8 @@ std::size_t held_bytes_beyond(const TlsMessage& message) {
 }
 
 const std::vector<TlsMessage>& TlsStreamDissector::messages() const { return state_->messages; }
+
+std::vector<TlsMessage> TlsStreamDissector::take_messages() { return std::exchange(state_->messages, {}); }
 
 std::uint64_t TlsStreamDissector::messages_dropped() const {
     return state_->messages_not_kept ? state_->messages_not_kept->messages : 0;

@@ -87,6 +87,8 @@ public:
     [[nodiscard]] std::size_t held_bytes() const override;
 
     [[nodiscard]] const std::vector<TlsMessage>& messages() const;
+    // Gives the messages up, leaving none: for a dissector that is done.
+    [[nodiscard]] std::vector<TlsMessage> take_messages();
     [[nodiscard]] std::uint64_t messages_dropped() const;  // over max_messages
     // Handshake messages longer than max_handshake_message_bytes: shown by type
     // and length, their contents not read.

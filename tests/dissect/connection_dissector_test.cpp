@@ -6,6 +6,7 @@
 #include "tests/dissect/certificate_factory.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace trustcap {
@@ -386,19 +387,15 @@ TEST(ConnectionDissector, ATransferCodingOtherThanChunkedRunsToTheClose) {
 namespace trustcap {
 namespace {
 
-// What the judge reads once the dissector is freed: everything it found.
-TEST(ConnectionFacts, KeepWhatTheDissectorFoundAfterItIsGone) {
-    ConnectionFacts facts;
-    {
-        Feeder feeder;
-        feeder.send(to_server, connect_request, 4);
-        feeder.send(to_client, joined({text("HTTP/1.1 200 Connection established\r\n\r\n"), alert_record}), 5);
-        feeder.send(to_server, ByteVector{0x17, 0x03, 0x03, 0x00, 0x03, 1, 2, 3}, 6);
-        feeder.send(to_server, ByteVector{0xff, 0xff, 0xff, 0xff, 0xff}, 7);
-        facts = facts_of(feeder.dissector);
-        EXPECT_EQ(feeder.dissector.tls().messages().size(), facts.tls.messages.size());
-        EXPECT_EQ(feeder.dissector.held_bytes() > facts.held_bytes(), true) << "the facts keep no buffers";
-    }
+// A CONNECT tunnel whose TLS ends in bytes that are not TLS.
+void feed_tunnel_then_garbage(Feeder& feeder) {
+    feeder.send(to_server, connect_request, 4);
+    feeder.send(to_client, joined({text("HTTP/1.1 200 Connection established\r\n\r\n"), alert_record}), 5);
+    feeder.send(to_server, ByteVector{0x17, 0x03, 0x03, 0x00, 0x03, 1, 2, 3}, 6);
+    feeder.send(to_server, ByteVector{0xff, 0xff, 0xff, 0xff, 0xff}, 7);
+}
+
+void expect_facts_of_tunnel_then_garbage(const ConnectionFacts& facts) {
     EXPECT_TRUE(facts.carries_tls);
     EXPECT_FALSE(facts.lost_interest);
     ASSERT_TRUE(facts.http);
@@ -419,6 +416,31 @@ TEST(ConnectionFacts, KeepWhatTheDissectorFoundAfterItIsGone) {
     EXPECT_TRUE(facts.tls.not_tls->after_records);
     EXPECT_EQ(7u, facts.tls.side(to_client).bytes_received);
     EXPECT_FALSE(facts.tls.side(to_client).malformed);
+}
+
+// What the judge reads once the dissector is freed: everything it found.
+TEST(ConnectionFacts, KeepWhatTheDissectorFoundAfterItIsGone) {
+    ConnectionFacts facts;
+    {
+        Feeder feeder;
+        feed_tunnel_then_garbage(feeder);
+        facts = facts_of(feeder.dissector);
+        EXPECT_EQ(feeder.dissector.tls().messages().size(), facts.tls.messages.size());
+        EXPECT_EQ(feeder.dissector.held_bytes() > facts.held_bytes(), true) << "the facts keep no buffers";
+    }
+    expect_facts_of_tunnel_then_garbage(facts);
+}
+
+// A finished flow's facts are moved out of its dissector, not copied: the same facts.
+TEST(ConnectionFacts, MovedOutOfTheDissectorAreTheSameFacts) {
+    ConnectionFacts facts;
+    {
+        Feeder feeder;
+        feed_tunnel_then_garbage(feeder);
+        facts = facts_of(std::move(feeder.dissector));
+        EXPECT_TRUE(feeder.dissector.tls().messages().empty()) << "moved, not copied";
+    }
+    expect_facts_of_tunnel_then_garbage(facts);
 }
 
 }  // namespace

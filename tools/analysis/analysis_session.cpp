@@ -127,8 +127,8 @@ struct AnalysisSession::State {
     // value, only with the record.
     bool retain(const TcpFlow& flow) {
         std::optional<ConnectionFacts> facts;
-        if (const ConnectionDissector* dissector = dissectors.find(flow.id)) facts = facts_of(*dissector);
-        dissectors.forget(flow.id);
+        if (std::unique_ptr<ConnectionDissector> dissector = dissectors.take(flow.id))
+            facts = facts_of(std::move(*dissector));
         const ConnectionFacts* found = facts ? &*facts : nullptr;
         if (retention.decide(FlowEvidence{&flow, found, {}}, judging, held_bytes(flow, found)) ==
             FlowRetention::Decision::keep) {

@@ -2,6 +2,8 @@
 
 #include "dissect/dns_over_tcp_dissector.h"
 
+#include <utility>
+
 namespace trustcap {
 namespace {
 
@@ -40,14 +42,13 @@ std::unique_ptr<StreamConsumer> FlowDissectors::consumer_for(const TcpFlow& flow
     return std::make_unique<ForwardingConsumer>(*dissector);
 }
 
-const ConnectionDissector* FlowDissectors::find(std::uint64_t flow_id) const {
-    auto found = dissectors_.find(flow_id);
-    return found == dissectors_.end() ? nullptr : found->second.get();
-}
-
-void FlowDissectors::forget(std::uint64_t flow_id) {
-    dissectors_.erase(flow_id);
+std::unique_ptr<ConnectionDissector> FlowDissectors::take(std::uint64_t flow_id) {
     dns_dissectors_.erase(flow_id);
+    auto found = dissectors_.find(flow_id);
+    if (found == dissectors_.end()) return nullptr;
+    std::unique_ptr<ConnectionDissector> dissector = std::move(found->second);
+    dissectors_.erase(found);
+    return dissector;
 }
 
 }  // namespace trustcap

@@ -15,7 +15,7 @@ namespace trustcap {
 
 // Owns the dissectors of the connections still open and hands the flow table
 // a consumer that feeds the right one. When a flow finishes, the session takes
-// what its dissector found (facts_of) and forgets the dissector.
+// its dissector, to move what it found out of it (facts_of).
 class FlowDissectors {
 public:
     using Factory = std::function<std::unique_ptr<ConnectionDissector>(const TcpFlow& flow)>;
@@ -25,9 +25,9 @@ public:
         : make_dissector_(std::move(make_dissector)), dns_(dns) {}
 
     std::unique_ptr<StreamConsumer> consumer_for(const TcpFlow& flow);
-    [[nodiscard]] const ConnectionDissector* find(std::uint64_t flow_id) const;
-    // Frees a finished flow's dissectors.
-    void forget(std::uint64_t flow_id);
+    // A finished flow's dissector, no longer held (null for DNS and flows
+    // without one); its DNS dissector is freed.
+    std::unique_ptr<ConnectionDissector> take(std::uint64_t flow_id);
 
 private:
     Factory make_dissector_;
