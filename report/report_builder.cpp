@@ -48,13 +48,12 @@ SideStatistics statistics_of(const FlowDirection& side) {
     return statistics;
 }
 
-bool is_unidentified_attempt(const FlowEvidence& evidence, const TcpAssessment& tcp,
-                             const std::set<std::uint16_t>& attempt_ports) {
+bool is_unidentified_attempt(const FlowEvidence& evidence, const std::set<std::uint16_t>& attempt_ports) {
     const TcpFlow& flow = *evidence.flow;
     if (!attempt_ports.contains(flow.server.port)) return false;
     if (carried_tls_or_http(evidence)) return false;
     bool reset = first_closing_reset(flow).has_value();
-    return tcp.handshake.status == StepStatus::fail || reset || !flow.icmp_errors.empty();
+    return reset || !flow.icmp_errors.empty() || tcp_handshake_status(flow) == StepStatus::fail;
 }
 
 bool nothing_but_syns(const TcpFlow& flow) {
@@ -211,26 +210,25 @@ FlowIdentity identity_of(const FlowEvidence& evidence, const JudgingContext& con
 struct Candidate {
     const FlowEvidence* evidence = nullptr;
     FlowIdentity identity;
-    TcpAssessment tcp;
     FlowSelection selection = FlowSelection::none;
 };
 
 Candidate consider(const FlowEvidence& evidence, const JudgingContext& context) {
-    Candidate candidate{&evidence, identity_of(evidence, context), assess_tcp(*evidence.flow), FlowSelection::none};
+    Candidate candidate{&evidence, identity_of(evidence, context), FlowSelection::none};
     bool requested = context.checked_ports.contains(evidence.flow->server.port) ||
                      (context.targets.all_flows && evidence.connection && evidence.connection->carries_tls);
     if (candidate.identity.kind != ServerKind::other) {
         candidate.selection = FlowSelection::identified;
     } else if (requested) {
         candidate.selection = FlowSelection::requested;
-    } else if (is_unidentified_attempt(evidence, candidate.tcp, context.attempt_ports)) {
+    } else if (is_unidentified_attempt(evidence, context.attempt_ports)) {
         candidate.selection = FlowSelection::attempt;
     }
     return candidate;
 }
 
 FlowReport judge(Candidate& candidate, const JudgingContext& context) {
-    FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, std::move(candidate.tcp), context);
+    FlowReport flow = judge_flow(*candidate.evidence, candidate.identity, assess_tcp(*candidate.evidence->flow), context);
     if (candidate.selection == FlowSelection::attempt) flow.identified_by = NamingSource::attempt;
     return flow;
 }

@@ -38,14 +38,69 @@ bool is_one_sided(const TcpFlow& flow) {
     return false;
 }
 
+// What the handshake's packets show, before any text is written: the judge
+// of which flows are attempts asks only this, for every flow a flood lets go.
+enum class HandshakeCase {
+    no_syn,                  // the capture starts after the device's SYN
+    completed,               // SYN, SYN-ACK, ACK
+    synack_reset_by_device,  // the device answered the SYN-ACK with a reset
+    synack_unacknowledged,   // SYN-ACK seen, the device's ACK not captured
+    refused,                 // the server answered the SYN with a reset
+    icmp_error,              // an ICMP error answered the SYN
+    abandoned_by_device,     // the device reset its attempt before any answer
+    went_on_without_synack,  // the device went on; the SYN-ACK was not captured
+    ended_too_soon,          // the capture ended before the SYN could be retransmitted
+    no_synack,               // no answer to the SYNs
+};
+
+HandshakeCase handshake_case(const TcpFlow& flow) {
+    const FlowDirection& client = flow.side(Direction::client_to_server);
+    const FlowDirection& server = flow.side(Direction::server_to_client);
+    if (client.syn_frames.empty()) return HandshakeCase::no_syn;
+    if (!server.syn_frames.empty()) {
+        if (flow.handshake_ack_frame) return HandshakeCase::completed;
+        if (client.closing_reset()) return HandshakeCase::synack_reset_by_device;
+        return HandshakeCase::synack_unacknowledged;
+    }
+    if (server.closing_reset()) return HandshakeCase::refused;
+    if (!flow.icmp_errors.empty()) return HandshakeCase::icmp_error;
+    if (client.closing_reset()) return HandshakeCase::abandoned_by_device;
+    if (client_went_on_without_synack(flow)) return HandshakeCase::went_on_without_synack;
+    bool device_gave_up = client.fin_frame.has_value();
+    if (client.syn_frames.size() == 1 && !device_gave_up &&
+        elapsed_seconds(flow.first_time, flow.watched_until) < answer_wait_seconds)
+        return HandshakeCase::ended_too_soon;
+    return HandshakeCase::no_synack;
+}
+
+StepStatus status_of(HandshakeCase handshake) {
+    switch (handshake) {
+        case HandshakeCase::no_syn: return StepStatus::not_seen;
+        case HandshakeCase::completed: return StepStatus::pass;
+        case HandshakeCase::synack_unacknowledged:
+        case HandshakeCase::went_on_without_synack:
+        case HandshakeCase::ended_too_soon: return StepStatus::unknown;
+        case HandshakeCase::synack_reset_by_device:
+        case HandshakeCase::refused:
+        case HandshakeCase::icmp_error:
+        case HandshakeCase::abandoned_by_device:
+        case HandshakeCase::no_synack: break;
+    }
+    return StepStatus::fail;
+}
+
+// With one direction missing, only a failure can be told: any other status is unknown.
+bool one_side_hides(StepStatus status, bool one_sided) { return one_sided && status != StepStatus::fail; }
+
 void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
     StepResult& step = result.handshake;
     step.name = StepName::tcp;
     const FlowDirection& client = flow.side(Direction::client_to_server);
     const FlowDirection& server = flow.side(Direction::server_to_client);
+    const HandshakeCase handshake = handshake_case(flow);
+    step.status = status_of(handshake);
 
-    if (client.syn_frames.empty()) {
-        step.status = StepStatus::not_seen;
+    if (handshake == HandshakeCase::no_syn) {
         step.detail = server.syn_frames.empty() ? "the capture starts after the handshake (no SYN seen)"
                                                 : "the capture starts after the device's SYN (SYN-ACK seen)";
         return;
@@ -53,12 +108,11 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
     std::uint64_t first_syn = client.syn_frames.front();
     if (!server.syn_frames.empty()) {
         std::uint64_t synack = server.syn_frames.front();
-        if (flow.handshake_ack_frame) {
-            step.status = StepStatus::pass;
+        if (handshake == HandshakeCase::completed) {
             step.frames = {first_syn, synack, *flow.handshake_ack_frame};
             step.detail = "SYN, SYN-ACK, ACK";
-        } else if (const TcpReset* reset = client.closing_reset()) {
-            step.status = StepStatus::fail;
+        } else if (handshake == HandshakeCase::synack_reset_by_device) {
+            const TcpReset* reset = client.closing_reset();
             step.frames = {first_syn, synack, reset->frame};
             step.detail = "the device answered the SYN-ACK with a reset";
             result.findings.push_back(Finding(
@@ -71,15 +125,14 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             if (auto forged = forged_reset_finding(flow, {reset, Direction::client_to_server}, Severity::error))
                 result.findings.push_back(*forged);
         } else {
-            step.status = StepStatus::unknown;
             step.frames = {first_syn, synack};
             step.detail = "SYN-ACK seen, but the device's ACK was not captured";
         }
         return;
     }
-    if (const TcpReset* reset = server.closing_reset()) {
+    if (handshake == HandshakeCase::refused) {
+        const TcpReset* reset = server.closing_reset();
         std::uint64_t rst = reset->frame;
-        step.status = StepStatus::fail;
         step.frames = {first_syn, rst};
         step.detail = "the server answered the SYN with a reset (connection refused)";
         result.findings.push_back(
@@ -96,11 +149,10 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             result.findings.push_back(*forged);
         return;
     }
-    if (!flow.icmp_errors.empty()) {
+    if (handshake == HandshakeCase::icmp_error) {
         const IcmpError& error = flow.icmp_errors.front();
         std::vector<std::uint64_t> icmp_frames;
         for (const IcmpError& each : flow.icmp_errors) icmp_frames.push_back(each.frame);
-        step.status = StepStatus::fail;
         step.frames = {first_syn, error.frame};
         std::string what = icmp_error_text(error.v6, error.type, error.code);
         step.detail = "ICMP " + what + " from " + error.sender.to_string();
@@ -122,9 +174,9 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
                                            " from the device: show ip route " + flow.server.ip.to_string()}));
         return;
     }
-    if (const TcpReset* reset = client.closing_reset()) {
+    if (handshake == HandshakeCase::abandoned_by_device) {
+        const TcpReset* reset = client.closing_reset();
         std::uint64_t rst = reset->frame;
-        step.status = StepStatus::fail;
         step.frames = {first_syn, rst};
         step.detail = "the device abandoned its attempt with a reset before any answer";
         result.findings.push_back(Finding(
@@ -142,17 +194,14 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             result.findings.push_back(*forged);
         return;
     }
-    if (client_went_on_without_synack(flow)) {
-        step.status = StepStatus::unknown;
+    if (handshake == HandshakeCase::went_on_without_synack) {
         step.frames = {first_syn};
         step.detail = "the device went on as if it had the SYN-ACK, but the capture does not hold it";
         return;
     }
     std::uint64_t attempts = client.syn_frames.size();
-    double watched = elapsed_seconds(flow.first_time, flow.watched_until);
-    bool device_gave_up = client.fin_frame.has_value();
-    if (attempts == 1 && !device_gave_up && watched < answer_wait_seconds) {
-        step.status = StepStatus::unknown;
+    if (handshake == HandshakeCase::ended_too_soon) {
+        double watched = elapsed_seconds(flow.first_time, flow.watched_until);
         step.frames = {first_syn};
         step.detail = "the capture ends " + seconds_text(watched) + " after the SYN, before the device would " +
                       "retransmit it (" + seconds_text(answer_wait_seconds) + " initial timer)";
@@ -166,7 +215,6 @@ void assess_handshake(const TcpFlow& flow, TcpAssessment& result) {
             {"Stop the capture only after the device has logged the outcome:", "monitor capture <name> stop"}));
         return;
     }
-    step.status = StepStatus::fail;
     step.frames = client.syn_frames;
     double waited = elapsed_seconds(flow.first_time, flow.last_time);
     step.detail = "no SYN-ACK to " + counted(attempts, "SYN") + " over " + seconds_text(waited);
@@ -248,7 +296,7 @@ TcpAssessment assess_tcp(const TcpFlow& flow) {
     TcpAssessment result;
     result.one_sided = is_one_sided(flow);
     assess_handshake(flow, result);
-    if (result.one_sided && result.handshake.status != StepStatus::fail) {
+    if (one_side_hides(result.handshake.status, result.one_sided)) {
         result.handshake.status = StepStatus::unknown;
         result.handshake.frames.clear();
         result.handshake.detail = "only one direction was captured";
@@ -256,6 +304,11 @@ TcpAssessment assess_tcp(const TcpFlow& flow) {
     if (auto ignored = ignored_resets_finding(flow)) result.findings.push_back(*ignored);
     assess_capture_quality(flow, result);
     return result;
+}
+
+StepStatus tcp_handshake_status(const TcpFlow& flow) {
+    StepStatus status = status_of(handshake_case(flow));
+    return one_side_hides(status, is_one_sided(flow)) ? StepStatus::unknown : status;
 }
 
 }  // namespace trustcap

@@ -19,4 +19,7 @@ struct TcpAssessment {
 // missing). The teardown is judged once the exchange is (teardown_checks.h).
 TcpAssessment assess_tcp(const TcpFlow& flow);
 
+// The status assess_tcp gives the handshake, without the texts of its findings.
+StepStatus tcp_handshake_status(const TcpFlow& flow);
+
 }  // namespace trustcap
