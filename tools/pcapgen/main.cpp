@@ -2,6 +2,7 @@
 #include "lab_pki.h"
 #include "scenarios.h"
 #include "span_capture.h"
+#include "syn_flood.h"
 #include "tls_scenarios.h"
 
 #include <exception>
@@ -17,7 +18,9 @@ constexpr const char* usage =
     "       trustcap-pcapgen --tls OUTDIR\n"
     "         Writes the captures with real TLS, and the lab root CAs they need as --ca-bundle, into OUTDIR.\n"
     "       trustcap-pcapgen --span FILE CONNECTIONS\n"
-    "         Writes a large span-port-like capture for benchmarks.\n";
+    "         Writes a large span-port-like capture for benchmarks.\n"
+    "       trustcap-pcapgen --syn-flood FILE SYNS\n"
+    "         Writes a SYN flood, each SYN from an address and port of its own, for benchmarks.\n";
 
 void write_test_captures(const std::filesystem::path& output_directory)
 {
@@ -49,14 +52,17 @@ void write_tls_captures(const std::filesystem::path& output_directory)
 int main(int argc, char** argv)
 {
     const bool span = argc == 4 && std::string(argv[1]) == "--span";
+    const bool syn_flood = argc == 4 && std::string(argv[1]) == "--syn-flood";
     const bool tls = argc == 3 && std::string(argv[1]) == "--tls";
-    if (!span && !tls && (argc != 2 || std::string(argv[1]).starts_with("--"))) {
+    if (!span && !syn_flood && !tls && (argc != 2 || std::string(argv[1]).starts_with("--"))) {
         std::cerr << usage;
         return 2;
     }
     try {
         if (span) {
             pcapgen::write_span_capture(argv[2], std::stoul(argv[3]));
+        } else if (syn_flood) {
+            pcapgen::write_syn_flood(argv[2], std::stoul(argv[3]));
         } else if (tls) {
             write_tls_captures(argv[2]);
         } else {
