@@ -45,8 +45,6 @@ public:
     [[nodiscard]] std::optional<std::uint64_t> stopped_at_frame() const { return stopped_at_frame_; }
     [[nodiscard]] const std::string& stop_reason() const { return stop_reason_; }
     [[nodiscard]] std::uint64_t conversations() const { return next_stream_; }
-    // Its table, for the memory budget.
-    [[nodiscard]] std::size_t held_bytes() const { return slots_.capacity() * sizeof(Conversation); }
 
 private:
     struct Conversation {

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "capture/capture_file.h"
-#include "capture/tcp_stream_numbering.h"
 
 namespace trustcap {
 namespace {
@@ -72,23 +71,6 @@ TEST(AnalysisSession, JudgesTheFramesItIsFedIntoAReport) {
     EXPECT_EQ(0u, flow.wireshark_stream);
     EXPECT_FALSE(report.healthy);
     EXPECT_NE(std::string::npos, report.diagnosis.find("failed at step tls")) << report.diagnosis;
-}
-
-// The numbering of Wireshark's streams keeps a table of its own: it is
-// charged to the connections' budget (--max-memory) with the flows.
-TEST(AnalysisSession, TheStreamNumberingsTableIsChargedToTheMemoryBudget) {
-    auto peak_with = [](bool numbered) {
-        AnalysisOptions options = lab_options();
-        options.number_wireshark_streams = numbered;
-        SessionRun run = open_run("tls12-expired-device-certificate.pcap", options);
-        EXPECT_TRUE(run.session);
-        if (!run.session) return std::size_t{0};
-        feed(*run.session, *run.file);
-        return run.session->finish(CaptureSummary{}).capture.memory.peak_bytes;
-    };
-    const std::size_t table = TcpStreamNumbering().held_bytes();
-    EXPECT_GT(table, 0u);
-    EXPECT_EQ(peak_with(false) + table, peak_with(true));
 }
 
 TEST(AnalysisSession, WithoutTheLabCaTheSameServerChainIsNotTrusted) {

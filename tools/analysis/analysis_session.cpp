@@ -139,15 +139,6 @@ struct AnalysisSession::State {
         return false;
     }
 
-    // The stream numbering's table shares the connections' budget: when it
-    // grows, the flow table makes room at its next packet.
-    void charge_stream_numbering() {
-        const std::size_t held = wireshark_streams->held_bytes();
-        if (held == stream_numbering_charged) return;
-        tracker.memory_budget().change(stream_numbering_charged, held);
-        stream_numbering_charged = held;
-    }
-
     // What keeping a finished flow for the report costs.
     static std::size_t held_bytes(const TcpFlow& flow, const ConnectionFacts* facts) {
         return flow.held_bytes() + (facts ? facts->held_bytes() : 0);
@@ -192,7 +183,6 @@ struct AnalysisSession::State {
     FlowTracker tracker;
     PacketDecoder decoder;
     std::optional<TcpStreamNumbering> wireshark_streams;
-    std::size_t stream_numbering_charged = 0;
     CaptureSummary counted;  // what the frames showed: times, cut and malformed frames
     std::vector<CaptureLoss> capture_losses;
     const JudgingContext judging = make_judging_context();  // after what it points to
@@ -257,10 +247,8 @@ void AnalysisSession::add(const RawFrame& frame) {
     }
     if (decoded.status != DecodeStatus::decoded) return;
     DecodedPacket& packet = decoded.packet;
-    if (packet.transport == Transport::tcp && state_->wireshark_streams) {
+    if (packet.transport == Transport::tcp && state_->wireshark_streams)
         packet.wireshark_stream = state_->wireshark_streams->stream_of(packet);
-        state_->charge_stream_numbering();
-    }
     if (packet.transport == Transport::udp && (packet.source_port == dns_port || packet.destination_port == dns_port)) {
         add_dns(packet, state_->dns);
     } else {
