@@ -130,7 +130,10 @@ struct FlowTracker::ActiveFlow {
     }
 };
 
-// Seeded anew in each run, so that a capture cannot be made of connections that collide.
+// Abseil's hash mixes every byte of the key, so the table's probes stay short
+// whatever the addresses; its seed is an address in the program, which
+// changes from run to run only in a position-independent build (not the
+// static one), and Abseil does not offer it as a defence against crafted keys.
 std::size_t FlowTracker::KeyHash::operator()(const Key& key) const {
     return absl::HashOf(key.low.ip.bytes(), key.high.ip.bytes(), key.low.port, key.high.port,
                         static_cast<std::uint8_t>(key.low.ip.family()));
@@ -732,7 +735,13 @@ void FlowTracker::finish() {
     std::sort(remaining.begin(), remaining.end(),
               [](const ActiveFlow* a, const ActiveFlow* b) { return a->record->id < b->record->id; });
     for (ActiveFlow* active : remaining) retire(*active, latest_time_);
-    while (!table_.empty()) erase_flow(table_.begin());
+    // One pass, then clear(): erasing at begin() again and again would scan
+    // the table's emptied slots each time.
+    for (auto& [key, active] : table_) {
+        budget_.change(active->charged, 0);
+        if (active->recency.listed) by_recency_[active->eviction_group].remove(*active);
+    }
+    table_.clear();
     std::sort(finished_.begin(), finished_.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
 }
 

@@ -68,14 +68,23 @@ bool LiveCapture::set_filter(const std::string& filter, std::string& error) {
     return set;
 }
 
-// After stop_after_pending(): true until every block holding a packet
-// captured before it has been handed over, which the kernel does within the
-// delivery delay (and at once for a full block).
+// After stop_after_pending(): true for the delivery delay and a margin,
+// counted from the first read after it, in which the kernel hands over the
+// block holding the packets captured before the stop (at once if full).
 bool LiveCapture::reading_pending() {
     if (!pending_wanted_) return false;
     auto now = std::chrono::steady_clock::now();
-    if (!pending_until_) pending_until_ = now + std::chrono::milliseconds{delivery_delay_milliseconds + pending_margin_milliseconds};
+    if (!pending_until_)
+        pending_until_ = now + std::chrono::milliseconds{delivery_delay_milliseconds + pending_margin_milliseconds};
     return now < *pending_until_;
+}
+
+// How long to wait for packets: never past the end of reading_pending().
+int LiveCapture::wait_milliseconds() {
+    if (!pending_wanted_) return read_timeout_milliseconds;
+    if (!reading_pending()) return 0;
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*pending_until_ - std::chrono::steady_clock::now());
+    return static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, read_timeout_milliseconds));
 }
 
 LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
@@ -83,20 +92,13 @@ LiveCapture::ReadStatus LiveCapture::next(RawFrame& frame) {
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     int result = pcap_next_ex(handle_, &header, &data);
-    if (result == PCAP_ERROR_BREAK && reading_pending()) result = pcap_next_ex(handle_, &header, &data);
     if (result == 0) {
         pollfd readable{pcap_get_selectable_fd(handle_), POLLIN, 0};
-        int wait = read_timeout_milliseconds;
-        if (reading_pending())
-            wait = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*pending_until_ -
-                                                                                  std::chrono::steady_clock::now())
-                                        .count());
-        poll(&readable, 1, std::max(wait, 0));  // a signal ends it early
+        poll(&readable, 1, wait_milliseconds());  // a signal ends it early
         if (stop_requested_ && !reading_pending()) return ReadStatus::stopped;
         result = pcap_next_ex(handle_, &header, &data);
-        if (result == PCAP_ERROR_BREAK && reading_pending()) result = pcap_next_ex(handle_, &header, &data);
     }
-    if (result == 0) return stop_requested_ && !reading_pending() ? ReadStatus::stopped : ReadStatus::timeout;
+    if (result == 0) return ReadStatus::timeout;
     if (result == PCAP_ERROR_BREAK) return ReadStatus::stopped;
     if (result != 1) {
         error_ = pcap_geterr(handle_);
@@ -118,9 +120,11 @@ void LiveCapture::stop() {
     pcap_breakloop(handle_);
 }
 
+// No pcap_breakloop(): a read it interrupts may drop the packet it had taken;
+// the signal ends the wait in poll() and next() looks at the flags.
 void LiveCapture::stop_after_pending() {
     pending_wanted_ = true;
-    stop();
+    stop_requested_ = true;
 }
 
 LiveCapture::Drops LiveCapture::drops() const {

@@ -47,9 +47,11 @@ public:
 
     // Makes next() return `stopped`; safe to call from a signal handler.
     void stop();
-    // Makes next() hand over what the kernel captured before the call, then
-    // return `stopped`: packets wait up to the delivery delay in a block not
-    // yet handed over. Safe to call from a signal handler.
+    // Makes next() go on reading for the delivery delay and a margin (150 ms),
+    // then return `stopped`: packets captured before the call may wait that
+    // long in a block not yet handed over. Packets that arrive meanwhile are
+    // read too; a backlog longer than that is not. Safe to call from a
+    // signal handler.
     void stop_after_pending();
 
     struct Drops {
@@ -72,6 +74,7 @@ private:
     static_assert(std::atomic<bool>::is_always_lock_free);
     std::optional<std::chrono::steady_clock::time_point> pending_until_;
     [[nodiscard]] bool reading_pending();
+    [[nodiscard]] int wait_milliseconds();
     std::string error_;
 };
 

@@ -24,14 +24,14 @@ namespace trustcap {
 // Conversations are remembered by a 64-bit hash, seeded per run, of their
 // addresses and ports (a collision in a capture of a million connections has
 // a chance of about one in 30 million); the table takes 24 bytes a slot, at
-// most 12 MiB. Numbering stops past `max_conversations`, or at a frame in
+// most 6 MiB. Numbering stops past `max_conversations`, or at a frame in
 // which Wireshark may find a TCP packet that trustcap did not decode
 // (stop()): from then on a conversation that starts has no known stream, as
 // the count before it may no longer be Wireshark's; those numbered before
 // keep theirs.
 class TcpStreamNumbering {
 public:
-    static constexpr std::size_t default_max_conversations = std::size_t{1} << 18;
+    static constexpr std::size_t default_max_conversations = std::size_t{1} << 17;
 
     explicit TcpStreamNumbering(std::size_t max_conversations = default_max_conversations);
 

@@ -132,6 +132,7 @@ fi
 # a block not yet handed over (up to its 100 ms delivery delay) are read
 # before the report, none lost.
 expected_frames=$(tshark -r "$pcaps/generated-tls/tls12-mutual-healthy.pcap" -T fields -e frame.number 2>/dev/null | wc -l)
+[[ $expected_frames -gt 0 ]] || fail "tshark read no frame of generated-tls/tls12-mutual-healthy.pcap"
 start_live
 tcpreplay -q -i "$outside" --topspeed "$pcaps/generated-tls/tls12-mutual-healthy.pcap" >/dev/null 2>&1
 pkill -INT -P "$live_pid" -x trustcap || kill -INT "$live_pid"
