@@ -9,6 +9,8 @@ namespace {
 
 constexpr std::size_t evidence_frames_kept = 16;
 constexpr std::size_t max_early_tunnel_bytes = 64 * 1024;
+// What a deque allocates as soon as it is made: its map of node pointers and a 512-byte node.
+constexpr std::size_t deque_allocation_bytes = 8 * sizeof(void*) + 512;
 
 // Appends to a head buffer; false when the head would exceed what HTTP allows.
 bool append_bounded(std::vector<std::uint8_t>& head, Bytes bytes) {
@@ -77,7 +79,7 @@ std::size_t ConnectionDissector::held_bytes() const {
     if (tls_) bytes += tls_->held_bytes();
     if (http_) bytes += held_bytes_beyond(*http_);
     bytes += later_http_.capacity() * sizeof(HttpExchange);
-    if (unkept_request_is_head_) bytes += sizeof(std::deque<bool>) + unkept_request_is_head_->size() * sizeof(bool);
+    if (unkept_request_is_head_) bytes += deque_allocation_bytes + unkept_request_is_head_->size() * sizeof(bool);
     for (const HttpExchange& exchange : later_http_) bytes += held_bytes_beyond(exchange);
     return bytes;
 }
