@@ -50,8 +50,8 @@ public:
     // Makes next() go on reading for the delivery delay and a margin (150 ms),
     // then return `stopped`: packets captured before the call may wait that
     // long in a block not yet handed over. Packets that arrive meanwhile are
-    // read too; a backlog longer than that is not. Safe to call from a
-    // signal handler.
+    // read too; a backlog longer than that is not. Calling it again changes
+    // nothing. Safe to call from a signal handler.
     void stop_after_pending();
 
     struct Drops {

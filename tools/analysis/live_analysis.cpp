@@ -114,7 +114,6 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
     RawFrame frame;
     bool failed = false;
     bool stop = false;
-    bool duration_over = false;
     while (!stop) {
         LiveCapture::ReadStatus status = capture->next(frame);
         if (status == LiveCapture::ReadStatus::stopped) break;
@@ -144,10 +143,7 @@ LiveOutcome analyze_live(const LiveOptions& options, const LiveObserver& observe
             last_status = now;
         }
         std::chrono::duration<double> elapsed = now - started;
-        if (options.duration_seconds && elapsed.count() >= *options.duration_seconds && !duration_over) {
-            duration_over = true;
-            capture->stop_after_pending();
-        }
+        if (options.duration_seconds && elapsed.count() >= *options.duration_seconds) capture->stop_after_pending();
     }
     stop_signals.reset();
     capture_to_stop = nullptr;

@@ -7,14 +7,14 @@
 
 namespace trustcap {
 
-// The -o file. Created, or emptied, when opened, never through a symbolic
-// link: a link planted where the report is to go cannot send it, or an
-// emptied file, anywhere else. Opened with the rights trustcap has when
-// opening it: after the privilege drop, those of the -Z user.
 // Whether the file to be written, `written`, is the capture `read` (never
 // standard input): writing it would empty the capture before it is read.
 bool is_same_file(const std::string& written, const std::string& read);
 
+// The -o file. Created, or emptied, when opened, never through a symbolic
+// link: a link planted where the report is to go cannot send it, or an
+// emptied file, anywhere else. Opened with the rights trustcap has when
+// opening it: after the privilege drop, those of the -Z user.
 class OutputFile {
 public:
     // nullptr and a one-line `error` when the file cannot be opened.
